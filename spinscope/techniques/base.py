@@ -1,0 +1,40 @@
+"""The interface every technique detector fills."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from spinscope.document import Document, Span
+
+TECHNIQUES: tuple[str, ...] = (
+    "Appeal_to_Authority",
+    "Appeal_to_fear-prejudice",
+    "Bandwagon,Reductio_ad_hitlerum",
+    "Black-and-White_Fallacy",
+    "Causal_Oversimplification",
+    "Doubt",
+    "Exaggeration,Minimisation",
+    "Flag-Waving",
+    "Loaded_Language",
+    "Name_Calling,Labeling",
+    "Repetition",
+    "Slogans",
+    "Thought-terminating_Cliches",
+    "Whataboutism,Straw_Men,Red_Herring",
+)
+
+
+class Detector(Protocol):
+    """Finds technique spans (SI + TC together) and labels given spans (TC alone).
+
+    ``detect`` looks only at ``doc.text[:doc.content_end]`` so trailing boilerplate is never
+    marked; every span it returns has offsets into ``doc.text`` and a score in [0, 1].
+    """
+
+    name: str
+
+    def detect(self, doc: Document) -> list[Span]: ...
+
+    def classify(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[str, float]]: ...
+
+    def info(self) -> dict[str, Any]: ...
