@@ -6,11 +6,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(__import__("os").environ.get("SPINSCOPE_SHARED", REPO.parent / "shared"))
-PTC = SHARED / "data" / "ptc"
-EXAMPLE = SHARED / "examples" / "aleppo-2016-12.txt"
-DEMO = REPO / "examples" / "demo-article.txt"
+from tests.paths import EXAMPLE, PTC
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,10 @@ import pytest
 
 from spinscope.eval.formats import Labelled, read_si, read_tc
 from spinscope.eval.scorers import merge_overlapping, score_flc, score_si, score_tc
+from tests.paths import PTC
 
 
 def _expected_rows() -> list[tuple[str, str, float, float, float]]:
-    from tests.conftest import PTC
-
     path = PTC / "scorer-vectors" / "expected.tsv"
     if not path.is_file():
         return []
