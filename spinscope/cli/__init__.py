@@ -1,0 +1,143 @@
+"""The ``spinscope`` command line: analyze, predict, score.
+
+Every SpinscopeError becomes one line on stderr and the exit code of its class (see errors.py);
+in a batch, a failed document is reported and the rest goes on, and the exit code is non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from spinscope import __version__
+from spinscope.errors import SpinscopeError
+from spinscope.settings import IngestOptions
+
+app = typer.Typer(
+    help="Show, with evidence, how a news text tries to persuade.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+class Task(str, Enum):
+    si = "si"
+    tc = "tc"
+    flc = "flc"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"spinscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+) -> None:
+    """spinscope marks propaganda techniques in news text, with offsets into the exact text."""
+
+
+def _fail(exc: SpinscopeError) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(exc.exit_code)
+
+
+DetectorOpt = Annotated[str, typer.Option("--detector", help="Technique detector: baseline (fast, linear).")]
+MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest input (file, stdin, JSONL line, download) in bytes.")]
+AllowPrivateOpt = Annotated[bool, typer.Option("--allow-private", help="Allow URLs on loopback, private, link-local or multicast addresses.")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed for a whole URL fetch, redirects included.")]
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html), folders, URLs, .jsonl files, or - for stdin.", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="text: tables in the terminal; json: one object (JSON Lines for several); html: a self-contained report.")] = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout; for html with several documents, a folder.")] = None,
+    detector: DetectorOpt = "baseline",
+    min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop spans scored below this.")] = 0.0,
+    max_bytes: MaxBytesOpt = IngestOptions.max_bytes,
+    allow_private: AllowPrivateOpt = False,
+    timeout: TimeoutOpt = IngestOptions.fetch_timeout,
+) -> None:
+    """Analyse articles and report every technique span with its text and score."""
+    from spinscope.cli.analyze import run_analyze
+    from spinscope.pipeline import AnalyzeOptions
+
+    options = AnalyzeOptions(
+        detector=detector,
+        min_score=min_score,
+        ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, allow_private=allow_private),
+    )
+    try:
+        failures = run_analyze(inputs, format.value, output, options, err)
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def predict(
+    articles: Annotated[Path, typer.Argument(help="A PTC-style folder of article<ID>.txt files.", show_default=False)],
+    task: Annotated[Task, typer.Option("--task", help="si: spans; tc: label the spans of --spans; flc: spans with techniques.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The tab-separated file to write.")],
+    spans: Annotated[Optional[Path], typer.Option("--spans", help="For tc: a template of 'article_id ? start end' lines to label.")] = None,
+    detector: DetectorOpt = "baseline",
+    min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop spans scored below this (si, flc).")] = 0.0,
+    max_bytes: MaxBytesOpt = IngestOptions.max_bytes,
+) -> None:
+    """Write SemEval-2020 Task 11 predictions for a folder of articles."""
+    from spinscope.cli.predict import run_predict
+
+    try:
+        failures = run_predict(articles, task.value, output, spans, detector, min_score, IngestOptions(max_bytes=max_bytes), err)
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    gold: Annotated[Path, typer.Argument(help="Gold labels (SemEval tab-separated).", show_default=False)],
+    pred: Annotated[Path, typer.Argument(help="Predictions in the same format.", show_default=False)],
+    task: Annotated[Task, typer.Option("--task", help="si, tc or flc.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object instead of text.")] = False,
+) -> None:
+    """Score predictions as the official SemEval-2020 Task 11 scorers do."""
+    from spinscope.eval.formats import read_si, read_tc
+    from spinscope.eval.scorers import SCORERS
+
+    try:
+        read = read_si if task is Task.si else read_tc
+        result = SCORERS[task.value](read(gold), read(pred))
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps({"task": task.value, **result.to_dict()}))
+    else:
+        typer.echo(f"task {task.value}: precision {result.precision:.6f}  recall {result.recall:.6f}  F1 {result.f1:.6f}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

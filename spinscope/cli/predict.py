@@ -1,0 +1,82 @@
+"""``spinscope predict``: SemEval-2020 Task 11 prediction files for a PTC-style folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+
+from spinscope.document import Document, Failure
+from spinscope.errors import MalformedInputError, UnsupportedInputError
+from spinscope.eval.formats import Labelled, format_si, format_tc, read_tc
+from spinscope.settings import IngestOptions
+from spinscope.techniques.registry import get_detector
+
+
+def _read_articles(folder: Path, options: IngestOptions, err: Console) -> tuple[dict[str, Document], list[Failure]]:
+    from spinscope.ingest import read_inputs
+
+    if not folder.is_dir():
+        raise UnsupportedInputError(f"{folder}: not a folder; predict reads a PTC-style folder of article<ID>.txt files")
+    docs: dict[str, Document] = {}
+    failures: list[Failure] = []
+    for item in read_inputs([str(folder)], options):
+        if isinstance(item, Failure):
+            failures.append(item)
+            err.print(f"[red]error:[/red] {item.source}: {item.message}", highlight=False, soft_wrap=True)
+        else:
+            docs[item.id] = item
+    if not docs and not failures:
+        raise UnsupportedInputError(f"{folder}: no article<ID>.txt files found")
+    return docs, failures
+
+
+def _label_template(template: Path, docs: dict[str, Document], detector_name: str) -> list[Labelled]:
+    rows = read_tc(template, allow_unknown=True)
+    by_article: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        doc = docs.get(row.article_id)
+        if doc is None:
+            raise MalformedInputError(f"{template}: article {row.article_id} is not in the articles folder")
+        if row.end > len(doc.text):
+            raise MalformedInputError(f"{template}: span {row.start}-{row.end} runs past article {row.article_id} ({len(doc.text)} chars)")
+        by_article.setdefault(row.article_id, []).append(i)
+    detector = get_detector(detector_name)
+    labels: list[str] = [""] * len(rows)
+    with Progress(transient=True) as progress:
+        for article_id in progress.track(by_article, description="labelling spans"):
+            idx = by_article[article_id]
+            predicted = detector.classify(docs[article_id], [(rows[i].start, rows[i].end) for i in idx])
+            for i, (label, _score) in zip(idx, predicted, strict=True):
+                labels[i] = label
+    return [Labelled(r.article_id, r.start, r.end, label) for r, label in zip(rows, labels, strict=True)]
+
+
+def _detect_all(docs: dict[str, Document], detector_name: str, min_score: float) -> list[Labelled]:
+    detector = get_detector(detector_name)
+    out: list[Labelled] = []
+    with Progress(transient=True) as progress:
+        for article_id in progress.track(sorted(docs), description="finding spans"):
+            for span in detector.detect(docs[article_id]):
+                if span.score is None or span.score >= min_score:
+                    out.append(Labelled(article_id, span.start, span.end, span.label))
+    return out
+
+
+def run_predict(
+    folder: Path, task: str, output: Path, template: Path | None, detector: str, min_score: float, options: IngestOptions, err: Console
+) -> int:
+    """Write the predictions; returns how many articles could not be read."""
+    if task == "tc" and template is None:
+        raise UnsupportedInputError("--task tc labels given spans: pass --spans TEMPLATE (lines 'article_id ? start end'); --task flc finds and labels spans")
+    docs, failures = _read_articles(folder, options, err)
+    if task == "tc":
+        assert template is not None
+        text = format_tc(_label_template(template, docs, detector))
+    else:
+        rows = _detect_all(docs, detector, min_score)
+        text = format_si(rows) if task == "si" else format_tc(rows)
+    output.write_text(text, encoding="utf-8")
+    err.print(f"{len(text.splitlines())} lines for {len(docs)} articles written to {output.resolve()}", highlight=False, soft_wrap=True)
+    return len(failures)

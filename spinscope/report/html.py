@@ -1,0 +1,146 @@
+"""A self-contained HTML report: the article with every technique span highlighted.
+
+Overlapping spans stay visible as stacked underlines (each span gets the lowest free slot among
+the spans it overlaps, as displaCy's span renderer does). Every piece of article text goes
+through ``html.escape``; the page carries a strict Content-Security-Policy whose only script is
+the one inlined here, allowed by its hash, so the report opens offline and runs nothing else.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from html import escape
+from importlib import resources
+from typing import Any
+
+from spinscope.report.palette import colour
+from spinscope.techniques.definitions import DEFINITIONS
+
+SLOT_PX = 4
+
+
+def _colour_class(label: str) -> str:
+    return "c" + hashlib.sha1(label.encode()).hexdigest()[:8]
+
+
+def _generated_css(spans: list[dict[str, Any]], labels: list[str], slots: int) -> str:
+    """Per-report rules (colours, underline slots, bar widths) so no element needs a style attribute,
+    which the Content-Security-Policy forbids."""
+    rules = [f".{_colour_class(l)}{{background:{colour(l)}}}" for l in sorted(set(labels) | {s['label'] for s in spans})]
+    rules += [f".s{i}{{bottom:{-(i + 1) * SLOT_PX}px}}.d{i + 1}{{padding-bottom:{(i + 1) * SLOT_PX}px}}" for i in range(slots)]
+    rules += [f".w{w}{{width:{w}%}}" for w in range(0, 101)]
+    return "\n".join(rules)
+
+
+def _assign_slots(spans: list[dict[str, Any]]) -> list[int]:
+    slots: list[int] = []
+    for i, span in enumerate(spans):
+        taken = {slots[j] for j in range(i) if spans[j]["start"] < span["end"] and span["start"] < spans[j]["end"]}
+        slot = 0
+        while slot in taken:
+            slot += 1
+        slots.append(slot)
+    return slots
+
+
+def _article_html(text: str, spans: list[dict[str, Any]], content_end: int) -> str:
+    slots = _assign_slots(spans)
+    cuts = sorted({0, len(text), content_end} | {s["start"] for s in spans} | {s["end"] for s in spans})
+    parts: list[str] = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = escape(text[a:b])
+        active = [i for i, s in enumerate(spans) if s["start"] <= a and b <= s["end"]]
+        if a >= content_end:
+            parts.append(f'<span class="boilerplate" title="boilerplate: not analysed">{piece}</span>')
+        elif not active:
+            parts.append(piece)
+        else:
+            depth = max(slots[i] for i in active) + 1
+            bars = "".join(f'<span class="bar s{slots[i]} {_colour_class(spans[i]["label"])}"></span>' for i in active)
+            ids = " ".join(str(i) for i in active)
+            parts.append(f'<span class="mark d{depth}" tabindex="0" data-spans="{ids}">{piece}{bars}</span>')
+    return "".join(parts)
+
+
+def _chart(counts: dict[str, int]) -> str:
+    if not counts:
+        return "<p>No technique spans found.</p>"
+    top = max(counts.values())
+    rows = []
+    for label, n in counts.items():
+        width = round(100 * n / top)
+        rows.append(
+            f'<div class="row"><span class="name">{escape(label)}</span>'
+            f'<span class="track"><span class="fill w{width} {_colour_class(label)}"></span></span>'
+            f'<span class="n">{n}</span></div>'
+        )
+    return '<div class="chart">' + "".join(rows) + "</div>"
+
+
+def _details_json(spans: list[dict[str, Any]]) -> str:
+    details = [
+        {
+            "label": s["label"],
+            "score": s["score"],
+            "text": s["text"],
+            "definition": DEFINITIONS.get(s["label"], ""),
+            "why": s.get("attributes", {}).get("why", ""),
+        }
+        for s in spans
+    ]
+    raw = json.dumps(details, ensure_ascii=True)
+    return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render(data: dict[str, Any]) -> str:
+    doc = data["document"]
+    summary = data["summary"]
+    spans = sorted(data["spans"].get("technique", []), key=lambda s: (s["start"], -s["end"]))
+    content_end = len(doc["text"]) - summary.get("boilerplate_chars", 0)
+    script = resources.files("spinscope.report").joinpath("report.js").read_text()
+    css = resources.files("spinscope.report").joinpath("report.css").read_text()
+    css += _generated_css(spans, list(summary["technique_counts"]), max(_assign_slots(spans), default=0) + 1)
+    script_hash = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    style_hash = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    csp = (
+        f"default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'sha256-{style_hash}'; "
+        "img-src data:; object-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+    title = doc.get("title") or doc["id"]
+    legend = "".join(
+        f'<li><span class="swatch {_colour_class(label)}"></span>{escape(label)}'
+        f'<span class="def">{escape(DEFINITIONS.get(label, ""))}</span></li>'
+        for label in summary["technique_counts"]
+    )
+    terms = ", ".join(f"{escape(t['term'])} ({t['count']})" for t in summary["top_loaded_terms"]) or "none"
+    meta = " · ".join(escape(str(doc[k])) for k in ("outlet", "published", "url") if doc.get(k))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>spinscope: {escape(title)}</title>
+<style>{css}</style></head>
+<body>
+<header><h1>{escape(title)}</h1><p class="meta">{meta}</p></header>
+<section class="summary">
+<div class="figures">
+<div><b>{summary['spans']}</b> technique spans</div>
+<div><b>{summary['sentence_share']:.0%}</b> of {summary['sentences']} sentences use a technique</div>
+<div><b>{summary['density_per_100_words']}</b> spans per 100 words</div>
+</div>
+<p class="terms">Most loaded terms: {terms}</p>
+{_chart(summary['technique_counts'])}
+</section>
+<main>
+<article id="article">{_article_html(doc['text'], spans, content_end)}</article>
+<aside id="detail" aria-live="polite"><p>Click a highlighted passage to see its techniques.</p></aside>
+</main>
+<section class="legend"><h2>Legend</h2><ul>{legend}</ul></section>
+<footer>spinscope {escape(str(data.get('spinscope_version', '')))} · detector {escape(str(data['detector'].get('name', '')))}.
+spinscope shows how a text persuades; it does not say who is right.</footer>
+<script type="application/json" id="span-data">{_details_json(spans)}</script>
+<script>{script}</script>
+</body></html>
+"""

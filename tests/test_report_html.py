@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from spinscope.document import TECHNIQUE, Analysis, Document, Span
+from spinscope.report.html import render
+from spinscope.summary import summarise
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    '"><script>alert(2)</script>',
+    "' onmouseover='alert(1)",
+    "</script><script>alert(1)</script>",
+    '<a href="javascript:alert(1)">x</a>',
+    "{{7*7}}",
+]
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts = 0
+        self.handlers: list[str] = []
+        self.hrefs: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "script":
+            self.scripts += 1
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(name)
+            if name == "href":
+                self.hrefs.append(value or "")
+
+
+def _analysis(text: str, spans: list[Span], title: str | None = None) -> dict:
+    doc = Document(id="x", text=text, title=title).with_spans(TECHNIQUE, spans)
+    return Analysis(doc, summarise(doc, doc.spans[TECHNIQUE]), {"name": "test"}).to_dict()
+
+
+def test_report_html_prints_template_syntax_literally() -> None:
+    page = render(_analysis("Total: {{7*7}} and {% raw %}.", []))
+    assert "{{7*7}}" in page and "{% raw %}" in page
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_report_html_escapes_hostile_text_in_title_body_and_spans(payload: str) -> None:
+    text = f"Intro {payload} outro."
+    start = text.index(payload)
+    page = render(_analysis(text, [Span(start, start + len(payload), "Loaded_Language", 0.9)], title=payload))
+    parsed = _Collector()
+    parsed.feed(page)
+    assert parsed.scripts == 2, "only the span-data block and the report's own script"
+    assert parsed.handlers == []
+    assert parsed.hrefs == []
+    assert "img" not in parsed.tags and "svg" not in parsed.tags
+
+
+def test_report_html_keeps_overlapping_spans_in_separate_slots() -> None:
+    text = "They are corrupt traitors and liars."
+    spans = [Span(9, 24, "Name_Calling,Labeling", 0.7), Span(9, 16, "Loaded_Language", 0.8), Span(29, 35, "Loaded_Language", 0.6)]
+    page = render(_analysis(text, spans))
+    assert page.count('class="bar s0') >= 2 and 'class="bar s1' in page
+    assert "Name_Calling,Labeling" in page and "Loaded_Language" in page
+
+
+def test_report_html_has_strict_csp_and_no_inline_style_attributes() -> None:
+    page = render(_analysis("A plain sentence with loaded words.", [Span(22, 28, "Loaded_Language", 0.5)]))
+    csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1))
+    assert "default-src 'none'" in csp and "object-src 'none'" in csp and "base-uri 'none'" in csp
+    assert " style=" not in page
+    assert "http://" not in page and "https://" not in page, "the report must open with no network"
+
+
+def test_report_html_span_data_cannot_close_its_script_block() -> None:
+    text = "x </script><script>alert(1)</script> y"
+    page = render(_analysis(text, [Span(2, 36, "Slogans", 0.5)]))
+    data_block = page.split('id="span-data">')[1].split("</script>")[0]
+    assert "<" not in data_block and "\\u003c/script\\u003e" in data_block
