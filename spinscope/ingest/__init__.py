@@ -1,0 +1,101 @@
+"""Ingestion: every kind of input spinscope reads, turned into Documents.
+
+An input is `-` (stdin), an http/https URL, a .txt/.html/.htm file, a .jsonl file, or a folder of
+.txt/.html/.htm files (a PTC folder of article<ID>.txt among them). `read_inputs` reads a batch and
+keeps going past bad inputs, each becoming a Failure; `read_one` reads one and raises.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from spinscope.document import Document, Failure
+from spinscope.errors import SpinscopeError, UnsupportedInputError
+from spinscope.ingest.decode import read_limited
+from spinscope.ingest.documents import (
+    HTML_SUFFIXES,
+    TEXT_SUFFIXES,
+    document_from_bytes,
+    document_from_file,
+    document_from_text,
+    document_from_url,
+    failure,
+)
+from spinscope.ingest.jsonl import read_jsonl
+from spinscope.settings import IngestOptions
+
+__all__ = ["IngestOptions", "document_from_text", "read_inputs", "read_one"]
+
+# Two letters at least, so a Windows drive (C:\...) is a path, not a scheme.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
+
+
+def read_inputs(
+    inputs: list[str],
+    options: IngestOptions = IngestOptions(),
+    stdin: BinaryIO | None = None,
+) -> Iterator[Document | Failure]:
+    """Every document in `inputs`, in order; an input or document that fails becomes a Failure."""
+    for item in inputs:
+        try:
+            path = _collection(item)
+            if path is None:
+                yield read_one(item, options, stdin)
+            elif path.is_dir():
+                yield from _read_folder(path, options)
+            else:
+                yield from read_jsonl(path, options)
+        except SpinscopeError as exc:
+            yield failure("stdin" if item == "-" else item, exc)
+
+
+def read_one(input: str, options: IngestOptions = IngestOptions(), stdin: BinaryIO | None = None) -> Document:
+    """The one document `input` names; raises a SpinscopeError subclass when it cannot be read.
+
+    `stdin` replaces sys.stdin for `-`, for callers (and tests) that hold the bytes elsewhere.
+    """
+    if input == "-":
+        data = read_limited(stdin or sys.stdin.buffer, options.max_bytes, "stdin")
+        return document_from_bytes(data, source="stdin", html=None)
+    if _is_url(input):
+        return document_from_url(input, options)
+    if _collection(input) is not None:
+        raise UnsupportedInputError(f"{input} holds many documents; read it with read_inputs or the command line")
+    return document_from_file(_existing(input), options)
+
+
+def _collection(item: str) -> Path | None:
+    """The folder or .jsonl file `item` names, if it names one."""
+    if item == "-" or _is_url(item):
+        return None
+    path = _existing(item)
+    return path if path.is_dir() or path.suffix.lower() == ".jsonl" else None
+
+
+def _is_url(item: str) -> bool:
+    # Any scheme counts, so file: and gopher: reach the fetcher and are refused there by name.
+    return bool(_SCHEME.match(item)) and not Path(item).exists()
+
+
+def _existing(item: str) -> Path:
+    path = Path(item)
+    if not item or not path.exists():
+        raise UnsupportedInputError(f"{item}: no such file or folder (inputs are files, folders, http(s) URLs or - for stdin)")
+    return path
+
+
+def _read_folder(folder: Path, options: IngestOptions) -> Iterator[Document | Failure]:
+    """Every .txt/.html/.htm file under `folder`, in path order so that runs are reproducible."""
+    suffixes = TEXT_SUFFIXES | HTML_SUFFIXES
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+    if not files:
+        raise UnsupportedInputError(f"{folder}: no .txt, .html or .htm files in this folder")
+    for file in files:
+        try:
+            yield document_from_file(file, options)
+        except SpinscopeError as exc:
+            yield failure(str(file), exc)

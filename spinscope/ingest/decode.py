@@ -1,0 +1,120 @@
+"""Bytes to text, with limits, and nothing else.
+
+The decoded `str` is kept exactly as decoded: no newline translation, no Unicode normalisation,
+no stripping. Span offsets (ours and SemEval's) index into this exact string, so any change here
+would silently shift every annotation.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import BinaryIO
+
+import charset_normalizer
+
+from spinscope.errors import BinaryInputError, EmptyInputError, EncodingError, InputTooLargeError
+
+# Byte-order marks that make NUL bytes legitimate, longest first (UTF-32-LE starts with UTF-16-LE's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Formats that reach us mislabelled (a PDF served as text/html, a zip saved as .txt) and that a
+# charset detector would otherwise happily "decode" into garbage text.
+_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive (or an Office document)"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+)
+
+_SNIFF_BYTES = 8192
+# Text has almost no C0 control characters besides tab, newlines and form feed; binary data has
+# many. 10% of the sniffed prefix separates the two with a wide margin on both sides.
+_MAX_CONTROL_SHARE = 0.10
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c\x1b")
+
+
+def too_large(name: str, limit: int, size: int | None = None) -> InputTooLargeError:
+    """The one message for every byte-limit hit, so the fix (`--max-bytes`) is always named."""
+    got = f"is {size:,} bytes, over" if size is not None else "is over"
+    return InputTooLargeError(f"{name} {got} the limit of {limit:,} bytes (raise it with --max-bytes)")
+
+def read_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
+    """Read at most `limit` bytes; reading one more tells us the input is too large without
+    ever holding more than limit + 1 bytes of it (stdin and /dev/zero have no size to check)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise too_large(name, limit)
+    return data
+
+
+def decode_bytes(data: bytes, name: str, declared: str | None = None) -> str:
+    """Decode text, trusting in order: a byte-order mark, the declared charset, UTF-8, detection.
+
+    `declared` comes from an HTTP header or an HTML meta tag; it is often wrong, so a charset that
+    fails to decode falls through to the next step instead of failing the input.
+    """
+    if not data.strip():
+        raise EmptyInputError(f"{name} is empty")
+    text = _decode(data, name, declared)
+    if text is None:
+        raise EncodingError(f"{name} could not be decoded: no text encoding explains its bytes; convert it to UTF-8")
+    if not text.strip():
+        raise EmptyInputError(f"{name} contains only whitespace")
+    return text
+
+
+def _decode(data: bytes, name: str, declared: str | None) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _strict(data, encoding)
+    _reject_binary(data, name)
+    for encoding in (declared, "utf-8"):
+        if encoding and (text := _strict(data, encoding)) is not None:
+            return text
+    encoding = _detect(data)
+    return None if encoding is None else _strict(data, encoding)
+
+
+def _detect(data: bytes) -> str | None:
+    """charset-normalizer's pick, except that windows-1252 wins a tie.
+
+    On Western European text the detector cannot tell windows-1252 from cp1250 or cp1257 (the
+    bytes differ in a few letters, and both score the same) and may pick either; an undeclared
+    legacy page is almost always windows-1252, so it wins unless another encoding scores better.
+    Turkish, Polish or Cyrillic text still gets its own encoding, which does score better.
+    """
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None
+    western = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
+    if western is not None and western.chaos <= best.chaos and western.coherence >= best.coherence:
+        return "cp1252"
+    return best.encoding
+
+
+def _reject_binary(data: bytes, name: str) -> None:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise BinaryInputError(f"{name} looks like {what}, not text")
+    if b"\x00" in data:
+        raise BinaryInputError(f"{name} contains NUL bytes; it looks like binary data, not text")
+    head = data[:_SNIFF_BYTES]
+    controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
+    if controls > _MAX_CONTROL_SHARE * len(head):
+        raise BinaryInputError(f"{name} is {controls / len(head):.0%} control characters; it looks like binary data, not text")
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+

@@ -1,0 +1,108 @@
+"""Building Documents, the same way whatever the input was: a string, bytes, a file or a URL.
+
+Every Document leaves here with its trailing-boilerplate spans set, so no caller can forget them,
+and with an id and a source that lead back to the input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from spinscope.document import BOILERPLATE, Document, Failure
+from spinscope.errors import EmptyInputError, SpinscopeError, UnsupportedInputError
+from spinscope.ingest.boilerplate import find_trailing_boilerplate
+from spinscope.ingest.decode import decode_bytes, read_limited, too_large
+from spinscope.ingest.fetch import fetch_url
+from spinscope.ingest.html import declared_charset, html_to_document, looks_like_html
+from spinscope.settings import IngestOptions
+
+TEXT_SUFFIXES = frozenset({".txt"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+# PTC / SemEval-2020 Task 11 names its files article<ID>.txt and its labels use the bare ID.
+_PTC_NAME = re.compile(r"article(\d+)")
+
+
+def document_from_text(
+    text: str,
+    options: IngestOptions = IngestOptions(),
+    *,
+    id: str | None = None,
+    source: str = "text",
+    title: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+) -> Document:
+    """A Document for text already in memory, held to the same byte limit as a file."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > options.max_bytes:
+        raise too_large(source, options.max_bytes, size)
+    if not text.strip():
+        raise EmptyInputError(f"{source} is empty")
+    doc = Document(id=id or short_id(text), text=text, title=title, url=url, outlet=outlet, published=published, source=source)
+    return with_boilerplate(doc)
+
+
+def document_from_bytes(
+    data: bytes,
+    *,
+    source: str,
+    html: bool | None,
+    id: str | None = None,
+    charset: str | None = None,
+    url: str | None = None,
+) -> Document:
+    """Decode and, for a page, extract. `html=None` means sniff it (stdin has no name to go by);
+    `id=None` means a hash of the decoded input."""
+    if html is not False:
+        charset = charset or declared_charset(data)
+    text = decode_bytes(data, source, charset)
+    doc_id = id or short_id(text)
+    if html or (html is None and looks_like_html(text)):
+        return with_boilerplate(html_to_document(text, id=doc_id, source=source, url=url))
+    return with_boilerplate(Document(id=doc_id, text=text, url=url, source=source))
+
+
+def document_from_url(url: str, options: IngestOptions, *, id: str | None = None, source: str | None = None) -> Document:
+    """A fetched page; its id is a hash of the URL as given, so refetching keeps the id."""
+    page = fetch_url(url, options)
+    html = page.content_type != "text/plain"
+    return document_from_bytes(page.body, source=source or url, html=html, id=id or short_id(url), charset=page.charset, url=page.url)
+
+
+def document_from_file(path: Path, options: IngestOptions) -> Document:
+    """A .txt or .html file, read in binary so that \\r\\n stays in the text (offsets count it)."""
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
+        raise UnsupportedInputError(f"{path}: cannot read {suffix or 'a file without an extension'}; give a .txt, .html, .htm or .jsonl file, a folder, a URL or -")
+    try:
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > options.max_bytes:
+                raise too_large(str(path), options.max_bytes, size)
+            data = read_limited(stream, options.max_bytes, str(path))
+    except OSError as exc:
+        raise UnsupportedInputError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    return document_from_bytes(data, source=str(path), html=suffix in HTML_SUFFIXES, id=file_id(path))
+
+
+def file_id(path: Path) -> str:
+    match = _PTC_NAME.fullmatch(path.stem)
+    return match.group(1) if match else path.stem
+
+
+def short_id(value: str) -> str:
+    """A stable id for inputs without a name: 12 hex digits of sha1, enough to tell a corpus apart."""
+    return hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def with_boilerplate(doc: Document) -> Document:
+    return doc.with_spans(BOILERPLATE, find_trailing_boilerplate(doc.text))
+
+
+def failure(source: str, error: SpinscopeError) -> Failure:
+    """The record a batch keeps for an input it could not read; the message fits on one line."""
+    return Failure(source=source, error=type(error).__name__, message=" ".join(str(error).split()))

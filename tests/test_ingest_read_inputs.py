@@ -1,0 +1,193 @@
+"""read_inputs / read_one: every kind of input, ids and sources, and a batch that survives bad ones."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from spinscope.document import BOILERPLATE, Document, Failure
+from spinscope.errors import BlockedURLError, EmptyInputError, InputTooLargeError, UnsupportedInputError
+from spinscope.ingest import document_from_text, read_inputs, read_one
+from spinscope.settings import IngestOptions
+from tests.http_server import LocalServer, _running_server, http_server  # noqa: F401  (fixtures)
+
+TEXT = "Line one — «quoted».\r\nLine two, naïve café.\r\n\r\nRelated Articles\r\n"
+PAGE = """<!DOCTYPE html><html><head><title>Aleppo</title><meta charset="windows-1252"></head>
+<body><article><p>The army entered the eastern districts on Tuesday, officials said.</p>
+<p>“We are home,” said one resident of the city.</p></article></body></html>"""
+LOCAL = IngestOptions(allow_private=True, fetch_timeout=5.0)
+
+
+def _docs(items: list[Document | Failure]) -> list[Document]:
+    assert all(isinstance(i, Document) for i in items), items
+    return [i for i in items if isinstance(i, Document)]
+
+
+def test_read_inputs_txt_keeps_exact_text(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_bytes(TEXT.encode())
+    (doc,) = _docs(list(read_inputs([str(path)])))
+    assert doc.text == TEXT
+    assert (doc.id, doc.source, doc.url) == ("story", str(path), None)
+    assert [doc.text[s.start : s.end] for s in doc.spans[BOILERPLATE]] == ["Related Articles"]
+    assert doc.content_end == TEXT.index("Related Articles")
+
+
+def test_read_inputs_example_article(example_article: Path) -> None:
+    doc = read_one(str(example_article))
+    assert doc.text == example_article.read_bytes().decode("utf-8")
+    assert doc.text[doc.content_end :].split() == ["Related", "Articles", "Back", "to", "top", "button"]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_read_inputs_legacy_encoded_file(tmp_path: Path, encoding: str) -> None:
+    text = "Die Armee habe die östlichen Viertel von Aleppo befreit, erklärte die Regierung. Die Bewohner kehrten zurück, heißt es.\n"
+    path = tmp_path / "alt.txt"
+    path.write_bytes(text.encode(encoding))
+    assert read_one(str(path)).text == text
+
+
+def test_read_inputs_html_file(tmp_path: Path) -> None:
+    path = tmp_path / "page.HTM"
+    path.write_bytes(PAGE.encode("cp1252"))
+    doc = read_one(str(path))
+    assert "“We are home,” said one resident" in doc.text
+    assert (doc.id, doc.title, doc.source) == ("page", "Aleppo", str(path))
+    assert BOILERPLATE in doc.spans
+
+
+def test_read_inputs_folder_sorted_recursive_with_ptc_ids(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "article111.txt").write_text("First.", encoding="utf-8")
+    (tmp_path / "sub" / "article222.txt").write_text("Second.", encoding="utf-8")
+    (tmp_path / "article000.labels").write_text("ignored", encoding="utf-8")
+    (tmp_path / "b.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    items = list(read_inputs([str(tmp_path)]))
+    assert [(i.id, i.text) for i in items if isinstance(i, Document) and i.id.isdigit()] == [("111", "First."), ("222", "Second.")]
+    assert [i.source for i in items] == [str(tmp_path / n) for n in ("article111.txt", "b.html", "empty.txt", "sub/article222.txt")]
+    (failure,) = [i for i in items if isinstance(i, Failure)]
+    assert failure.error == "EmptyInputError"
+
+
+def test_read_inputs_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"text": "one"}) + "\nnot json\n", encoding="utf-8")
+    doc, failure = read_inputs([str(path)])
+    assert isinstance(doc, Document) and isinstance(failure, Failure)
+    assert failure.source == f"{path}:2" and "line 2" in failure.message
+
+
+@pytest.mark.parametrize(
+    ("data", "html"),
+    [(TEXT.encode(), False), (PAGE.encode(), True), (b"\xef\xbb\xbfplain text with a BOM", False)],
+)
+def test_read_inputs_stdin(data: bytes, html: bool) -> None:
+    (doc,) = _docs(list(read_inputs(["-"], stdin=io.BytesIO(data))))
+    assert doc.source == "stdin"
+    assert len(doc.id) == 12
+    assert ("We are home" in doc.text) if html else (doc.text == data.decode("utf-8-sig"))
+    assert read_one("-", stdin=io.BytesIO(data)).id == doc.id
+
+
+def test_read_inputs_url(http_server: LocalServer) -> None:
+    url = http_server.serve("/a", PAGE.encode("cp1252"), content_type="text/html; charset=windows-1252")
+    doc = read_one(url, LOCAL)
+    assert "“We are home,” said one resident" in doc.text
+    assert (doc.source, doc.url, doc.title) == (url, url, "Aleppo")
+    assert doc.id == read_one(url, LOCAL).id and len(doc.id) == 12
+
+
+def test_read_inputs_plain_text_url_keeps_exact_text(http_server: LocalServer) -> None:
+    url = http_server.serve("/t", TEXT.encode(), content_type="text/plain; charset=utf-8")
+    assert read_one(url, LOCAL).text == TEXT
+
+
+def test_read_inputs_url_refused_without_allow_private(http_server: LocalServer) -> None:
+    url = http_server.serve("/a", PAGE.encode())
+    with pytest.raises(BlockedURLError):
+        read_one(url)
+    assert http_server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "error"),
+    [
+        ("empty.txt", b"", "EmptyInputError"),
+        ("blank.txt", b" \r\n\t", "EmptyInputError"),
+        ("binary.txt", bytes(range(1, 32)) * 3, "BinaryInputError"),
+        ("nul.txt", b"text\x00text", "BinaryInputError"),
+        ("doc.txt", b"%PDF-1.4\n%\xe2\xe3", "BinaryInputError"),
+        ("big.txt", b"a" * 101, "InputTooLargeError"),
+        ("empty.html", b"<html><body></body></html>", "EmptyInputError"),
+        ("notes.pdf", b"text", "UnsupportedInputError"),
+        ("noext", b"text", "UnsupportedInputError"),
+    ],
+)
+def test_read_inputs_bad_file_is_a_failure_and_the_batch_goes_on(tmp_path: Path, name: str, data: bytes, error: str) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    good = tmp_path / "good.txt"
+    good.write_text("Fine text.", encoding="utf-8")
+    failure, doc = read_inputs([str(bad), str(good)], IngestOptions(max_bytes=100))
+    assert isinstance(failure, Failure)
+    assert (failure.source, failure.error) == (str(bad), error)
+    assert isinstance(doc, Document) and doc.text == "Fine text."
+
+
+@pytest.mark.parametrize(
+    ("item", "error"),
+    [
+        ("no/such/file.txt", "UnsupportedInputError"),
+        ("", "UnsupportedInputError"),
+        ("file:///etc/passwd", "BlockedURLError"),
+        ("gopher://127.0.0.1:70/", "BlockedURLError"),
+        ("http://127.0.0.1:9/", "BlockedURLError"),
+        ("http://[::1]/", "BlockedURLError"),
+    ],
+)
+def test_read_inputs_bad_input_is_a_failure(item: str, error: str) -> None:
+    (failure,) = read_inputs([item])
+    assert isinstance(failure, Failure)
+    assert (failure.source, failure.error) == (item, error)
+
+
+def test_read_inputs_file_over_the_limit_says_size_and_option(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * 2_000)
+    with pytest.raises(InputTooLargeError, match=r"is 2,000 bytes, over the limit of 1,000 bytes \(raise it with --max-bytes\)"):
+        read_one(str(path), IngestOptions(max_bytes=1_000))
+
+
+def test_read_inputs_stdin_over_the_limit() -> None:
+    (failure,) = read_inputs(["-"], IngestOptions(max_bytes=10), stdin=io.BytesIO(b"a" * 11))
+    assert isinstance(failure, Failure) and (failure.source, failure.error) == ("stdin", "InputTooLargeError")
+
+
+@pytest.mark.parametrize("kind", ["folder", "jsonl"])
+def test_read_one_refuses_collections(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"text": "x"}\n', encoding="utf-8")
+    with pytest.raises(UnsupportedInputError, match="many documents"):
+        read_one(str(tmp_path if kind == "folder" else path))
+
+
+def test_read_inputs_empty_folder_is_a_failure(tmp_path: Path) -> None:
+    (failure,) = read_inputs([str(tmp_path)])
+    assert isinstance(failure, Failure) and "no .txt, .html or .htm files" in failure.message
+
+
+def test_document_from_text_marks_boilerplate_and_hashes_id() -> None:
+    doc = document_from_text(TEXT)
+    assert doc.text == TEXT and doc.source == "text" and len(doc.id) == 12
+    assert doc.id == document_from_text(TEXT).id != document_from_text(TEXT + "x").id
+    assert doc.content_end == TEXT.index("Related Articles")
+
+
+@pytest.mark.parametrize(("text", "error"), [("", EmptyInputError), (" \n\t", EmptyInputError), ("é" * 60, InputTooLargeError)])
+def test_document_from_text_refuses(text: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        document_from_text(text, IngestOptions(max_bytes=100))
