@@ -10,6 +10,7 @@ from typing import IO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from spinscope import errors
 from spinscope.document import Analysis, Failure
 from spinscope.pipeline import AnalyzeOptions, analyze_document
 
@@ -28,10 +29,17 @@ def _analyse_all(inputs: list[str], options: AnalyzeOptions, err: Console) -> li
 
 
 def _report_failures(results: list[Analysis | Failure], err: Console) -> int:
+    """Print each failure; the exit code is the error's own for a single input, 1 for a batch."""
     failures = [r for r in results if isinstance(r, Failure)]
+    if not failures:
+        return 0
     for f in failures:
-        err.print(f"[red]error:[/red] {f.source}: {f.message}", highlight=False, soft_wrap=True)
-    return len(failures)
+        where = "" if f.source in f.message else f"{f.source}: "
+        err.print(f"[red]error:[/red] {where}{f.message}", highlight=False, soft_wrap=True)
+    if len(results) == 1:
+        error_class = getattr(errors, failures[0].error, errors.SpinscopeError)
+        return int(getattr(error_class, "exit_code", 1))
+    return 1
 
 
 def _write_html(analyses: list[Analysis], output: Path | None, err: Console) -> None:
@@ -72,7 +80,7 @@ def _write_stream(results: list[Analysis | Failure], fmt: str, out: IO[str]) -> 
 
 
 def run_analyze(inputs: list[str], fmt: str, output: Path | None, options: AnalyzeOptions, err: Console) -> int:
-    """Analyse everything, write the chosen format, report failures; returns how many failed."""
+    """Analyse everything, write the chosen format, report failures; returns the exit code."""
     results = _analyse_all(inputs, options, err)
     analyses = [r for r in results if isinstance(r, Analysis)]
     if fmt == "html":

@@ -24,7 +24,7 @@ def _read_articles(folder: Path, options: IngestOptions, err: Console) -> tuple[
     for item in read_inputs([str(folder)], options):
         if isinstance(item, Failure):
             failures.append(item)
-            err.print(f"[red]error:[/red] {item.source}: {item.message}", highlight=False, soft_wrap=True)
+            err.print(f"[red]error:[/red] {item.message}", highlight=False, soft_wrap=True)
         else:
             docs[item.id] = item
     if not docs and not failures:
@@ -32,7 +32,7 @@ def _read_articles(folder: Path, options: IngestOptions, err: Console) -> tuple[
     return docs, failures
 
 
-def _label_template(template: Path, docs: dict[str, Document], detector_name: str) -> list[Labelled]:
+def _label_template(template: Path, docs: dict[str, Document], detector_name: str, err: Console) -> list[Labelled]:
     rows = read_tc(template, allow_unknown=True)
     by_article: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
@@ -44,7 +44,7 @@ def _label_template(template: Path, docs: dict[str, Document], detector_name: st
         by_article.setdefault(row.article_id, []).append(i)
     detector = get_detector(detector_name)
     labels: list[str] = [""] * len(rows)
-    with Progress(transient=True) as progress:
+    with Progress(transient=True, console=err, disable=not err.is_terminal) as progress:
         for article_id in progress.track(by_article, description="labelling spans"):
             idx = by_article[article_id]
             predicted = detector.classify(docs[article_id], [(rows[i].start, rows[i].end) for i in idx])
@@ -53,10 +53,10 @@ def _label_template(template: Path, docs: dict[str, Document], detector_name: st
     return [Labelled(r.article_id, r.start, r.end, label) for r, label in zip(rows, labels, strict=True)]
 
 
-def _detect_all(docs: dict[str, Document], detector_name: str, min_score: float) -> list[Labelled]:
+def _detect_all(docs: dict[str, Document], detector_name: str, min_score: float, err: Console) -> list[Labelled]:
     detector = get_detector(detector_name)
     out: list[Labelled] = []
-    with Progress(transient=True) as progress:
+    with Progress(transient=True, console=err, disable=not err.is_terminal) as progress:
         for article_id in progress.track(sorted(docs), description="finding spans"):
             for span in detector.detect(docs[article_id]):
                 if span.score is None or span.score >= min_score:
@@ -71,11 +71,10 @@ def run_predict(
     if task == "tc" and template is None:
         raise UnsupportedInputError("--task tc labels given spans: pass --spans TEMPLATE (lines 'article_id ? start end'); --task flc finds and labels spans")
     docs, failures = _read_articles(folder, options, err)
-    if task == "tc":
-        assert template is not None
-        text = format_tc(_label_template(template, docs, detector))
+    if template is not None and task == "tc":
+        text = format_tc(_label_template(template, docs, detector, err))
     else:
-        rows = _detect_all(docs, detector, min_score)
+        rows = _detect_all(docs, detector, min_score, err)
         text = format_si(rows) if task == "si" else format_tc(rows)
     output.write_text(text, encoding="utf-8")
     err.print(f"{len(text.splitlines())} lines for {len(docs)} articles written to {output.resolve()}", highlight=False, soft_wrap=True)

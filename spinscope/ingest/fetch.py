@@ -73,7 +73,7 @@ def fetch_url(url: str, options: IngestOptions, allowed_hosts: frozenset[str] = 
             except httpx.HTTPError as exc:
                 raise FetchError(f"could not fetch {current}: {exc}") from exc
             current = str(target.join(location))
-    raise TooManyRedirectsError(f"{url} redirected more than {options.max_redirects} times (raise the limit with --max-redirects)")
+    raise TooManyRedirectsError(f"{url} redirected more than {options.max_redirects} times (--max-redirects)")
 
 
 def checked_url(url: str) -> httpx.URL:
@@ -196,4 +196,4 @@ def _read_page(response: httpx.Response, url: str, options: IngestOptions, deadl
 
 
 def _timed_out(url: str, options: IngestOptions) -> FetchTimeoutError:
-    return FetchTimeoutError(f"{url} was not fetched within {options.fetch_timeout:g} seconds (raise the limit with --fetch-timeout)")
+    return FetchTimeoutError(f"{url} was not fetched within {options.fetch_timeout:g} seconds (raise the limit with --timeout)")
