@@ -284,7 +284,7 @@ def test_fetch_total_deadline(http_server: LocalServer, handler: object, name: s
     url = http_server.handle("/slow", handler)  # type: ignore[arg-type]
     options = IngestOptions(fetch_timeout=0.5, max_redirects=50)
     started = time.monotonic()
-    with pytest.raises(FetchTimeoutError, match=r"within 0.5 seconds \(raise the limit with --fetch-timeout\)"):
+    with pytest.raises(FetchTimeoutError, match=r"within 0.5 seconds \(raise the limit with --timeout\)"):
         fetch_url(url, options, allowed_hosts=LOCAL)
     assert time.monotonic() - started < 1.0
 
