@@ -1,4 +1,4 @@
-"""The ``spinscope`` command line: analyze, predict, score.
+"""The ``spinscope`` command line: analyze, predict, score, serve.
 
 Every SpinscopeError becomes one line on stderr and the exit code of its class (see errors.py);
 in a batch, a failed document is reported and the rest goes on, and the exit code is non-zero.
@@ -26,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
+DEFAULTS = IngestOptions()
 
 
 class Format(str, Enum):
@@ -61,6 +62,7 @@ def _fail(exc: SpinscopeError) -> typer.Exit:
 DetectorOpt = Annotated[str, typer.Option("--detector", help="Technique detector: baseline (fast, linear).")]
 MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest input (file, stdin, JSONL line, download) in bytes.")]
 AllowPrivateOpt = Annotated[bool, typer.Option("--allow-private", help="Allow URLs on loopback, private, link-local or multicast addresses.")]
+MaxRedirectsOpt = Annotated[int, typer.Option("--max-redirects", min=0, help="Redirects followed before a URL fetch gives up.")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed for a whole URL fetch, redirects included.")]
 
 
@@ -71,9 +73,10 @@ def analyze(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout; for html with several documents, a folder.")] = None,
     detector: DetectorOpt = "baseline",
     min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop spans scored below this.")] = 0.0,
-    max_bytes: MaxBytesOpt = IngestOptions.max_bytes,
+    max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
     allow_private: AllowPrivateOpt = False,
-    timeout: TimeoutOpt = IngestOptions.fetch_timeout,
+    timeout: TimeoutOpt = DEFAULTS.fetch_timeout,
+    max_redirects: MaxRedirectsOpt = DEFAULTS.max_redirects,
 ) -> None:
     """Analyse articles and report every technique span with its text and score."""
     from spinscope.cli.analyze import run_analyze
@@ -82,14 +85,14 @@ def analyze(
     options = AnalyzeOptions(
         detector=detector,
         min_score=min_score,
-        ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, allow_private=allow_private),
+        ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
     )
     try:
-        failures = run_analyze(inputs, format.value, output, options, err)
+        code = run_analyze(inputs, format.value, output, options, err)
     except SpinscopeError as exc:
         raise _fail(exc) from None
-    if failures:
-        raise typer.Exit(1)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -100,7 +103,7 @@ def predict(
     spans: Annotated[Optional[Path], typer.Option("--spans", help="For tc: a template of 'article_id ? start end' lines to label.")] = None,
     detector: DetectorOpt = "baseline",
     min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop spans scored below this (si, flc).")] = 0.0,
-    max_bytes: MaxBytesOpt = IngestOptions.max_bytes,
+    max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
 ) -> None:
     """Write SemEval-2020 Task 11 predictions for a folder of articles."""
     from spinscope.cli.predict import run_predict
@@ -133,6 +136,32 @@ def score(
         typer.echo(json.dumps({"task": task.value, **result.to_dict()}))
     else:
         typer.echo(f"task {task.value}: precision {result.precision:.6f}  recall {result.recall:.6f}  F1 {result.f1:.6f}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but loopback opens the app (and its URL fetcher) to the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    db: Annotated[Optional[Path], typer.Option("--db", help="The SQLite file for saved analyses (default: spinscope.db in the user data folder).", show_default=False)] = None,
+    allow_private: AllowPrivateOpt = False,
+    detector: DetectorOpt = "baseline",
+) -> None:
+    """Serve the web app: paste, fetch or upload an article and read its report in a browser."""
+    import uvicorn
+
+    from spinscope.pipeline import AnalyzeOptions
+    from spinscope.store import default_db_path
+    from spinscope.techniques.registry import get_detector
+    from spinscope.web import create_app, hosts_for
+
+    try:
+        get_detector(detector).info()  # load the model now: a missing model fails here, not on the first request
+        web_app = create_app(db or default_db_path(), allow_private=allow_private, analyze_options=AnalyzeOptions(detector=detector), allowed_hosts=hosts_for(host))
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    if hosts_for(host) is None:
+        err.print(f"[yellow]warning:[/yellow] listening on {host}: anyone who can reach it can use the app and make it fetch URLs", highlight=False)
+    uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False, proxy_headers=False, timeout_graceful_shutdown=5)
 
 
 def main() -> None:

@@ -1,0 +1,20 @@
+"""Saved analyses: one SQLite file, versioned schema, one writer (see db.py and schema.py).
+
+    StoreError (SpinscopeError)    cannot open, read or write the store (exit code 6)
+    └── StoreFullError             a write did not fit (disk full or page cap); rolled back
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spinscope.store.db import AnalysisRow, Example, Page, Store, StoreError, StoreFullError
+
+__all__ = ["AnalysisRow", "Example", "Page", "Store", "StoreError", "StoreFullError", "default_db_path"]
+
+
+def default_db_path() -> Path:
+    """``spinscope.db`` in the user's data folder (e.g. ~/.local/share/spinscope on Linux)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("spinscope")) / "spinscope.db"

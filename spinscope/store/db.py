@@ -1,0 +1,258 @@
+"""`Store`: saved analyses in one SQLite file, safe to use from many threads.
+
+Durability and concurrency choices (see RELIABILITY.md §3):
+
+- WAL with ``synchronous=FULL``: readers never block the writer, and a commit that returned
+  survives power loss (NORMAL could lose the last one).
+- One writer connection behind a lock, and every write in ``BEGIN IMMEDIATE``, so a write takes
+  the database lock up front instead of failing with SQLITE_BUSY when a deferred read upgrades.
+- Readers borrow connections from a small pool; each is used by one thread at a time.
+- ``busy_timeout`` covers other processes (a second server, a backup) holding the lock briefly.
+
+Every sqlite3 error leaves as a `StoreError` with the file's path in its message.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from spinscope.errors import SpinscopeError
+from spinscope.store.schema import LATEST, migrate, schema_version
+
+BUSY_TIMEOUT_MS = 5_000
+
+
+class StoreError(SpinscopeError):
+    """The analysis store cannot be opened, read or written (exit code 6)."""
+
+    exit_code = 6
+
+
+class StoreFullError(StoreError):
+    """A write did not fit (disk full, or the store's page cap); it was rolled back."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRow:
+    """One saved analysis as the list of past analyses shows it (no text, no spans)."""
+
+    id: int
+    created: str
+    document_id: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    source: str | None
+    detector: str
+    span_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of rows, newest first; `truncated` says older rows exist beyond it."""
+
+    rows: tuple[AnalysisRow, ...]
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A stored technique span, for the technique guide."""
+
+    analysis_id: int
+    label: str
+    score: float | None
+    text: str
+
+
+_ROW_COLUMNS = "id, created, document_id, title, url, outlet, source, detector, span_count"
+
+
+class Store:
+    """Saved analyses in the SQLite file at `path` (created with its folders if missing).
+
+    path (Path): the database file.
+    max_pages (int | None): cap the file at this many pages (``PRAGMA max_page_count``); a write past
+        it raises StoreFullError and is rolled back, as on a full disk. None: no cap.
+    """
+
+    def __init__(self, path: Path, *, max_pages: int | None = None) -> None:
+        self.path = Path(path)
+        self._write_lock = threading.Lock()
+        self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._closed = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the store {self.path}: {exc.strerror or exc}") from exc
+        self._writer = self._connect()
+        try:
+            with self._errors("open"):
+                self._writer.execute("PRAGMA journal_mode = WAL")
+                version = schema_version(self._writer)
+                if version > LATEST:
+                    raise StoreError(
+                        f"the store {self.path} has schema version {version}, newer than this spinscope knows ({LATEST}); "
+                        "upgrade spinscope or use another --db"
+                    )
+                migrate(self._writer)
+                if max_pages is not None:
+                    self._writer.execute(f"PRAGMA max_page_count = {int(max_pages)}")
+        except BaseException:
+            self._writer.close()
+            raise
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        try:
+            with self._errors("open"):
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Turn sqlite3's errors into StoreErrors that name the file and what was being done."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise StoreFullError(f"the store {self.path} is full ({action} rolled back): {exc}") from exc
+            raise StoreError(f"cannot {action} the store {self.path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            # "file is not a database", "database disk image is malformed" ...
+            raise StoreError(f"cannot {action} the store {self.path}: {exc} (is it a spinscope database?)") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot {action} the store {self.path}: {exc}") from exc
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the one writer: all of it commits, or none of it."""
+        with self._write_lock, self._errors(action):
+            self._check_open()
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _read(self, action: str) -> Iterator[sqlite3.Connection]:
+        self._check_open()
+        try:
+            conn = self._readers.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+        try:
+            with self._errors(action):
+                yield conn
+        finally:
+            if self._closed:
+                conn.close()
+            else:
+                self._readers.put(conn)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"the store {self.path} is closed")
+
+    def save(self, analysis: dict[str, Any]) -> int:
+        """Store one analysis (`Analysis.to_dict()` output) and its technique spans; returns its id."""
+        doc = analysis["document"]
+        spans = analysis.get("spans", {}).get("technique", [])
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        payload = json.dumps(analysis, ensure_ascii=False)
+        with self._write("save to") as conn:
+            cursor = conn.execute(
+                f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (created, doc["id"], doc.get("title"), doc.get("url"), doc.get("outlet"), doc.get("source"),
+                 str(analysis.get("detector", {}).get("name", "")), len(spans), payload),
+            )
+            analysis_id = cursor.lastrowid
+            assert analysis_id is not None
+            conn.executemany(
+                "INSERT OR IGNORE INTO technique_spans (analysis_id, start_char, end_char, label, score, text) VALUES (?, ?, ?, ?, ?, ?)",
+                [(analysis_id, s["start"], s["end"], s["label"], s.get("score"), doc["text"][s["start"] : s["end"]]) for s in spans],
+            )
+        return analysis_id
+
+    def get(self, analysis_id: int) -> dict[str, Any] | None:
+        """The stored analysis dict, or None when no analysis has this id."""
+        with self._read("read") as conn:
+            row = conn.execute("SELECT analysis_json FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def recent(self, limit: int = 50, offset: int = 0) -> Page:
+        """Saved analyses, newest first."""
+        with self._read("read") as conn:
+            rows = conn.execute(
+                f"SELECT {_ROW_COLUMNS} FROM analyses ORDER BY id DESC LIMIT ? OFFSET ?", (limit + 1, offset)
+            ).fetchall()
+        return Page(rows=tuple(AnalysisRow(*r) for r in rows[:limit]), truncated=len(rows) > limit)
+
+    def count(self) -> int:
+        with self._read("read") as conn:
+            n: int = conn.execute("SELECT count(*) FROM analyses").fetchone()[0]
+        return n
+
+    def examples(self, per_label: int = 3, max_chars: int = 300) -> dict[str, list[Example]]:
+        """The highest-scored distinct span texts of each technique, at most `per_label` each."""
+        with self._read("read") as conn:
+            rows = conn.execute(
+                """SELECT analysis_id, label, score, text FROM (
+                       SELECT analysis_id, label, score, text,
+                              ROW_NUMBER() OVER (PARTITION BY label ORDER BY score DESC, analysis_id DESC) AS rank
+                       FROM (SELECT label, text, max(analysis_id) AS analysis_id, max(score) AS score
+                             FROM technique_spans WHERE length(text) <= ? GROUP BY label, text)
+                   ) WHERE rank <= ? ORDER BY label, rank""",
+                (max_chars, per_label),
+            ).fetchall()
+        out: dict[str, list[Example]] = {}
+        for analysis_id, label, score, text in rows:
+            out.setdefault(label, []).append(Example(analysis_id, label, score, text))
+        return out
+
+    def integrity_check(self) -> str:
+        """SQLite's own verdict on the file: ``ok`` or the problems it found."""
+        with self._read("check") as conn:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        return "\n".join(str(r[0]) for r in rows)
+
+    def close(self) -> None:
+        """Close every connection; borrowed readers close when they are given back."""
+        with self._write_lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._writer.close()
+        while True:
+            try:
+                self._readers.get_nowait().close()
+            except queue.Empty:
+                break
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,185 @@
+"""The JSON API under /api: analyse, read back, techniques, health. Documented at /openapi.json.
+
+Every answer is JSON; every error has the shape of errors.error_body. ``POST /api/analyze``
+accepts only ``Content-Type: application/json``: a page on another site cannot send that without
+a CORS preflight, which this server never grants, so the API needs no CSRF token.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.responses import JSONResponse, Response
+
+from spinscope import __version__
+from spinscope.store import Store
+from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.definitions import DEFINITIONS
+from spinscope.web.service import Metadata, Submission, analyse_and_save
+from spinscope.web.state import web_state
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class ErrorBody(BaseModel):
+    ok: bool = False
+    error: str = Field(description="What went wrong, the limit that was hit, and how to get past it.")
+    status: int = Field(description="The HTTP status, repeated.")
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in (
+        (400, "Bad input: empty, binary, not a supported kind, or a URL that is not allowed."),
+        (404, "No analysis with this id."),
+        (413, "The body or the text is over the size limit."),
+        (415, "The body is not sent as application/json."),
+        (422, "The JSON does not have the documented fields."),
+        (502, "The URL could not be fetched."),
+        (503, "Too many analyses running or waiting; retry in a moment."),
+        (504, "The fetch or the analysis took too long."),
+        (507, "The store is full; the analysis was not saved."),
+    )
+}
+
+
+class AnalyzeRequest(BaseModel):
+    """One article: its text, or a URL to fetch it from; metadata replaces what the page says."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(None, min_length=1, description="The article text; span offsets index into exactly this string.")
+    url: str | None = Field(None, min_length=1, max_length=2048, description="An http(s) URL to fetch (public addresses only unless the server runs with --allow-private).")
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = Field(None, description="Publication date, as given.")
+
+    @model_validator(mode="after")
+    def _one_input(self) -> "AnalyzeRequest":
+        if (self.text is None) == (self.url is None):
+            raise ValueError("give exactly one of text or url")
+        return self
+
+
+class StoredAnalysis(BaseModel):
+    ok: bool = True
+    id: int = Field(description="The stored analysis id: GET /api/analyses/{id}, or /analyses/{id} for the report page.")
+    analysis: dict[str, Any] = Field(description="The analysis, as spinscope/schema/analysis.schema.json describes it.")
+
+
+class AnalysisSummary(BaseModel):
+    id: int
+    created: str
+    document_id: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    source: str | None
+    detector: str
+    span_count: int
+
+
+class AnalysisList(BaseModel):
+    ok: bool = True
+    analyses: list[AnalysisSummary]
+    truncated: bool = Field(description="More (older) analyses exist past this page.")
+
+
+class Example(BaseModel):
+    analysis_id: int
+    text: str
+    score: float | None
+
+
+class Technique(BaseModel):
+    label: str
+    definition: str
+    examples: list[Example]
+
+
+class TechniqueList(BaseModel):
+    ok: bool = True
+    techniques: list[Technique]
+
+
+class Health(BaseModel):
+    ok: bool = True
+    version: str
+    in_flight: int = Field(description="Analyses running or waiting now.")
+    capacity: int = Field(description="Analyses that may run or wait at once; one more gets 503.")
+    workers: int
+
+
+def require_json(request: Request) -> None:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json":
+        raise HTTPException(415, "send the body as JSON with Content-Type: application/json")
+
+
+def stored(analysis_id: int, analysis: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": True, "id": analysis_id, "analysis": analysis}
+
+
+@router.post("/analyze", dependencies=[Depends(require_json)], responses={200: {"model": StoredAnalysis}, **{k: v for k, v in ERRORS.items() if k != 404}})
+async def analyze(body: AnalyzeRequest, request: Request) -> Response:
+    """Analyse one article (text or URL), store it, and return the analysis with its id."""
+    web = web_state(request)
+    meta = Metadata(body.title, body.outlet, body.published).check(web.options.max_field_chars)
+    submission = Submission(text=body.text, url=body.url, metadata=meta)
+
+    def work() -> bytes:
+        # Serialised in the worker too: a large analysis would otherwise hold the event loop.
+        analysis_id, analysis = analyse_and_save(submission, web.analyze, web.store)
+        return json.dumps(stored(analysis_id, analysis), ensure_ascii=False).encode()
+
+    return Response(await web.pool.run(work, web.options.analysis_timeout), media_type="application/json")
+
+
+@router.get("/analyses/{analysis_id}", responses={200: {"model": StoredAnalysis}, 404: ERRORS[404]})
+def get_analysis(analysis_id: int, request: Request) -> JSONResponse:
+    """One stored analysis, as POST /api/analyze returned it."""
+    analysis = web_state(request).store.get(analysis_id)
+    if analysis is None:
+        raise HTTPException(404, f"no analysis with id {analysis_id}")
+    return JSONResponse(stored(analysis_id, analysis))
+
+
+@router.get("/analyses", response_model=AnalysisList)
+def list_analyses(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> AnalysisList:
+    """Stored analyses, newest first, without their text."""
+    page = web_state(request).store.recent(limit, offset)
+    return AnalysisList(analyses=[AnalysisSummary(**asdict(r)) for r in page.rows], truncated=page.truncated)
+
+
+def technique_guide(store: Store, per_label: int) -> list[Technique]:
+    examples = store.examples(per_label=per_label)
+    return [
+        Technique(
+            label=label,
+            definition=DEFINITIONS.get(label, ""),
+            examples=[Example(analysis_id=e.analysis_id, text=e.text, score=e.score) for e in examples.get(label, [])],
+        )
+        for label in TECHNIQUES
+    ]
+
+
+@router.get("/techniques", response_model=TechniqueList)
+def techniques(request: Request) -> TechniqueList:
+    """Every technique with its definition and the best-scored examples among stored analyses."""
+    web = web_state(request)
+    return TechniqueList(techniques=technique_guide(web.store, web.options.guide_examples))
+
+
+@router.get("/health", response_model=Health)
+async def health(request: Request) -> Health:
+    """Answers at once, also under load: it touches neither the model nor the database."""
+    stats = web_state(request).pool.stats()
+    return Health(version=__version__, in_flight=stats.in_flight, capacity=stats.capacity, workers=stats.workers)

@@ -1,0 +1,127 @@
+"""The HTML pages: the form, a report, the past analyses, the technique guide, the API reference.
+
+The app's own pages run no script at all (their CSP has no script-src). The report page is the
+CLI's self-contained report (spinscope.report.html.render) with a navigation bar added; it is
+served with its own hash-pinned CSP repeated as a header, so both policies agree.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.datastructures import UploadFile
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from spinscope.errors import SpinscopeError
+from spinscope.report.html import render as render_report
+from spinscope.web.api import technique_guide
+from spinscope.web.errors import status_for
+from spinscope.web.security import CSRF_COOKIE, CSRF_FIELD, set_csrf_cookie
+from spinscope.web.service import Metadata, Submission, analyse_and_save
+from spinscope.web.state import WebState, web_state
+from spinscope.web.templating import env, templates
+
+router = APIRouter(include_in_schema=False)
+
+_META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def _form_page(request: Request, web: WebState, status: int = 200, error: str | None = None, values: dict[str, str] | None = None) -> Response:
+    """The home page with its form; reuses a valid CSRF cookie or sets a new one."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    fresh = cookie is None or not web.csrf.is_valid(cookie)
+    token = web.csrf.issue() if fresh or cookie is None else cookie
+    context = {"csrf_field": CSRF_FIELD, "csrf_token": token, "error": error, "values": values or {}, "options": web.options,
+               "max_bytes": web.analyze.ingest.max_bytes, "allow_private": web.analyze.ingest.allow_private}
+    response = templates.TemplateResponse(request, "home.html", context, status_code=status)
+    if fresh:
+        set_csrf_cookie(response, token, secure=request.url.scheme == "https")
+    return response
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    return _form_page(request, web_state(request))
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@router.post("/analyze")
+async def analyze_form(request: Request) -> Response:
+    """The form's target: CSRF check, one analysis in the pool, then a redirect to its report."""
+    web = web_state(request)
+    form = await request.form(max_files=1, max_fields=16, max_part_size=web.options.max_body_bytes)
+    try:
+        values = {k: _text(form.get(k)) for k in ("text", "url", "title", "outlet", "published")}
+        cross_site = request.headers.get("sec-fetch-site") == "cross-site"
+        if cross_site or not web.csrf.check(request.cookies.get(CSRF_COOKIE), _text(form.get(CSRF_FIELD)) or None):
+            return _form_page(request, web, 403, "This form has expired or came from another site. Check it and send it again.", values)
+        upload = form.get("file")
+        name, data = None, None
+        if isinstance(upload, UploadFile) and upload.filename:
+            name, data = upload.filename, await upload.read()
+        try:
+            meta = Metadata(values["title"], values["outlet"], values["published"]).check(web.options.max_field_chars)
+            submission = Submission(text=values["text"] or None, url=values["url"].strip() or None, upload_name=name, upload=data, metadata=meta)
+            analysis_id, _ = await web.pool.run(partial(analyse_and_save, submission, web.analyze, web.store), web.options.analysis_timeout)
+        except SpinscopeError as exc:
+            return _form_page(request, web, status_for(exc), " ".join(str(exc).split()), values)
+        return RedirectResponse(f"/analyses/{analysis_id}", status_code=303)
+    finally:
+        await form.close()
+
+
+@router.get("/analyses")
+def analyses(request: Request, page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    web = web_state(request)
+    size = web.options.page_size
+    result = web.store.recent(size, (page - 1) * size)
+    return templates.TemplateResponse(request, "analyses.html", {"rows": result.rows, "page": page, "truncated": result.truncated})
+
+
+@router.get("/analyses/{analysis_id}")
+def report(request: Request, analysis_id: int) -> Response:
+    analysis = web_state(request).store.get(analysis_id)
+    if analysis is None:
+        raise HTTPException(404, f"no analysis with id {analysis_id}")
+    return report_response(analysis_id, analysis)
+
+
+def report_response(analysis_id: int, analysis: dict[str, Any]) -> HTMLResponse:
+    """The report page, with a navigation bar, and its own CSP sent as a header as well."""
+    page = render_report(analysis)
+    nav = env.get_template("report_nav.html").render(analysis_id=analysis_id)
+    page = page.replace("<body>\n", "<body>\n" + nav, 1)
+    match = _META_CSP.search(page)
+    headers = {"Content-Security-Policy": html.unescape(match.group(1)) + "; frame-ancestors 'none'"} if match else {}
+    return HTMLResponse(page, headers=headers)
+
+
+@router.get("/techniques")
+def techniques(request: Request) -> Response:
+    web = web_state(request)
+    guide = technique_guide(web.store, web.options.guide_examples)
+    return templates.TemplateResponse(request, "techniques.html", {"techniques": guide})
+
+
+@router.get("/docs")
+def docs(request: Request) -> Response:
+    """The API reference, built from the OpenAPI document: no CDN script, so it works offline under the CSP."""
+    spec = request.app.openapi()
+    endpoints = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            endpoints.append({
+                "method": method.upper(), "path": path, "summary": op.get("summary", ""), "description": op.get("description", ""),
+                "parameters": op.get("parameters", []), "body": body.get("$ref", "").rsplit("/", 1)[-1],
+                "responses": sorted((code, r.get("description", "")) for code, r in op.get("responses", {}).items()),
+            })
+    schemas = spec.get("components", {}).get("schemas", {})
+    return templates.TemplateResponse(request, "docs.html", {"spec": spec, "endpoints": endpoints, "schemas": schemas})

@@ -1,0 +1,86 @@
+"""What one analysis request does, away from HTTP: read the input, analyse it, save it.
+
+Runs in a worker thread (see worker.py). User text is only ever treated as text: it goes through
+``document_from_text``, never through ``analyze(str)``, which would read a local file if the
+text happened to be a path. URLs must be http(s) and go straight to the SSRF-safe fetcher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import PurePath
+from typing import Any
+
+from spinscope.document import Document
+from spinscope.errors import InputError, UnsupportedInputError
+from spinscope.ingest.decode import too_large
+from spinscope.ingest.documents import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_bytes, document_from_text, document_from_url
+from spinscope.pipeline import AnalyzeOptions, analyze_document
+from spinscope.store import Store
+
+UPLOAD_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What the submitter may say about the article; each field replaces what ingest found."""
+
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+
+    def check(self, max_chars: int) -> "Metadata":
+        for name in ("title", "outlet", "published"):
+            value = getattr(self, name)
+            if value is not None and len(value) > max_chars:
+                raise InputError(f"{name} is {len(value):,} characters long; the limit is {max_chars:,}")
+        return Metadata(*(v.strip() if v and v.strip() else None for v in (self.title, self.outlet, self.published)))
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """Exactly one of text, url or upload (file name and bytes)."""
+
+    text: str | None = None
+    url: str | None = None
+    upload_name: str | None = None
+    upload: bytes | None = None
+    metadata: Metadata = Metadata()
+
+    def __post_init__(self) -> None:
+        given = [name for name, value in (("text", self.text), ("url", self.url), ("file", self.upload_name)) if value]
+        if len(given) != 1:
+            what = "nothing" if not given else " and ".join(given)
+            raise InputError(f"give exactly one of: text, a URL or a file (got {what})")
+
+
+def read_submission(sub: Submission, options: AnalyzeOptions) -> Document:
+    ingest = options.ingest
+    if sub.text:
+        doc = document_from_text(sub.text, ingest, source="pasted text")
+    elif sub.url:
+        url = sub.url.strip()
+        if not url.lower().startswith(("http://", "https://")):
+            raise UnsupportedInputError(f"only http:// and https:// URLs can be fetched, not {url[:80]!r}")
+        doc = document_from_url(url, ingest)
+    else:
+        doc = _read_upload(sub.upload_name or "", sub.upload or b"", ingest.max_bytes)
+    meta = sub.metadata
+    return replace(doc, title=meta.title or doc.title, outlet=meta.outlet or doc.outlet, published=meta.published or doc.published)
+
+
+def _read_upload(name: str, data: bytes, max_bytes: int) -> Document:
+    base = PurePath(name.replace("\\", "/")).name[:200] or "upload"
+    suffix = PurePath(base).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise UnsupportedInputError(f"{base}: cannot read {suffix or 'a file without an extension'}; upload a .txt, .html or .htm file")
+    if len(data) > max_bytes:
+        raise too_large(base, max_bytes, len(data))
+    doc = document_from_bytes(data, source=f"upload:{base}", html=suffix in HTML_SUFFIXES)
+    return doc if doc.title else replace(doc, title=base)
+
+
+def analyse_and_save(sub: Submission, options: AnalyzeOptions, store: Store) -> tuple[int, dict[str, Any]]:
+    """Blocking: read, analyse and store one submission; returns the stored id and the analysis."""
+    analysis = analyze_document(read_submission(sub, options), options).to_dict()
+    return store.save(analysis), analysis

@@ -1,0 +1,174 @@
+"""The spinscope command end to end, run as a user runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.paths import DEMO, REPO
+
+SPINSCOPE = [sys.executable, "-m", "spinscope"]
+
+
+def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [*SPINSCOPE, *args], input=stdin, capture_output=True, cwd=cwd or REPO, env=env, timeout=300, check=False
+    )
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+
+
+def test_cli_version_and_help() -> None:
+    assert run("--version").stdout.startswith("spinscope ")
+    for command in ("analyze", "predict", "score"):
+        result = run(command, "--help")
+        assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_cli_analyze_example_json_offsets_slice_to_span_text(example_article: Path) -> None:
+    result = run("analyze", str(example_article), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    text = example_article.read_text(encoding="utf-8")
+    assert data["document"]["text"] == text
+    spans = data["spans"]["technique"]
+    assert len(spans) >= 3
+    assert {s["label"] for s in spans} & {"Loaded_Language", "Name_Calling,Labeling"}
+    for s in spans:
+        assert text[s["start"] : s["end"]] == s["text"]
+        assert s["end"] <= text.index("Related Articles"), "boilerplate is not analysed"
+
+
+def test_cli_analyze_text_format_prints_summary_and_spans() -> None:
+    result = run("analyze", str(DEMO))
+    assert result.returncode == 0, result.stderr
+    assert "Techniques" in result.stdout and "Spans" in result.stdout
+
+
+def test_cli_analyze_html_writes_report_and_says_where(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    result = run("analyze", str(DEMO), "--format", "html", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert str(target) in result.stderr.replace("\n", "")
+    assert target.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_cli_analyze_stdin() -> None:
+    result = run("analyze", "-", "--format", "json", stdin=DEMO.read_bytes())
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["document"]["text"] == DEMO.read_text()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"   \n\t ", "empty"), (b"\x00\x01\x02binary\x00\xff" * 50, "binary")],
+)
+def test_cli_analyze_bad_file_gives_one_line_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    result = run("analyze", str(path))
+    assert result.returncode != 0
+    assert message in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_analyze_file_over_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 400)
+    result = run("analyze", str(path), "--max-bytes", "1000")
+    assert result.returncode == 3 and "1,000" in result.stderr and "--max-bytes" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_analyze_missing_path() -> None:
+    result = run("analyze", "/no/such/file.txt")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+
+
+def test_cli_analyze_batch_keeps_going_past_a_bad_document(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(DEMO.read_text())
+    (tmp_path / "empty.txt").write_text("")
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "a", "text": "Corrupt elites lie to you."}) + "\n{not json\n")
+    result = run("analyze", str(tmp_path / "good.txt"), str(tmp_path / "empty.txt"), str(batch), "--format", "json")
+    assert result.returncode == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 4
+    assert sum("error" in r for r in records) == 2
+    assert "line 2" in result.stderr
+
+
+def test_cli_analyze_private_url_refused_without_allow_private() -> None:
+    result = run("analyze", "http://127.0.0.1:9/")
+    assert result.returncode == 4
+    assert "private" in result.stderr.lower() or "loopback" in result.stderr.lower()
+
+
+def _ptc_subset(ptc: Path, tmp_path: Path, n: int = 4) -> tuple[Path, list[str]]:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    ids = sorted(p.stem.removeprefix("article") for p in (ptc / "train" / "articles").glob("article*.txt"))[:n]
+    for article_id in ids:
+        (folder / f"article{article_id}.txt").write_bytes((ptc / "train" / "articles" / f"article{article_id}.txt").read_bytes())
+    return folder, ids
+
+
+def _gold_subset(ptc: Path, tmp_path: Path, ids: list[str], name: str) -> Path:
+    lines = [line for line in (ptc / "train" / name).read_text().splitlines() if line.split("\t")[0] in ids]
+    out = tmp_path / name
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+@pytest.mark.parametrize("task", ["si", "flc"])
+def test_cli_predict_then_score_on_a_ptc_folder(ptc: Path, tmp_path: Path, task: str) -> None:
+    folder, ids = _ptc_subset(ptc, tmp_path)
+    pred = tmp_path / "pred.tsv"
+    result = run("predict", str(folder), "--task", task, "-o", str(pred))
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in pred.read_text().splitlines()]
+    assert rows and {r[0] for r in rows} <= set(ids)
+    gold = _gold_subset(ptc, tmp_path, ids, "labels-si.tsv" if task == "si" else "labels-tc.tsv")
+    scored = run("score", "--task", task, str(gold), str(pred), "--json")
+    assert scored.returncode == 0, scored.stderr
+    figures = json.loads(scored.stdout)
+    assert 0 < figures["f1"] <= 1
+
+
+def test_cli_predict_tc_fills_the_template_in_order(ptc: Path, tmp_path: Path) -> None:
+    folder, ids = _ptc_subset(ptc, tmp_path)
+    gold = _gold_subset(ptc, tmp_path, ids, "labels-tc.tsv")
+    template = tmp_path / "template.tsv"
+    gold_rows = [line.split("\t") for line in gold.read_text().splitlines()]
+    template.write_text("".join(f"{a}\t?\t{s}\t{e}\n" for a, _t, s, e in gold_rows))
+    pred = tmp_path / "pred.tsv"
+    result = run("predict", str(folder), "--task", "tc", "--spans", str(template), "-o", str(pred))
+    assert result.returncode == 0, result.stderr
+    pred_rows = [line.split("\t") for line in pred.read_text().splitlines()]
+    assert [(a, s, e) for a, _t, s, e in pred_rows] == [(a, s, e) for a, _t, s, e in gold_rows]
+    assert all(t != "?" for _a, t, _s, _e in pred_rows)
+    scored = run("score", "--task", "tc", str(gold), str(pred))
+    assert scored.returncode == 0 and "F1" in scored.stdout
+
+
+def test_cli_predict_tc_without_template_explains(tmp_path: Path) -> None:
+    result = run("predict", str(tmp_path), "--task", "tc", "-o", str(tmp_path / "o.tsv"))
+    assert result.returncode != 0 and "--spans" in result.stderr
+
+
+def test_cli_score_reproduces_an_official_vector(ptc: Path) -> None:
+    result = run("score", "--task", "si", str(ptc / "train" / "labels-si.tsv"), str(ptc / "scorer-vectors" / "si-pred-1.tsv"))
+    assert result.returncode == 0
+    assert "precision 0.781114  recall 0.639922  F1 0.703504" in result.stdout
+
+
+def test_cli_score_malformed_file_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "g.tsv").write_text("1\t0\t5\n")
+    (tmp_path / "p.tsv").write_text("1\t0\t5\n1\tzero\t5\n")
+    result = run("score", "--task", "si", str(tmp_path / "g.tsv"), str(tmp_path / "p.tsv"))
+    assert result.returncode == 3 and "line 2" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,446 @@
+"""The web app over HTTP, against a real uvicorn server on 127.0.0.1 with a temp database."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jsonschema
+import pytest
+
+from spinscope import errors
+from spinscope.pipeline import AnalyzeOptions
+from spinscope.settings import IngestOptions
+from spinscope.store import StoreError, StoreFullError
+from spinscope.techniques.base import TECHNIQUES
+from spinscope.web import WebOptions, hosts_for
+from spinscope.web.errors import status_for
+from spinscope.web.worker import AnalysisTimeoutError, OverloadedError
+from tests.web_server import RunningServer, example_text, serve_in_thread, slow_pages
+
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "spinscope" / "schema" / "analysis.schema.json").read_text())
+SMALL_BODY = 200_000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    with serve_in_thread(tmp_path_factory.mktemp("web") / "web.db") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """Small limits, so the size tests stay fast: 200 kB bodies, 2 kB texts."""
+    with serve_in_thread(
+        tmp_path_factory.mktemp("small") / "web.db",
+        options=WebOptions(max_body_bytes=SMALL_BODY),
+        analyze_options=AnalyzeOptions(ingest=IngestOptions(max_bytes=2_000)),
+        allowed_hosts=hosts_for("127.0.0.1"),
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+def client(server: RunningServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def stored(server: RunningServer) -> dict[str, Any]:
+    """The example article, analysed once through the API."""
+    response = httpx.post(f"{server.url}/api/analyze", json={"text": example_text(), "title": "The example", "outlet": "Example News"}, timeout=60)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def assert_error(response: httpx.Response, status: int) -> str:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"ok", "error", "status"} and body["ok"] is False and body["status"] == status
+    assert isinstance(body["error"], str) and body["error"]
+    assert "Traceback" not in body["error"]
+    error: str = body["error"]
+    return error
+
+
+def test_web_api_health(client: httpx.Client) -> None:
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True and body["in_flight"] == 0 and body["capacity"] == body["workers"] + WebOptions().analysis_queue
+
+
+def test_web_api_analyze_returns_stored_analysis(stored: dict[str, Any]) -> None:
+    assert stored["ok"] is True and isinstance(stored["id"], int)
+    analysis = stored["analysis"]
+    jsonschema.validate(analysis, SCHEMA)
+    text = analysis["document"]["text"]
+    assert text == example_text()
+    assert analysis["document"]["title"] == "The example" and analysis["document"]["outlet"] == "Example News"
+    spans = analysis["spans"]["technique"]
+    assert spans, "the example article has technique spans"
+    for span in spans:
+        assert text[span["start"] : span["end"]] == span["text"]
+
+
+def test_web_api_get_analysis_matches_post(client: httpx.Client, stored: dict[str, Any]) -> None:
+    response = client.get(f"/api/analyses/{stored['id']}")
+    assert response.status_code == 200
+    assert response.json() == stored
+
+
+def test_web_api_list_newest_first(client: httpx.Client, stored: dict[str, Any]) -> None:
+    second = client.post("/api/analyze", json={"text": "They are traitors and cowards. Only we can save the nation!"}).json()
+    listed = client.get("/api/analyses", params={"limit": 500}).json()["analyses"]
+    ids = [a["id"] for a in listed]
+    assert ids[0] == second["id"] and stored["id"] in ids
+    assert ids == sorted(ids, reverse=True)
+    assert listed[0]["span_count"] == len(second["analysis"]["spans"]["technique"])
+
+
+def test_web_api_techniques(client: httpx.Client, stored: dict[str, Any]) -> None:
+    body = client.get("/api/techniques").json()
+    assert [t["label"] for t in body["techniques"]] == list(TECHNIQUES)
+    assert all(t["definition"] for t in body["techniques"])
+    examples = [e for t in body["techniques"] for e in t["examples"]]
+    assert examples, "stored spans become examples"
+    text = stored["analysis"]["document"]["text"]
+    assert all(e["text"] in text or e["analysis_id"] != stored["id"] for e in examples)
+
+
+@pytest.mark.parametrize("path", ["/api/analyses/987654", "/api/nothing-here"])
+def test_web_api_404_shape(client: httpx.Client, path: str) -> None:
+    assert_error(client.get(path), 404)
+
+
+@pytest.mark.parametrize("path", ["/analyses/987654", "/no-such-page"])
+def test_web_html_404_is_a_friendly_page(client: httpx.Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Not Found" in response.text and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{}", b'{"text": "a", "url": "https://example.org/"}', b'{"text": 5}', b'{"text": "x", "nope": 1}', b"{not json", b"[]"],
+    ids=["empty", "both", "wrong-type", "extra-field", "bad-json", "array"],
+)
+def test_web_api_validation_422(client: httpx.Client, content: bytes) -> None:
+    assert_error(client.post("/api/analyze", content=content, headers={"Content-Type": "application/json"}), 422)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_web_api_requires_json_content_type(client: httpx.Client, content_type: str | None) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    message = assert_error(client.post("/api/analyze", content=b'{"text": "Hello there."}', headers=headers), 415)
+    assert "application/json" in message
+
+
+@pytest.mark.parametrize("text", ["   \n\t ", "\u00a0\u2003\n"])
+def test_web_api_unusable_text_400(client: httpx.Client, text: str) -> None:
+    assert_error(client.post("/api/analyze", json={"text": text}), 400)
+
+
+@pytest.mark.parametrize("text", ["/etc/passwd", "pyproject.toml"])
+def test_web_api_text_that_names_a_file_stays_text(client: httpx.Client, text: str) -> None:
+    response = client.post("/api/analyze", json={"text": text})
+    assert response.status_code == 200, response.text
+    assert response.json()["analysis"]["document"]["text"] == text
+
+
+def test_web_api_text_over_max_bytes_413(small: RunningServer) -> None:
+    response = httpx.post(f"{small.url}/api/analyze", json={"text": "word " * 1000})
+    assert "2,000" in assert_error(response, 413)
+
+
+@pytest.mark.parametrize("size", [SMALL_BODY + 1, 50_000_000])
+def test_web_api_big_body_413_early(small: RunningServer, size: int) -> None:
+    body = b'{"text": "' + b"a" * (size - 12) + b'"}'
+    started = time.monotonic()
+    response = httpx.post(f"{small.url}/api/analyze", content=body, headers={"Content-Type": "application/json"}, timeout=30)
+    assert_error(response, 413)
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("total", [SMALL_BODY * 5, 200_000_000])
+def test_web_api_chunked_body_without_length_413(small: RunningServer, total: int) -> None:
+    sent = 0
+
+    def chunks() -> Iterator[bytes]:
+        nonlocal sent
+        yield b'{"text": "'
+        while sent < total:
+            sent += 65536
+            yield b"a" * 65536
+        yield b'"}'
+
+    request = httpx.Request("POST", f"{small.url}/api/analyze", content=chunks(), headers={"Content-Type": "application/json"})
+    assert "content-length" not in request.headers and request.headers["transfer-encoding"] == "chunked"
+    with httpx.Client(timeout=30) as c:
+        response = c.send(request)
+    assert_error(response, 413)
+
+
+def test_web_api_chunked_body_under_limit_is_whole(small: RunningServer) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": "They are traitors. '
+        yield b'Only we can save the nation!"}'
+
+    response = httpx.post(f"{small.url}/api/analyze", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.json()["analysis"]["document"]["text"] == "They are traitors. Only we can save the nation!"
+
+
+@pytest.mark.parametrize("host", ["evil.example", "rebound.attacker.test:8000", "127.0.0.1.nip.io"])
+def test_web_host_check_refuses_other_names(small: RunningServer, host: str) -> None:
+    assert_error(httpx.get(f"{small.url}/api/health", headers={"Host": host}), 400)
+    assert httpx.get(f"{small.url}/api/health", headers={"Host": "localhost:1234"}).status_code == 200
+
+
+def _csrf(client: httpx.Client) -> str:
+    page = client.get("/")
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert match and client.cookies.get("spinscope_csrf") == unescape(match.group(1))
+    return unescape(match.group(1))
+
+
+def test_web_form_post_with_token_redirects_to_report(server: RunningServer) -> None:
+    with httpx.Client(base_url=server.url) as c:
+        token = _csrf(c)
+        response = c.post("/analyze", data={"csrf_token": token, "text": "They are traitors. Only we can save the nation!"}, files={"file": ("", b"")})
+        assert response.status_code == 303
+        report = c.get(response.headers["location"])
+    assert report.status_code == 200
+    assert "They are traitors. Only we can save the nation!" in re.sub(r"<[^>]+>", "", report.text)
+
+
+@pytest.mark.parametrize("case", ["no-token", "no-cookie", "wrong-token", "forged-cookie", "cross-site"])
+def test_web_form_csrf_rejected(server: RunningServer, case: str) -> None:
+    with httpx.Client(base_url=server.url) as c:
+        token = _csrf(c)
+        data = {"text": "Short text to analyse.", "csrf_token": token}
+        headers = {}
+        if case == "no-token":
+            del data["csrf_token"]
+        elif case == "no-cookie":
+            c.cookies.clear()
+        elif case == "wrong-token":
+            data["csrf_token"] = token[:-4] + "0000"
+        elif case == "forged-cookie":
+            c.cookies.set("spinscope_csrf", "forged.value")
+            data["csrf_token"] = "forged.value"
+        else:
+            headers["Sec-Fetch-Site"] = "cross-site"
+        before = c.get("/api/analyses", params={"limit": 1}).json()["analyses"]
+        response = c.post("/analyze", data=data, files={"file": ("", b"")}, headers=headers)
+        after = c.get("/api/analyses", params={"limit": 1}).json()["analyses"]
+    assert response.status_code == 403
+    assert "expired or came from another site" in response.text
+    assert before == after, "a rejected form stores nothing"
+
+
+def test_web_csrf_cookie_is_strict(server: RunningServer) -> None:
+    cookie = httpx.get(f"{server.url}/").headers["set-cookie"].lower()
+    assert "samesite=strict" in cookie and "httponly" in cookie and "path=/" in cookie
+
+
+@pytest.mark.parametrize(
+    "upload,status",
+    [(("story.html", b"<html><head><title>Uploaded story</title></head><body><article><p>They are traitors. Only we can save the nation, and we will.</p></article></body></html>", "text/html"), 303),
+     (("notes.pdf", b"%PDF-1.4 binary", "application/pdf"), 400)],
+    ids=["html", "pdf"],
+)
+def test_web_form_upload(server: RunningServer, upload: tuple[str, bytes, str], status: int) -> None:
+    with httpx.Client(base_url=server.url) as c:
+        token = _csrf(c)
+        response = c.post("/analyze", data={"csrf_token": token}, files={"file": upload})
+        assert response.status_code == status, response.text
+        if status == 303:
+            assert "Uploaded story" in c.get(response.headers["location"]).text
+
+
+@pytest.mark.parametrize("url", ["PRIVATE", "http://localhost:9/", "http://[::1]/", "http://169.254.169.254/latest/meta-data/", "http://2130706433/"])
+def test_web_api_private_url_refused_without_allow_private(client: httpx.Client, url: str) -> None:
+    with slow_pages("They are traitors. Only we can save the nation!") as pages:
+        target = pages.url(0) if url == "PRIVATE" else url
+        assert_error(client.post("/api/analyze", json={"url": target}), 400)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "/etc/passwd", "gopher://127.0.0.1:6379/", "javascript:alert(1)"])
+def test_web_api_non_http_url_refused(client: httpx.Client, url: str) -> None:
+    assert_error(client.post("/api/analyze", json={"url": url}), 400)
+
+
+def test_web_api_private_url_allowed_with_allow_private(tmp_path: Path) -> None:
+    with slow_pages("They are traitors and cowards. Only we can save the nation!") as pages, serve_in_thread(tmp_path / "p.db", allow_private=True) as running:
+        response = httpx.post(f"{running.url}/api/analyze", json={"url": pages.url(0)}, timeout=60)
+    assert response.status_code == 200, response.text
+    doc = response.json()["analysis"]["document"]
+    assert "Only we can save the nation" in doc["text"] and doc["url"] == pages.url(0)
+
+
+def test_web_overload_answers_503_fast_and_health_stays_responsive(tmp_path: Path) -> None:
+    options = WebOptions(analysis_workers=1, analysis_queue=0)
+    with slow_pages("They are traitors. Only we can save the nation!") as pages, serve_in_thread(tmp_path / "o.db", allow_private=True, options=options) as running:
+        results: list[httpx.Response] = []
+        busy = threading.Thread(target=lambda: results.append(httpx.post(f"{running.url}/api/analyze", json={"url": pages.url(2)}, timeout=30)))
+        busy.start()
+        with httpx.Client(base_url=running.url, timeout=10) as c:
+            deadline = time.monotonic() + 5
+            while c.get("/api/health").json()["in_flight"] < 1 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            started = time.monotonic()
+            refused = c.post("/api/analyze", json={"text": "Another article, please."})
+            refused_after = time.monotonic() - started
+            health_times = []
+            for _ in range(20):
+                t = time.monotonic()
+                assert c.get("/api/health").status_code == 200
+                health_times.append(time.monotonic() - t)
+        busy.join()
+    assert_error(refused, 503)
+    assert refused.headers["retry-after"] == "1"
+    assert refused_after < 0.5
+    assert max(health_times) < 0.1
+    assert results[0].status_code == 200
+
+
+def test_web_deadline_answers_504_and_keeps_the_slot_until_the_thread_ends(tmp_path: Path) -> None:
+    options = WebOptions(analysis_workers=1, analysis_queue=0, analysis_timeout=0.5)
+    with slow_pages("They are traitors. Only we can save the nation!") as pages, serve_in_thread(tmp_path / "d.db", allow_private=True, options=options) as running:
+        with httpx.Client(base_url=running.url, timeout=10) as c:
+            started = time.monotonic()
+            late = c.post("/api/analyze", json={"url": pages.url(1.5)})
+            waited = time.monotonic() - started
+            assert c.get("/api/health").json()["in_flight"] == 1, "the abandoned thread still holds its slot"
+            assert_error(c.post("/api/analyze", json={"text": "Too soon."}), 503)
+            time.sleep(1.5)
+            assert c.get("/api/health").json()["in_flight"] == 0
+            assert c.post("/api/analyze", json={"text": "They are traitors."}).status_code == 200
+    assert_error(late, 504)
+    assert 0.4 < waited < 1.4
+
+
+def test_web_openapi_served(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/api/analyze", "/api/analyses/{analysis_id}", "/api/techniques", "/api/health"} <= set(spec["paths"])
+    assert "AnalyzeRequest" in spec["components"]["schemas"]
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/api/analyze" in docs.text and "<script" not in docs.text
+
+
+PAGES = ["/", "/analyses", "/techniques", "/docs", "/static/app.css", "/api/health", "/api/techniques", "/openapi.json", "/api/analyses/987654", "/nope"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_web_security_headers_everywhere(client: httpx.Client, path: str) -> None:
+    headers = client.get(path).headers
+    csp = headers["content-security-policy"]
+    for directive in ("default-src 'none'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "style-src 'self'", "img-src 'self' data:"):
+        assert directive in csp
+    assert "script-src" not in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_web_security_headers_on_errors_from_middleware(small: RunningServer) -> None:
+    response = httpx.post(f"{small.url}/api/analyze", content=b"x" * (SMALL_BODY + 10), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_web_report_page_sends_its_own_csp(client: httpx.Client, stored: dict[str, Any]) -> None:
+    response = client.get(f"/analyses/{stored['id']}")
+    assert response.status_code == 200
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', response.text)
+    assert meta
+    assert response.headers["content-security-policy"] == unescape(meta.group(1)) + "; frame-ancestors 'none'"
+    assert "script-src 'sha256-" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    '"><script>alert(1)</script>',
+    "' onmouseover='alert(1)",
+    "</script><script>alert(1)</script>",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<a href=\"\tJaVaScRiPt:alert(1)\">x</a>",
+    "<iframe src=\"data:text/html,<script>alert(1)</script>\"></iframe>",
+    "{{7*7}}",
+]
+
+
+class _Elements(HTMLParser):
+    """Every start tag with its attributes, as a browser's tokenizer would see them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def executable_parts(page: str) -> list[str]:
+    parser = _Elements()
+    parser.feed(page)
+    found = []
+    for tag, attrs in parser.tags:
+        if tag in ("iframe", "svg", "img", "object", "embed", "base"):
+            found.append(tag)
+        if tag == "script" and attrs.get("type") != "application/json" and attrs:
+            found.append(f"script {attrs}")
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                found.append(f"{tag} {name}")
+            if name in ("href", "src", "action", "formaction") and re.sub(r"[\x00-\x20]", "", value).lower().startswith(("javascript:", "data:")):
+                found.append(f"{tag} {name}={value}")
+    return found
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_web_pages_escape_payloads_in_every_field(client: httpx.Client, payload: str) -> None:
+    text = f"They are traitors {payload}. Only we can save the nation! {payload}"
+    body = client.post("/api/analyze", json={"text": text, "title": payload, "outlet": payload, "published": payload}).json()
+    for path in (f"/analyses/{body['id']}", "/analyses", "/techniques"):
+        page = client.get(path).text
+        assert executable_parts(page) == [], path
+        scripts = re.findall(r"<script[^>]*>", page)
+        assert scripts in ([], ['<script type="application/json" id="span-data">', "<script>"]), scripts
+    assert "{{7*7}}" in client.get(f"/analyses/{body['id']}").text or payload != "{{7*7}}"
+
+
+@pytest.mark.parametrize(
+    "error,status",
+    [
+        (errors.InputTooLargeError, 413),
+        (errors.EmptyInputError, 400),
+        (errors.UnsupportedInputError, 400),
+        (errors.BlockedURLError, 400),
+        (errors.FetchError, 502),
+        (errors.ContentTypeError, 502),
+        (errors.FetchTimeoutError, 504),
+        (OverloadedError, 503),
+        (AnalysisTimeoutError, 504),
+        (StoreFullError, 507),
+        (StoreError, 500),
+        (errors.ModelError, 500),
+    ],
+)
+def test_web_errors_map_each_class_to_its_status(error: type[errors.SpinscopeError], status: int) -> None:
+    assert status_for(error("message")) == status

@@ -1,0 +1,168 @@
+"""The web app in a real browser (Chromium through Playwright) against the real server.
+
+Skipped with a reason where /usr/bin/chromium is absent; .ci/run installs it. Playwright's own
+browser downloads are never used. A screenshot of a result page lands in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from spinscope.techniques.base import TECHNIQUES
+from tests.paths import REPO
+from tests.web_server import RunningServer, example_text, serve_in_thread
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)")
+
+if CHROMIUM.is_file():
+    from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
+
+
+class Watch:
+    """What a page did that it should not have: dialogs, uncaught errors, CSP violations."""
+
+    def __init__(self) -> None:
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.csp: list[str] = []
+
+    def on_dialog(self, dialog: "Dialog") -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def on_console(self, message: "ConsoleMessage") -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            self.csp.append(message.text)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    with serve_in_thread(tmp_path_factory.mktemp("browser") / "web.db") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator["Browser"]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def watched(browser: "Browser") -> Iterator[tuple["Page", Watch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch()
+    page.on("dialog", watch.on_dialog)
+    page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    page.on("console", watch.on_console)
+    yield page, watch
+    context.close()
+
+
+def submit_text(page: "Page", server: RunningServer, text: str, title: str) -> int:
+    page.goto(f"{server.url}/")
+    page.fill("#text", text)
+    page.fill("#title", title)
+    page.click("#analyse")
+    page.wait_for_url(re.compile(r"/analyses/\d+$"), timeout=60_000)
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def test_web_browser_paste_highlights_spans_and_shows_detail(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    page, watch = watched
+    submit_text(page, server, example_text(), "The example article")
+    marks = page.locator("#article .mark")
+    assert marks.count() > 0, "highlighted spans appear"
+    assert page.locator("#article .mark").first.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)", "the report's CSS applies"
+    first = marks.first
+    first.scroll_into_view_if_needed()
+    first.click()
+    heading = page.locator("#detail .technique h3").first
+    heading.wait_for()
+    label = heading.inner_text()
+    assert any(label.startswith(t) for t in TECHNIQUES), label
+    assert label.split(" (")[0] in (first.get_attribute("title") or "")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-result.png"), full_page=True)
+    assert watch.dialogs == [] and watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_past_analyses_lists_and_opens(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    page, watch = watched
+    analysis_id = submit_text(page, server, "They are traitors and cowards. Only we can save the nation!", "Listed article")
+    page.click("nav.site >> text=Past analyses")
+    page.wait_for_url(f"{server.url}/analyses")
+    link = page.locator("table.analyses a", has_text="Listed article")
+    assert link.count() == 1
+    assert page.locator("table.analyses tbody tr").first.locator("a").inner_text() == "Listed article", "newest first"
+    link.click()
+    page.wait_for_url(f"{server.url}/analyses/{analysis_id}")
+    assert page.locator("header h1").inner_text() == "Listed article"
+    assert watch.dialogs == [] and watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_home_page_styles_load_under_csp(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    page, watch = watched
+    page.goto(f"{server.url}/")
+    assert page.locator("#analyse").evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(10, 88, 165)"
+    assert watch.csp == []
+
+
+PAYLOAD = "\n".join(
+    [
+        "They are traitors and cowards, the enemies of the people. Only we can save the nation!",
+        "<script>window.__pwned = 'script'; alert('script')</script>",
+        "<img src=x onerror=\"window.__pwned = 'img'; alert('img')\">",
+        "<svg onload=\"window.__pwned = 'svg'; alert('svg')\"></svg>",
+        "<b onmouseover=\"window.__pwned = 'hover'; alert('hover')\">hover me</b>",
+        "<a href=\"javascript:window.__pwned = 'link'; alert('link')\">click me</a>",
+        "\"><script>window.__pwned = 'attr'</script>",
+        "</script><script>window.__pwned = 'json'; alert('json')</script>",
+        "<iframe srcdoc=\"<script>parent.__pwned = 'iframe'</script>\"></iframe>",
+        "{{7*7}} ${7*7} The corrupt elite lies to you every single day, and everyone knows it.",
+    ]
+)
+
+
+def test_web_browser_payloads_do_not_run(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    page, watch = watched
+    submit_text(page, server, PAYLOAD, "<img src=x onerror=\"window.__pwned='title'\">")
+    shown = (page.locator("#article").text_content() or "").replace("\r\n", "\n")  # forms send textarea lines as CRLF
+    assert shown == PAYLOAD, "the payload shows as text, exactly"
+    assert page.locator("#article script, #article img, #article svg, #article a, #article iframe, #article b").count() == 0
+    for mark in page.locator("#article .mark").all():
+        mark.hover()
+        mark.click()
+    page.locator("#article").hover()
+    assert page.evaluate("window.__pwned") is None
+    page.click("nav.site >> text=Past analyses")
+    page.wait_for_url(f"{server.url}/analyses")
+    assert page.locator("main img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    page.goto(f"{server.url}/techniques")
+    assert page.evaluate("window.__pwned") is None
+    assert watch.dialogs == [], watch.dialogs
+    assert watch.errors == [], watch.errors
+
+
+def test_web_browser_bad_url_error_page_escapes_input(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    page, watch = watched
+    page.goto(f"{server.url}/")
+    page.fill("#title", "\"><script>window.__pwned='form'</script>")
+    page.fill("#text", "")
+    page.click("#analyse")
+    page.wait_for_load_state()
+    assert page.locator(".error").inner_text().startswith("give exactly one of")
+    assert page.input_value("#title") == "\"><script>window.__pwned='form'</script>"
+    assert page.evaluate("window.__pwned") is None
+    assert watch.dialogs == [] and watch.errors == []
