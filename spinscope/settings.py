@@ -34,11 +34,12 @@ class IngestOptions:
     allow_private: bool = False
 
 
-def _check_defaults() -> None:
-    table = {s.name: s.default for s in SETTINGS}
-    for f in fields(IngestOptions):
-        if table.get(f.name) != f.default:
-            raise AssertionError(f"IngestOptions.{f.name} default differs from SETTINGS")
+def check_defaults(table: tuple[Setting, ...], options: type) -> None:
+    """Fail at import when an options class and its settings table drift apart."""
+    defaults = {s.name: s.default for s in table}
+    for f in fields(options):
+        if defaults.get(f.name) != f.default:
+            raise AssertionError(f"{options.__name__}.{f.name} default differs from its settings table")
 
 
-_check_defaults()
+check_defaults(SETTINGS, IngestOptions)

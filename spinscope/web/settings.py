@@ -6,9 +6,9 @@ These sit beside spinscope.settings.SETTINGS (the ingest limits, which the web a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from spinscope.settings import Setting
+from spinscope.settings import Setting, check_defaults
 
 WEB_SETTINGS: tuple[Setting, ...] = (
     Setting("max_body_bytes", 6_000_000, "Largest request body (JSON or form, upload included) in bytes; a larger one gets 413 before it is parsed."),
@@ -37,11 +37,4 @@ class WebOptions:
     max_field_chars: int = 500
 
 
-def _check_defaults() -> None:
-    table = {s.name: s.default for s in WEB_SETTINGS}
-    for f in fields(WebOptions):
-        if table.get(f.name) != f.default:
-            raise AssertionError(f"WebOptions.{f.name} default differs from WEB_SETTINGS")
-
-
-_check_defaults()
+check_defaults(WEB_SETTINGS, WebOptions)
