@@ -1,0 +1,345 @@
+"""The baseline detector: hashed-feature logistic regressions run with numpy alone.
+
+Why it exists: it is fast (no model runtime, a few MB of weights), it needs nothing but numpy,
+and it is the reference every later (transformer) detector is measured against.
+
+Pipeline on ``doc.text[:doc.content_end]`` (trailing boilerplate is never looked at):
+
+1. sentence model: P(sentence holds any propaganda) and P(sentence is mostly one propaganda
+   span), from a bag of the sentence's words and bigrams;
+2. token model (span identification as tagging): P(token lies in a propaganda span), from a
+   window of words around it plus the first sentence probability (stacked);
+3. decoding (`DecodeParams`): runs of tokens at or over ``token_threshold`` within a sentence,
+   merged across gaps of at most ``max_gap`` tokens, edge punctuation trimmed, runs shorter
+   than ``min_chars`` dropped (short fragments are most false positives); plus the whole
+   sentence (less its final punctuation) where P(mostly one span) reaches
+   ``sentence_threshold``, because sentence-long spans (Doubt, Causal_Oversimplification, ...)
+   are under-predicted by token tagging; plus short unmerged *phrase* runs, which leave SI
+   (overlaps merge) nearly unchanged but let a technique label land on the phrase itself;
+4. technique model (multinomial): one of the 14 techniques for each span, from the span's
+   words, edges, length, sentence coverage, context and whether its text recurs in the article.
+
+A detected span's score is its span confidence (mean token probability, or the sentence
+probability for a whole-sentence span) times the technique probability.
+
+Weights live in ``models/baseline/`` (``weights.npz`` + ``config.json``), found next to the
+package or under ``$SPINSCOPE_MODELS``, and load on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.document import Document, Span
+from spinscope.errors import ModelError
+from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.features import (
+    ArticleView,
+    Rows,
+    all_token_features,
+    linear_scores,
+    sentence_features,
+    sigmoid,
+    softmax,
+    span_features,
+    stacked,
+)
+
+NAME = "baseline"
+FORMAT = "spinscope-baseline/1"
+_EDGE_PUNCT = frozenset(".,;:!?…-–—")
+
+
+def models_root() -> Path:
+    """Where shipped models live: ``$SPINSCOPE_MODELS`` or ``<repository>/models``."""
+    env = os.environ.get("SPINSCOPE_MODELS")
+    if env:
+        return Path(env)
+    import spinscope
+
+    return Path(spinscope.__file__).resolve().parent.parent / "models"
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeParams:
+    """How token probabilities become spans; chosen on the validation split by the trainer.
+
+    ``token_threshold``/``max_gap``/``min_chars`` give the *extent* spans (tuned for SI, where
+    merging across long gaps pays), kept only where some token reaches ``peak_threshold``
+    (hysteresis: a confident seed, extended through less confident neighbours); ``phrase_*`` give short *phrase* spans inside them (tuned
+    for FLC: a loaded word inside a long extent is its own technique span); a value over 1
+    switches a threshold off.
+    """
+
+    token_threshold: float = 0.35
+    max_gap: int = 1
+    min_chars: int = 6
+    peak_threshold: float = 0.0
+    sentence_threshold: float = 0.6
+    phrase_threshold: float = 1.01
+    phrase_max_gap: int = 0
+    phrase_min_chars: int = 8
+
+    def to_dict(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineModel:
+    """The weight arrays and settings of one trained baseline; pure numpy."""
+
+    sent_bits: int
+    tok_bits: int
+    span_bits: int
+    sent_w: np.ndarray  # (2^sent_bits, 2): [any, whole]
+    sent_b: np.ndarray  # (2,)
+    tok_w: np.ndarray  # (2^tok_bits, 1)
+    tok_b: np.ndarray  # (1,)
+    span_w: np.ndarray  # (2^span_bits, 14)
+    span_b: np.ndarray  # (14,)
+    labels: tuple[str, ...]
+    decode: DecodeParams
+    config: dict[str, Any]
+
+    # -- the four stages ----------------------------------------------------------------------
+
+    def sentence_probs(self, view: ArticleView) -> np.ndarray:
+        """(n_sentences, 2): P(any propaganda), P(mostly one span)."""
+        rows = Rows(self.sent_bits)
+        for j in range(len(view.sents)):
+            rows.add(sentence_features(view, j))
+        if not len(rows):
+            return np.zeros((0, 2))
+        return sigmoid(linear_scores(rows, self.sent_w, self.sent_b))
+
+    def token_probs(self, view: ArticleView, p_sent: np.ndarray) -> np.ndarray:
+        """P(token in a span), given the sentence probabilities (n_sentences, 2) as features."""
+        rows = Rows(self.tok_bits)
+        for i, names in enumerate(all_token_features(view)):
+            rows.add(names, stacked(p_sent[view.tok_sent[i]].tolist()))
+        if not len(rows):
+            return np.zeros(0)
+        return sigmoid(linear_scores(rows, self.tok_w, self.tok_b))[:, 0]
+
+    def technique_probs(self, view: ArticleView, spans: list[tuple[int, int]]) -> np.ndarray:
+        rows = Rows(self.span_bits)
+        for s, e in spans:
+            rows.add(span_features(view, s, e))
+        if not len(rows):
+            return np.zeros((0, len(self.labels)))
+        return softmax(linear_scores(rows, self.span_w, self.span_b))
+
+    def find_spans(self, view: ArticleView, params: DecodeParams | None = None) -> list[tuple[int, int, float]]:
+        """Span identification: (start, end, confidence) in text order."""
+        params = params or self.decode
+        p_sent = self.sentence_probs(view)
+        if not len(p_sent):
+            return []
+        p_tok = self.token_probs(view, p_sent)
+        return decode(view, p_tok, p_sent[:, 1], params)
+
+    # -- loading --------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, directory: Path) -> "BaselineModel":
+        weights_path, config_path = directory / "weights.npz", directory / "config.json"
+        missing = [p.name for p in (weights_path, config_path) if not p.is_file()]
+        if missing:
+            raise ModelError(
+                f"baseline model not found: {', '.join(missing)} missing in {directory}; "
+                "run `python scripts/train_baseline.py` or set SPINSCOPE_MODELS to a folder holding baseline/"
+            )
+        try:
+            config = json.loads(config_path.read_text(encoding="utf-8"))
+            with np.load(weights_path, allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+        except (OSError, ValueError, json.JSONDecodeError) as exc:
+            raise ModelError(f"baseline model in {directory} is unreadable: {exc}") from exc
+        if config.get("format") != FORMAT:
+            raise ModelError(f"{config_path}: format {config.get('format')!r}, expected {FORMAT!r}")
+        try:
+            bits = config["bits"]
+            model = cls(
+                sent_bits=int(bits["sentence"]),
+                tok_bits=int(bits["token"]),
+                span_bits=int(bits["span"]),
+                sent_w=arrays["sent_w"].astype(np.float32),
+                sent_b=arrays["sent_b"].astype(np.float64),
+                tok_w=arrays["tok_w"].astype(np.float32).reshape(-1, 1),
+                tok_b=arrays["tok_b"].astype(np.float64).reshape(1),
+                span_w=arrays["span_w"].astype(np.float32),
+                span_b=arrays["span_b"].astype(np.float64),
+                labels=tuple(config["labels"]),
+                decode=DecodeParams(**config["decode"]),
+                config=config,
+            )
+        except (KeyError, TypeError) as exc:
+            raise ModelError(f"baseline model in {directory} lacks {exc}") from exc
+        expected = {
+            "sent_w": (1 << model.sent_bits, 2),
+            "tok_w": (1 << model.tok_bits, 1),
+            "span_w": (1 << model.span_bits, len(model.labels)),
+        }
+        for key, shape in expected.items():
+            if getattr(model, key).shape != shape:
+                raise ModelError(f"{weights_path}: {key} has shape {getattr(model, key).shape}, expected {shape}")
+        unknown = set(model.labels) - set(TECHNIQUES)
+        if unknown:
+            raise ModelError(f"{config_path}: unknown techniques {sorted(unknown)}")
+        return model
+
+
+_JOINERS = frozenset("-/")
+
+
+def _whole_words(view: ArticleView, a: int, b: int) -> tuple[int, int]:
+    """Grow the token range [a, b) so it does not cut a hyphenated word ("al-Qaeda")."""
+    toks, low = view.toks, view.low
+    while a >= 2 and low[a - 1] in _JOINERS and toks[a - 2][1] == toks[a - 1][0] and toks[a - 1][1] == toks[a][0]:
+        a -= 2
+    n = len(toks)
+    while b + 1 < n and low[b] in _JOINERS and toks[b - 1][1] == toks[b][0] and toks[b][1] == toks[b + 1][0]:
+        b += 2
+    return a, b
+
+
+def _trim(view: ArticleView, a: int, b: int) -> tuple[int, int]:
+    """Drop edge punctuation tokens of the token range [a, b)."""
+    while a < b and view.low[a] in _EDGE_PUNCT:
+        a += 1
+    while b > a and view.low[b - 1] in _EDGE_PUNCT:
+        b -= 1
+    return a, b
+
+
+def _runs(p_tok: np.ndarray, a: int, b: int, threshold: float, max_gap: int) -> list[tuple[int, int]]:
+    """Token ranges [start, end) in [a, b) at or over ``threshold``, merged across short gaps."""
+    runs: list[list[int]] = []
+    if threshold > 1:
+        return []
+    for i in np.flatnonzero(p_tok[a:b] >= threshold) + a:
+        if runs and i - runs[-1][1] <= max_gap:
+            runs[-1][1] = int(i) + 1
+        else:
+            runs.append([int(i), int(i) + 1])
+    return [(x, y) for x, y in runs]
+
+
+def decode(view: ArticleView, p_tok: np.ndarray, p_whole: np.ndarray, params: DecodeParams) -> list[tuple[int, int, float]]:
+    """Token and sentence probabilities → (start, end, confidence) spans, in text order.
+
+    A span found twice (say an extent that is also a phrase) is kept once, with the higher
+    confidence.
+    """
+    found: dict[tuple[int, int], float] = {}
+
+    def add(ta: int, tb: int, conf: float, min_chars: int) -> None:
+        ta, tb = _trim(view, ta, tb)
+        if ta >= tb:
+            return
+        ta, tb = _whole_words(view, ta, tb)
+        start, end = view.toks[ta][0], view.toks[tb - 1][1]
+        if end - start >= min_chars:
+            found[(start, end)] = max(conf, found.get((start, end), 0.0))
+
+    for j, (a, b) in enumerate(view.sent_toks):
+        for ra, rb in _runs(p_tok, a, b, params.token_threshold, params.max_gap):
+            if p_tok[ra:rb].max() >= params.peak_threshold:
+                add(ra, rb, float(p_tok[ra:rb].mean()), params.min_chars)
+        for ra, rb in _runs(p_tok, a, b, params.phrase_threshold, params.phrase_max_gap):
+            add(ra, rb, float(p_tok[ra:rb].mean()), params.phrase_min_chars)
+        if p_whole[j] >= params.sentence_threshold:
+            add(a, b, float(p_whole[j]), 1)
+    return [(s, e, c) for (s, e), c in sorted(found.items())]
+
+
+class BaselineDetector:
+    """The `Detector` of the baseline model; weights load lazily, once, thread-safely."""
+
+    name = NAME
+
+    def __init__(self, model_dir: str | Path | None = None) -> None:
+        self._dir = Path(model_dir) if model_dir is not None else models_root() / NAME
+        self._model: BaselineModel | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> BaselineModel:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = BaselineModel.load(self._dir)
+        return self._model
+
+    def detect(self, doc: Document) -> list[Span]:
+        """Technique spans in ``doc.text[:doc.content_end]``, score = span confidence × P(technique)."""
+        model = self.model
+        view = ArticleView.build(doc.text, doc.content_end)
+        found = model.find_spans(view)
+        if not found:
+            return []
+        probs = model.technique_probs(view, [(s, e) for s, e, _ in found])
+        spans = []
+        for (s, e, conf), p in zip(found, probs):
+            k = int(np.argmax(p))
+            spans.append(
+                Span(
+                    start=s,
+                    end=e,
+                    label=model.labels[k],
+                    score=round(float(conf * p[k]), 6),
+                    attributes={"span_confidence": round(conf, 6), "technique_probability": round(float(p[k]), 6)},
+                )
+            )
+        return spans
+
+    def classify(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
+        """One (technique, probability) per span, in order.
+
+        When the same (start, end) is asked again, its n-th occurrence gets its n-th most likely
+        technique: SemEval TC lists a span once per gold technique, and the same answer twice
+        could never be right twice.
+        """
+        model = self.model
+        n = len(doc.text)
+        for s, e in spans:
+            if not (0 <= s < e <= n):
+                raise ValueError(f"span ({s}, {e}) is not inside the text ({n} chars)")
+        if not spans:
+            return []
+        end = max(doc.content_end, max(e for _, e in spans))
+        view = ArticleView.build(doc.text, end)
+        probs = model.technique_probs(view, list(spans))
+        seen: dict[tuple[int, int], int] = {}
+        out = []
+        for (s, e), p in zip(spans, probs):
+            rank = seen.get((s, e), 0)
+            seen[(s, e)] = rank + 1
+            order = np.argsort(-p, kind="stable")
+            k = int(order[min(rank, len(order) - 1)])
+            out.append((model.labels[k], float(p[k])))
+        return out
+
+    def info(self) -> dict[str, Any]:
+        model = self.model
+        card_path = self._dir / "card.json"
+        card: dict[str, Any] = {}
+        if card_path.is_file():
+            try:
+                card = json.loads(card_path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                card = {}
+        return {
+            "name": NAME,
+            "version": model.config.get("version"),
+            "path": str(self._dir),
+            "decode": model.decode.to_dict(),
+            "metrics": card.get("metrics", {}),
+        }
