@@ -53,6 +53,7 @@ def test_detect_offsets_labels_scores_within_content(detector: BaselineDetector)
 @needs_model
 def test_detect_empty_and_all_boilerplate(detector: BaselineDetector) -> None:
     assert detector.detect(Document(id="e", text="   \n")) == []
+    assert detector.detect(Document(id="e", text="")) == []
     doc = Document(id="b", text=TEXT).with_spans(BOILERPLATE, [Span(0, len(TEXT), "all")])
     assert detector.detect(doc) == []
 
@@ -72,6 +73,10 @@ def test_classify_one_label_per_span(detector: BaselineDetector) -> None:
     assert twice[0][0] != twice[1][0] and twice[0][1] >= twice[1][1]
     with pytest.raises(ValueError):
         detector.classify(doc, [(0, len(TEXT) + 5)])
+    # spans with no words (whitespace, punctuation) still get a label
+    for text, span in (("   ", (0, 2)), ("Hello.   World", (6, 9)), ("!!!", (0, 3))):
+        ((label, prob),) = detector.classify(Document(id="w", text=text), [span])
+        assert label in TECHNIQUES and 0.0 <= prob <= 1.0
 
 
 @needs_model

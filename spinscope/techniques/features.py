@@ -300,24 +300,25 @@ def span_features(view: ArticleView, start: int, end: int) -> list[str]:
     out.append(f"ntok={_bucket(n, (1, 2, 3, 5, 8, 13, 20, 30))}")
     out.append(f"nchr={_bucket(end - start, (8, 15, 30, 60, 120, 200))}")
     # recurrence of the span's own text elsewhere in the article (Repetition)
-    seg = view.text[start:end].lower().strip()
+    seg = lower_same_length(view.text[start:end]).strip()
     rec = view.lowered.count(seg) - 1 if seg else 0
     out.append(f"rep={min(max(rec, 0), _MAX_REC)}")
     content = [w for w in words if len(w) > 3 and _ALPHA.search(w)]
     if content:
         top = max(view.unigram_count[w] for w in content) - 1
         out.append(f"wrec={min(top, _MAX_REC)}")
-    # the sentence(s) it sits in
-    j0 = view.tok_sent[a] if a < len(view.tok_sent) else len(view.sents) - 1
-    j1 = view.tok_sent[b - 1] if 0 < b <= len(view.tok_sent) else j0
-    if j1 > j0:
-        out.append("multisent")
-    sa, sb = view.sent_toks[j0]
-    cov = n / max(sb - sa, 1)
-    out.append(f"cov={_bucket(cov, (0.1, 0.25, 0.5, 0.8, 0.95))}")
-    if j0 == 0:
-        out.append("title")
-    out.extend(f"s{c}" for c in _sentence_cues(view, j0))
+    # the sentence(s) it sits in (none when the text has no tokens at all)
+    if view.sents:
+        j0 = view.tok_sent[a] if a < len(view.tok_sent) else len(view.sents) - 1
+        j1 = view.tok_sent[b - 1] if 0 < b <= len(view.tok_sent) else j0
+        if j1 > j0:
+            out.append("multisent")
+        sa, sb = view.sent_toks[j0]
+        cov = n / max(sb - sa, 1)
+        out.append(f"cov={_bucket(cov, (0.1, 0.25, 0.5, 0.8, 0.95))}")
+        if j0 == 0:
+            out.append("title")
+        out.extend(f"s{c}" for c in _sentence_cues(view, j0))
     span_text = view.text[start:end]
     if "!" in span_text:
         out.append("!")
