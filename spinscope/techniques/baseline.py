@@ -40,6 +40,7 @@ import numpy as np
 from spinscope.document import Document, Span
 from spinscope.errors import ModelError
 from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.explain import reasons
 from spinscope.techniques.features import (
     ArticleView,
     Rows,
@@ -289,13 +290,14 @@ class BaselineDetector:
         spans = []
         for (s, e, conf), p in zip(found, probs):
             k = int(np.argmax(p))
+            why = reasons(span_features(view, s, e), model.span_w, k, model.span_bits)
             spans.append(
                 Span(
                     start=s,
                     end=e,
                     label=model.labels[k],
                     score=round(float(conf * p[k]), 6),
-                    attributes={"span_confidence": round(conf, 6), "technique_probability": round(float(p[k]), 6)},
+                    attributes={"span_confidence": round(conf, 6), "technique_probability": round(float(p[k]), 6), "why": why},
                 )
             )
         return spans
