@@ -7,8 +7,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-
-
 def _shared() -> Path:
     """SPINSCOPE_SHARED if set, else a `shared` folder beside the checkout, else the workplace's."""
     if "SPINSCOPE_SHARED" in os.environ:
@@ -17,7 +15,6 @@ def _shared() -> Path:
         if candidate.is_dir():
             return candidate
     return REPO.parent / "shared"
-
 
 SHARED = _shared()
 PTC = SHARED / "data" / "ptc"
