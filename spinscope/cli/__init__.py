@@ -198,6 +198,21 @@ def _importable(module: str) -> bool:
     return find_spec(module) is not None
 
 
+@app.command()
+def evaluate(
+    data: Annotated[Path, typer.Option("--data", help="The PTC training folder (articles/, labels-si.tsv, labels-tc.tsv).")],
+    detectors: Annotated[list[str], typer.Option("--detector", help="A detector to evaluate; repeat to compare side by side.")] = ["baseline"],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")] = False,
+) -> None:
+    """Score detectors on the validation split of PTC train (SI, TC, FLC and per technique)."""
+    from spinscope.cli.evaluate import run_evaluate
+
+    try:
+        run_evaluate(data, detectors, as_json, err)
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+
+
 def main() -> None:
     try:
         app()

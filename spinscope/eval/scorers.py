@@ -106,4 +106,18 @@ def score_tc(gold: Iterable[Labelled], pred: Iterable[Labelled]) -> Scores:
     return Scores(precision, recall, _f1(precision, recall), n_pred, n_gold)
 
 
+def per_technique(gold: Iterable[Labelled], pred: Iterable[Labelled], techniques: Iterable[str]) -> dict[str, dict[str, float | int]]:
+    """TC precision/recall/F1 for each technique (a span matches as often as gold and prediction agree)."""
+    gold, pred = list(gold), list(pred)
+    out: dict[str, dict[str, float | int]] = {}
+    for tech in techniques:
+        g = Counter((r.article_id, r.start, r.end) for r in gold if r.technique == tech)
+        p = Counter((r.article_id, r.start, r.end) for r in pred if r.technique == tech)
+        hits = sum((g & p).values())
+        n_g, n_p = sum(g.values()), sum(p.values())
+        prec, rec = (hits / n_p if n_p else 0.0), (hits / n_g if n_g else 0.0)
+        out[tech] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(_f1(prec, rec), 4), "gold": n_g, "predicted": n_p}
+    return out
+
+
 SCORERS = {"si": score_si, "tc": score_tc, "flc": score_flc}
