@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
 import json
 import sys
 import time
@@ -34,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 from spinscope import __version__  # noqa: E402
 from spinscope.document import Document  # noqa: E402
 from spinscope.eval.formats import Labelled  # noqa: E402
-from spinscope.eval.scorers import score_flc, score_si, score_tc  # noqa: E402
+from spinscope.eval.ptc import SPLIT_RULE, load_ptc, validation_split  # noqa: E402
+from spinscope.eval.scorers import per_technique, score_flc, score_si, score_tc  # noqa: E402
 from spinscope.techniques.base import TECHNIQUES  # noqa: E402
 from spinscope.techniques.baseline import FORMAT, BaselineDetector, BaselineModel, DecodeParams, decode  # noqa: E402
 from spinscope.techniques.features import (  # noqa: E402
@@ -49,7 +49,6 @@ from spinscope.techniques.features import (  # noqa: E402
 SEED = 13
 BITS = {"sentence": 18, "token": 20, "span": 18}
 MODEL_VERSION = "1.0.0"
-SPLIT_RULE = "article ids sorted as strings; every 5th (sorted positions 4, 9, 14, ...) is validation, the rest train"
 T0 = time.time()
 
 
@@ -59,26 +58,6 @@ def log(msg: str) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # data
-
-
-def load(data: Path) -> tuple[dict[str, str], list[Labelled], list[Labelled], str]:
-    articles = {}
-    digest = hashlib.sha256()
-    for name in ("labels-si.tsv", "labels-tc.tsv"):
-        digest.update(name.encode() + b"\0" + (data / name).read_bytes())
-    for path in sorted((data / "articles").glob("article*.txt")):
-        raw = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + raw)
-        articles[path.stem.removeprefix("article")] = raw.decode("utf-8")
-    from spinscope.eval.formats import read_si, read_tc
-
-    return articles, read_si(data / "labels-si.tsv"), read_tc(data / "labels-tc.tsv"), digest.hexdigest()
-
-
-def split(ids: list[str]) -> tuple[list[str], list[str]]:
-    ordered = sorted(ids)
-    val = set(ordered[4::5])
-    return [a for a in ordered if a not in val], [a for a in ordered if a in val]
 
 
 class Compact:
@@ -219,20 +198,6 @@ def rank_predict(keys: list[tuple[str, int, int]], probs: np.ndarray, labels: tu
     return out
 
 
-def per_technique(gold: list[Labelled], pred: list[Labelled]) -> dict[str, dict[str, float | int]]:
-    """TC precision/recall/F1 for each technique (a span matches as often as gold and prediction agree)."""
-    out: dict[str, dict[str, float | int]] = {}
-    for tech in TECHNIQUES:
-        g = Counter((r.article_id, r.start, r.end) for r in gold if r.technique == tech)
-        p = Counter((r.article_id, r.start, r.end) for r in pred if r.technique == tech)
-        hits = sum((g & p).values())
-        n_g, n_p = sum(g.values()), sum(p.values())
-        prec, rec = (hits / n_p if n_p else 0.0), (hits / n_g if n_g else 0.0)
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        out[tech] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "gold": n_g, "predicted": n_p}
-    return out
-
-
 def readme(card: dict, size: int) -> str:
     """models/baseline/README.md, generated so that it always matches card.json."""
     m = card["metrics"]
@@ -289,8 +254,9 @@ def main() -> int:
     args = ap.parse_args()
     np.random.seed(SEED)
 
-    articles, gold_si_rows, gold_tc_rows, data_sha = load(args.data)
-    train, val = split(list(articles))
+    data = load_ptc(args.data)
+    articles, gold_si_rows, gold_tc_rows, data_sha = data.articles, data.si, data.tc, data.sha256
+    train, val = validation_split(list(articles))
     log(f"{len(articles)} articles: {len(train)} train, {len(val)} validation ({SPLIT_RULE})")
     gold_si: dict[str, list[Labelled]] = {}
     for r in gold_si_rows:
@@ -314,7 +280,6 @@ def main() -> int:
     x_tr = tok_comp(x_tr)
     y_tr = token_targets(views, train, gold_si)
     x_va = tok_comp(to_csr(token_rows(views, val, p_sent_val)))
-    y_va = token_targets(views, val, gold_si)
     log(f"token rows: train {x_tr.shape[0]} ({y_tr.mean():.3f} positive), validation {x_va.shape[0]}")
     gold_si_val = [r for a in val for r in gold_si.get(a, [])]
 
@@ -467,7 +432,7 @@ def main() -> int:
         labels = detector.classify(Document(id=a, text=articles[a]), [(r.start, r.end) for r in rows])
         tc_pred += [Labelled(a, r.start, r.end, lab) for r, (lab, _) in zip(rows, labels)]
     si, tc, flc = score_si(gold_si_val, si_pred), score_tc(tc_va, tc_pred), score_flc(tc_va, flc_pred)
-    per_tech = per_technique(tc_va, tc_pred)
+    per_tech = per_technique(tc_va, tc_pred, TECHNIQUES)
     metrics = {
         "split": "validation",
         "si": {k: round(v, 4) for k, v in si.to_dict().items()},
