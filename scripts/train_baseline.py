@@ -20,7 +20,6 @@ import datetime as _dt
 import json
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +35,7 @@ from spinscope.eval.formats import Labelled  # noqa: E402
 from spinscope.eval.ptc import SPLIT_RULE, load_ptc, validation_split  # noqa: E402
 from spinscope.eval.scorers import per_technique, score_flc, score_si, score_tc  # noqa: E402
 from spinscope.techniques.base import TECHNIQUES  # noqa: E402
+from spinscope.techniques.ranking import rank_labels  # noqa: E402
 from spinscope.techniques.baseline import FORMAT, BaselineDetector, BaselineModel, DecodeParams, decode  # noqa: E402
 from spinscope.techniques.features import (  # noqa: E402
     ArticleView,
@@ -185,17 +185,6 @@ def tc_rows(views: dict[str, ArticleView], rows_in: list[Labelled]) -> Rows:
     for r in rows_in:
         rows.add(span_features(views[r.article_id], r.start, r.end))
     return rows
-
-
-def rank_predict(keys: list[tuple[str, int, int]], probs: np.ndarray, labels: tuple[str, ...]) -> list[str]:
-    """Same rule as BaselineDetector.classify: the n-th repeat of a span gets its n-th best label."""
-    seen: Counter[tuple[str, int, int]] = Counter()
-    out = []
-    for key, p in zip(keys, probs):
-        order = np.argsort(-p, kind="stable")
-        out.append(labels[int(order[min(seen[key], len(order) - 1)])])
-        seen[key] += 1
-    return out
 
 
 def readme(card: dict, size: int) -> str:
@@ -349,7 +338,7 @@ def main() -> int:
         clf = LogisticRegression(C=c, class_weight=weightings[wname], max_iter=300, random_state=SEED)
         clf.fit(xt_tr, yt_tr)
         probs = clf.predict_proba(xt_va)
-        pred = rank_predict(keys_va, probs, TECHNIQUES)
+        pred = [label for label, _p in rank_labels(keys_va, probs, TECHNIQUES)]
         f1 = score_tc(tc_va, [Labelled(a, s, e, t) for (a, s, e), t in zip(keys_va, pred)]).f1
         log(f"technique model C={c} class weights={wname}: validation TC micro-F1 {f1:.4f}")
         if best_tc is None or f1 > best_tc[0]:

@@ -41,6 +41,7 @@ from spinscope.document import Document, Span
 from spinscope.errors import ModelError
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.explain import reasons
+from spinscope.techniques.ranking import rank_labels
 from spinscope.techniques.features import (
     ArticleView,
     Rows,
@@ -318,16 +319,7 @@ class BaselineDetector:
             return []
         end = max(doc.content_end, max(e for _, e in spans))
         view = ArticleView.build(doc.text, end)
-        probs = model.technique_probs(view, list(spans))
-        seen: dict[tuple[int, int], int] = {}
-        out = []
-        for (s, e), p in zip(spans, probs):
-            rank = seen.get((s, e), 0)
-            seen[(s, e)] = rank + 1
-            order = np.argsort(-p, kind="stable")
-            k = int(order[min(rank, len(order) - 1)])
-            out.append((model.labels[k], float(p[k])))
-        return out
+        return rank_labels(spans, model.technique_probs(view, list(spans)), model.labels)
 
     def info(self) -> dict[str, Any]:
         model = self.model

@@ -40,18 +40,18 @@ import random
 import shutil
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from spinscope import __version__
 from spinscope.document import Document
 from spinscope.eval.formats import Labelled
-from spinscope.eval.scorers import score_flc, score_si, score_tc
+from spinscope.eval.scorers import per_technique, score_flc, score_si, score_tc
 from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.ranking import rank_labels
 from spinscope.techniques.transformer import (
     CLS_ID,
     FORMAT,
@@ -68,7 +68,6 @@ from spinscope.techniques.transformer import (
     mix,
     softmax,
     tc_encode,
-    window_batch,
     windows,
     word_probs,
 )
@@ -214,30 +213,6 @@ def runtime(session: Any, tokenizer: Any, cfg: TrainConfig, params: DecodeParams
 # evaluation helpers
 
 
-def rank_predict(keys: list[tuple[str, int, int]], probs: np.ndarray, labels: tuple[str, ...]) -> list[str]:
-    """The detector's classify rule: the n-th repeat of a span gets its n-th best label."""
-    seen: Counter[tuple[str, int, int]] = Counter()
-    out = []
-    for key, p in zip(keys, probs):
-        order = np.argsort(-p, kind="stable")
-        out.append(labels[int(order[min(seen[key], len(order) - 1)])])
-        seen[key] += 1
-    return out
-
-
-def per_technique(gold: list[Labelled], pred: list[Labelled]) -> dict[str, dict[str, float | int]]:
-    out: dict[str, dict[str, float | int]] = {}
-    for tech in TECHNIQUES:
-        g = Counter((r.article_id, r.start, r.end) for r in gold if r.technique == tech)
-        p = Counter((r.article_id, r.start, r.end) for r in pred if r.technique == tech)
-        hits = sum((g & p).values())
-        n_g, n_p = sum(g.values()), sum(p.values())
-        prec, rec = (hits / n_p if n_p else 0.0), (hits / n_g if n_g else 0.0)
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        out[tech] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "gold": n_g, "predicted": n_p}
-    return out
-
-
 @dataclass
 class ValCache:
     """Per validation article: word-piece tokens and word probabilities; TC logits of gold spans."""
@@ -273,7 +248,7 @@ def si_f1(cache: ValCache, articles: dict[str, str], val: list[str], gold_si: li
 
 def tc_f1(cache: ValCache, tc_rows: list[Labelled], temperature: float = 1.0) -> float:
     keys = [(r.article_id, r.start, r.end) for r in tc_rows]
-    pred = rank_predict(keys, softmax(cache.tc_logits / temperature), TECHNIQUES)
+    pred = [label for label, _p in rank_labels(keys, softmax(cache.tc_logits / temperature), TECHNIQUES)]
     return score_tc(tc_rows, [Labelled(a, s, e, t) for (a, s, e), t in zip(keys, pred)]).f1
 
 
@@ -574,7 +549,7 @@ def evaluate_detector(detector: Any, articles: dict[str, str], val: list[str], g
         "si": {k: round(v, 4) for k, v in si.to_dict().items()},
         "tc": {k: round(v, 4) for k, v in tc.to_dict().items()},
         "flc": {k: round(v, 4) for k, v in flc.to_dict().items()},
-        "tc_per_technique": per_technique(tc_va, tc_pred),
+        "tc_per_technique": per_technique(tc_va, tc_pred, TECHNIQUES),
         "flc_per_technique": per_technique_flc(tc_va, flc_pred),
         "predicted_spans": len(si_pred),
         "detect_seconds_validation": round(detect_s, 2),
@@ -754,7 +729,7 @@ def run(cfg: TrainConfig) -> int:
         keys = [(r.article_id, r.start, r.end) for r in tc_rows]
         scores = {}
         for w in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
-            pred = rank_predict(keys, mix(p_tr, p_bl, w) if w else p_tr, TECHNIQUES)
+            pred = [label for label, _p in rank_labels(keys, mix(p_tr, p_bl, w) if w else p_tr, TECHNIQUES)]
             scores[w] = score_tc(tc_rows, [Labelled(a, s_, e, t) for (a, s_, e), t in zip(keys, pred)]).f1
         baseline_weight = max(scores, key=lambda w: (round(scores[w], 6), -w))
         log("TC mix with the baseline, validation micro-F1 by weight: " + ", ".join(f"{w}: {f:.4f}" for w, f in scores.items())

@@ -36,6 +36,7 @@ import numpy as np
 from spinscope.document import Document, Span
 from spinscope.errors import ModelError
 from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.ranking import rank_labels
 
 NAME = "transformer"
 FORMAT = "spinscope-transformer/1"
@@ -559,16 +560,7 @@ class TransformerDetector:
                 raise ValueError(f"span ({s}, {e}) is not inside the text ({n} chars)")
         if not spans:
             return []
-        probs = model.technique_probs(doc.text, list(spans), doc.content_end)
-        seen: dict[tuple[int, int], int] = {}
-        out = []
-        for (s, e), p in zip(spans, probs):
-            rank = seen.get((s, e), 0)
-            seen[(s, e)] = rank + 1
-            order = np.argsort(-p, kind="stable")
-            k = int(order[min(rank, len(order) - 1)])
-            out.append((model.labels[k], float(p[k])))
-        return out
+        return rank_labels(spans, model.technique_probs(doc.text, list(spans), doc.content_end), model.labels)
 
     def info(self) -> dict[str, Any]:
         model = self.model
