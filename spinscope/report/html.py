@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from html import escape
 from importlib import resources
 from typing import Any
@@ -19,6 +20,7 @@ from spinscope.report.palette import colour
 from spinscope.techniques.definitions import DEFINITIONS
 
 SLOT_PX = 4
+_WORDS = re.compile(r"\S+|\s+")
 
 
 def _colour_class(label: str) -> str:
@@ -45,22 +47,30 @@ def _assign_slots(spans: list[dict[str, Any]]) -> list[int]:
     return slots
 
 
-def _article_html(text: str, spans: list[dict[str, Any]], content_end: int) -> str:
-    slots = _assign_slots(spans)
+def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], content_end: int) -> str:
+    """The article as escaped text with marked segments.
+
+    A marked segment is cut into words, each carrying its own underline bars, because an
+    absolutely placed bar under an inline box that wraps shows on one line only.
+    """
     cuts = sorted({0, len(text), content_end} | {s["start"] for s in spans} | {s["end"] for s in spans})
     parts: list[str] = []
     for a, b in zip(cuts, cuts[1:]):
-        piece = escape(text[a:b])
         active = [i for i, s in enumerate(spans) if s["start"] <= a and b <= s["end"]]
         if a >= content_end:
-            parts.append(f'<span class="boilerplate" title="boilerplate: not analysed">{piece}</span>')
+            parts.append(f'<span class="boilerplate" title="boilerplate: not analysed">{escape(text[a:b])}</span>')
         elif not active:
-            parts.append(piece)
+            parts.append(escape(text[a:b]))
         else:
             depth = max(slots[i] for i in active) + 1
             bars = "".join(f'<span class="bar s{slots[i]} {_colour_class(spans[i]["label"])}"></span>' for i in active)
             ids = " ".join(str(i) for i in active)
-            parts.append(f'<span class="mark d{depth}" tabindex="0" data-spans="{ids}">{piece}{bars}</span>')
+            for k, word in enumerate(_WORDS.findall(text, a, b)):
+                if "\n" in word:
+                    parts.append(escape(word))
+                    continue
+                focus = ' tabindex="0"' if k == 0 else ""
+                parts.append(f'<span class="mark d{depth}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
     return "".join(parts)
 
 
@@ -101,7 +111,8 @@ def render(data: dict[str, Any]) -> str:
     content_end = len(doc["text"]) - summary.get("boilerplate_chars", 0)
     script = resources.files("spinscope.report").joinpath("report.js").read_text()
     css = resources.files("spinscope.report").joinpath("report.css").read_text()
-    css += _generated_css(spans, list(summary["technique_counts"]), max(_assign_slots(spans), default=0) + 1)
+    slots = _assign_slots(spans)
+    css += _generated_css(spans, list(summary["technique_counts"]), max(slots, default=0) + 1)
     script_hash = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     style_hash = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
     csp = (
@@ -134,7 +145,7 @@ def render(data: dict[str, Any]) -> str:
 {_chart(summary['technique_counts'])}
 </section>
 <main>
-<article id="article">{_article_html(doc['text'], spans, content_end)}</article>
+<article id="article">{_article_html(doc['text'], spans, slots, content_end)}</article>
 <aside id="detail" aria-live="polite"><p>Click a highlighted passage to see its techniques.</p></aside>
 </main>
 <section class="legend"><h2>Legend</h2><ul>{legend}</ul></section>
