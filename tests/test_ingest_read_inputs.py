@@ -191,3 +191,21 @@ def test_document_from_text_marks_boilerplate_and_hashes_id() -> None:
 def test_document_from_text_refuses(text: str, error: type[Exception]) -> None:
     with pytest.raises(error):
         document_from_text(text, IngestOptions(max_bytes=100))
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Aleppo liberated\n\nBody text here.", "Aleppo liberated"),
+        ("Title with CRLF\r\n\r\nBody.", "Title with CRLF"),
+        ("One paragraph only, no title line.", None),
+        ("First line\nsecond line\n\nthird", None),
+        ("x" * 300 + "\n\nbody", None),
+    ],
+)
+def test_read_inputs_plain_text_title_is_a_short_first_line(text: str, title: str | None) -> None:
+    from spinscope.ingest import document_from_text
+
+    doc = document_from_text(text)
+    assert doc.title == title
+    assert doc.text == text

@@ -42,7 +42,9 @@ def document_from_text(
         raise too_large(source, options.max_bytes, size)
     if not text.strip():
         raise EmptyInputError(f"{source} is empty")
-    doc = Document(id=id or short_id(text), text=text, title=title, url=url, outlet=outlet, published=published, source=source)
+    doc = Document(
+        id=id or short_id(text), text=text, title=title or headline(text), url=url, outlet=outlet, published=published, source=source
+    )
     return with_boilerplate(doc)
 
 
@@ -63,7 +65,7 @@ def document_from_bytes(
     doc_id = id or short_id(text)
     if html or (html is None and looks_like_html(text)):
         return with_boilerplate(html_to_document(text, id=doc_id, source=source, url=url))
-    return with_boilerplate(Document(id=doc_id, text=text, url=url, source=source))
+    return with_boilerplate(Document(id=doc_id, text=text, title=headline(text), url=url, source=source))
 
 
 def document_from_url(url: str, options: IngestOptions, *, id: str | None = None, source: str | None = None) -> Document:
@@ -87,6 +89,16 @@ def document_from_file(path: Path, options: IngestOptions) -> Document:
     except OSError as exc:
         raise UnsupportedInputError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
     return document_from_bytes(data, source=str(path), html=suffix in HTML_SUFFIXES, id=file_id(path))
+
+
+_HEADLINE = re.compile(r"\A[ \t]*([^\r\n]{1,200}?)[ \t]*\r?\n[ \t]*\r?\n")
+
+
+def headline(text: str) -> str | None:
+    """A plain text's title: a short first line followed by a blank line, as news dumps and the
+    PTC articles are laid out. The text itself is untouched; this is metadata only."""
+    match = _HEADLINE.match(text)
+    return match.group(1) if match else None
 
 
 def file_id(path: Path) -> str:
