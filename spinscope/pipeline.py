@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from spinscope.document import TECHNIQUE, Analysis, Document
@@ -57,8 +57,6 @@ def analyze(source: str | Document, options: AnalyzeOptions | None = None, **kwa
 
 
 def _merge_options(options: AnalyzeOptions, kwargs: dict[str, object]) -> AnalyzeOptions:
-    from dataclasses import fields, replace
-
     own = {f.name for f in fields(AnalyzeOptions)} - {"ingest"}
     ingest_names = {f.name for f in fields(IngestOptions)}
     unknown = set(kwargs) - own - ingest_names
