@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from spinscope import __version__  # noqa: E402
 from spinscope.document import Document  # noqa: E402
 from spinscope.eval.formats import Labelled  # noqa: E402
-from spinscope.eval.ptc import SPLIT_RULE, load_ptc, validation_split  # noqa: E402
+from spinscope.eval.ptc import SPLIT_RULE, load_ptc, training_data_card, validation_split  # noqa: E402
 from spinscope.eval.scorers import per_technique, score_flc, score_si, score_tc  # noqa: E402
 from spinscope.techniques.base import TECHNIQUES  # noqa: E402
 from spinscope.techniques.ranking import rank_labels  # noqa: E402
@@ -439,14 +439,7 @@ def main() -> int:
         "version": MODEL_VERSION,
         "spinscope_version": __version__,
         "date": _dt.date.today().isoformat(),
-        "training_data": {
-            "source": "PTC, SemEval-2020 Task 11 training release",
-            "sha256": data_sha,
-            "sha256_of": "labels-si.tsv, labels-tc.tsv, then every articles/article*.txt sorted by name; each as name, NUL, bytes",
-            "articles": len(articles),
-            "train_articles": len(train),
-            "validation_articles": len(val),
-        },
+        "training_data": training_data_card(data_sha, len(articles), len(train), len(val)),
         "split_rule": SPLIT_RULE,
         "recipe": (
             "hashed features (CRC-32); sentence logistic regressions (any propaganda / mostly one span); token "

@@ -40,6 +40,18 @@ def load_ptc(folder: Path) -> PTCData:
     return PTCData(articles, read_si(folder / "labels-si.tsv"), read_tc(folder / "labels-tc.tsv"), digest.hexdigest())
 
 
+def training_data_card(sha256: str, articles: int, train: int, validation: int) -> dict[str, object]:
+    """The ``training_data`` block of a model card: which data, and how it was split."""
+    return {
+        "source": "PTC, SemEval-2020 Task 11 training release",
+        "sha256": sha256,
+        "sha256_of": "labels-si.tsv, labels-tc.tsv, then every articles/article*.txt sorted by name; each as name, NUL, bytes",
+        "articles": articles,
+        "train_articles": train,
+        "validation_articles": validation,
+    }
+
+
 def validation_split(ids: list[str]) -> tuple[list[str], list[str]]:
     """(train ids, validation ids) by SPLIT_RULE."""
     ordered = sorted(ids)

@@ -29,7 +29,6 @@ package or under ``$SPINSCOPE_MODELS``, and load on first use.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -53,20 +52,11 @@ from spinscope.techniques.features import (
     span_features,
     stacked,
 )
+from spinscope.techniques.model_files import models_root, read_card
 
 NAME = "baseline"
 FORMAT = "spinscope-baseline/1"
 _EDGE_PUNCT = frozenset(".,;:!?…-–—")
-
-
-def models_root() -> Path:
-    """Where shipped models live: ``$SPINSCOPE_MODELS`` or ``<repository>/models``."""
-    env = os.environ.get("SPINSCOPE_MODELS")
-    if env:
-        return Path(env)
-    import spinscope
-
-    return Path(spinscope.__file__).resolve().parent.parent / "models"
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,13 +313,7 @@ class BaselineDetector:
 
     def info(self) -> dict[str, Any]:
         model = self.model
-        card_path = self._dir / "card.json"
-        card: dict[str, Any] = {}
-        if card_path.is_file():
-            try:
-                card = json.loads(card_path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
-                card = {}
+        card = read_card(self._dir)
         return {
             "name": NAME,
             "version": model.config.get("version"),

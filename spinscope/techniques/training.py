@@ -73,7 +73,7 @@ from spinscope.techniques.transformer import (
 )
 
 MODEL_VERSION = "1.0.0"
-from spinscope.eval.ptc import SPLIT_RULE  # noqa: E402  (the one split every detector is reported on)
+from spinscope.eval.ptc import SPLIT_RULE, training_data_card  # noqa: E402  (the one split every detector is reported on)
 BASE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 T0 = time.time()
 MAX_MODEL_BYTES = 45_000_000  # models/ holds 50 MB at most, the baseline included
@@ -841,14 +841,7 @@ def run(cfg: TrainConfig) -> int:
             "parameters": "22.7M",
             "licence": "Apache-2.0",
         },
-        "training_data": {
-            "source": "PTC, SemEval-2020 Task 11 training release",
-            "sha256": data_sha,
-            "sha256_of": "labels-si.tsv, labels-tc.tsv, then every articles/article*.txt sorted by name; each as name, NUL, bytes",
-            "articles": len(articles),
-            "train_articles": len(train),
-            "validation_articles": len(val),
-        },
+        "training_data": training_data_card(data_sha, len(articles), len(train), len(val)),
         "split_rule": SPLIT_RULE,
         "recipe": __doc__.split("Recipe (multi-task, one shared encoder):")[1].split("Split:")[0].strip(),
         "hyperparameters": {

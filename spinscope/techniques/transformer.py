@@ -37,6 +37,7 @@ from spinscope.document import Document, Span
 from spinscope.errors import ModelError
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.ranking import rank_labels
+from spinscope.techniques.model_files import models_root, read_card
 
 NAME = "transformer"
 FORMAT = "spinscope-transformer/1"
@@ -44,16 +45,6 @@ MODEL_FILE = "model.onnx"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _EDGE_PUNCT = frozenset(".,;:!?…-–—\"'“”‘’()[]")
 N_FEATS = 10
-
-
-def models_root() -> Path:
-    """Where shipped models live: ``$SPINSCOPE_MODELS`` or ``<repository>/models``."""
-    env = os.environ.get("SPINSCOPE_MODELS")
-    if env:
-        return Path(env)
-    import spinscope
-
-    return Path(spinscope.__file__).resolve().parent.parent / "models"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -564,13 +555,7 @@ class TransformerDetector:
 
     def info(self) -> dict[str, Any]:
         model = self.model
-        card: dict[str, Any] = {}
-        card_path = self._dir / "card.json"
-        if card_path.is_file():
-            try:
-                card = json.loads(card_path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
-                card = {}
+        card = read_card(self._dir)
         return {
             "name": NAME,
             "version": model.config.get("version"),
