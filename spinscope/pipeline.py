@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
-from spinscope.document import TECHNIQUE, Analysis, Document
+from spinscope.document import TECHNIQUE, Analysis, Document, Span
 from spinscope.settings import IngestOptions
 from spinscope.techniques.registry import DEFAULT_DETECTOR, get_detector
 
@@ -20,12 +21,17 @@ class AnalyzeOptions:
 
 
 def analyze_document(doc: Document, options: AnalyzeOptions = AnalyzeOptions()) -> Analysis:
+    detector = get_detector(options.detector)
+    return analysis_of(doc, detector.detect(doc), detector.info(), options.min_score)
+
+
+def analysis_of(doc: Document, spans: list[Span], detector_info: dict[str, Any], min_score: float = 0.0) -> Analysis:
+    """The Analysis of ``doc`` given its detected technique spans (wherever they were found)."""
     from spinscope.summary import summarise
 
-    detector = get_detector(options.detector)
-    spans = [s for s in detector.detect(doc) if s.score is None or s.score >= options.min_score]
-    doc = doc.with_spans(TECHNIQUE, spans)
-    return Analysis(document=doc, summary=summarise(doc, doc.spans[TECHNIQUE]), detector=detector.info())
+    kept = [s for s in spans if s.score is None or s.score >= min_score]
+    doc = doc.with_spans(TECHNIQUE, kept)
+    return Analysis(document=doc, summary=summarise(doc, doc.spans[TECHNIQUE]), detector=detector_info)
 
 
 def _looks_like_path(value: str) -> bool:

@@ -139,3 +139,39 @@ def test_train_without_torch_says_what_to_install(monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 2
     said = result.output + (result.stderr if hasattr(result, "stderr") else "") + capsys.readouterr().err
     assert "pip install torch==2.13.0" in said and "pip install -e '.[train]'" in said
+
+
+def test_count_phrase_matches_whole_word_regex_count() -> None:
+    import re
+
+    from spinscope.techniques.transformer import count_phrase
+
+    text = "a a a a b ab a a ba a a"
+    for key in ("a", "a a", "a a a", "b", "ab", "ba a", "x"):
+        expected = len(re.findall(r"(?<!\w)" + re.escape(key) + r"(?!\w)", text))
+        assert count_phrase(key, f" {text} ") == expected, key
+
+
+def test_length_batches_keep_similar_lengths_together() -> None:
+    from spinscope.techniques.transformer import length_batches
+
+    lengths = [96, 20, 90, 22, 95, 50]
+    batches = length_batches(lengths, max_batch=2, slack=0.2)
+    assert sorted(i for b in batches for i in b) == list(range(6)), "every item once"
+    assert all(len(b) <= 2 for b in batches)
+    for b in batches:
+        assert min(lengths[i] for i in b) >= 0.8 * max(lengths[i] for i in b)
+    assert length_batches([], 8, 0.2) == []
+
+
+def test_windows_cover_the_article_with_the_short_tail_batched_alone() -> None:
+    from spinscope.techniques.transformer import length_batches, windows
+
+    wins = windows(900, 256, 192)
+    covered = set()
+    for a, b in wins:
+        assert b - a <= 254
+        covered.update(range(a, b))
+    assert covered == set(range(900))
+    batches = length_batches([b - a for a, b in wins], 16, 0.2)
+    assert len(batches) == 2 and batches[1] == [len(wins) - 1], "full windows in one batch, the short last one alone"

@@ -68,6 +68,10 @@ MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest in
 AllowPrivateOpt = Annotated[bool, typer.Option("--allow-private", help="Allow URLs on loopback, private, link-local or multicast addresses.")]
 MaxRedirectsOpt = Annotated[int, typer.Option("--max-redirects", min=0, help="Redirects followed before a URL fetch gives up.")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed for a whole URL fetch, redirects included.")]
+WorkersOpt = Annotated[
+    int,
+    typer.Option("--workers", min=0, help="Processes that run the detector: 0 = one per core (at most 4) for 8 or more documents; 1 = this process only."),
+]
 
 
 @app.command()
@@ -81,6 +85,7 @@ def analyze(
     allow_private: AllowPrivateOpt = False,
     timeout: TimeoutOpt = DEFAULTS.fetch_timeout,
     max_redirects: MaxRedirectsOpt = DEFAULTS.max_redirects,
+    workers: WorkersOpt = 0,
 ) -> None:
     """Analyse articles and report every technique span with its text and score."""
     from spinscope.cli.analyze import run_analyze
@@ -92,7 +97,7 @@ def analyze(
         ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
     )
     try:
-        code = run_analyze(inputs, format.value, output, options, err)
+        code = run_analyze(inputs, format.value, output, options, err, workers)
     except SpinscopeError as exc:
         raise _fail(exc) from None
     if code:
@@ -108,12 +113,13 @@ def predict(
     detector: DetectorOpt = DEFAULT_DETECTOR,
     min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop spans scored below this (si, flc).")] = 0.0,
     max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
+    workers: WorkersOpt = 0,
 ) -> None:
     """Write SemEval-2020 Task 11 predictions for a folder of articles."""
     from spinscope.cli.predict import run_predict
 
     try:
-        failures = run_predict(articles, task.value, output, spans, detector, min_score, IngestOptions(max_bytes=max_bytes), err)
+        failures = run_predict(articles, task.value, output, spans, detector, min_score, IngestOptions(max_bytes=max_bytes), err, workers)
     except SpinscopeError as exc:
         raise _fail(exc) from None
     if failures:

@@ -11,21 +11,30 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from spinscope import errors
-from spinscope.document import Analysis, Failure
-from spinscope.pipeline import AnalyzeOptions, analyze_document
+from spinscope.document import Analysis, Document, Failure
+from spinscope.pipeline import AnalyzeOptions, analysis_of
 
 
-def _analyse_all(inputs: list[str], options: AnalyzeOptions, err: Console) -> list[Analysis | Failure]:
+def _analyse_all(inputs: list[str], options: AnalyzeOptions, workers: int, err: Console) -> list[Analysis | Failure]:
     from spinscope.ingest import read_inputs
+    from spinscope.techniques.pool import detect_each
 
     results: list[Analysis | Failure] = []
     columns = (SpinnerColumn(), TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("analysing", total=None)
-        for item in read_inputs(inputs, options.ingest, stdin=sys.stdin.buffer):
-            results.append(item if isinstance(item, Failure) else analyze_document(item, options))
+        items = read_inputs(inputs, options.ingest, stdin=sys.stdin.buffer)
+        for item, found in detect_each(items, options.detector, _document_of, workers):
+            if isinstance(item, Failure) or found is None:
+                results.append(item)
+            else:
+                results.append(analysis_of(item, found.spans, found.detector_info, options.min_score))
             progress.advance(task)
     return results
+
+
+def _document_of(item: Document | Failure) -> Document | None:
+    return None if isinstance(item, Failure) else item
 
 
 def _report_failures(results: list[Analysis | Failure], err: Console) -> int:
@@ -79,9 +88,9 @@ def _write_stream(results: list[Analysis | Failure], fmt: str, out: IO[str]) -> 
             render(r.to_dict(), console)
 
 
-def run_analyze(inputs: list[str], fmt: str, output: Path | None, options: AnalyzeOptions, err: Console) -> int:
+def run_analyze(inputs: list[str], fmt: str, output: Path | None, options: AnalyzeOptions, err: Console, workers: int = 0) -> int:
     """Analyse everything, write the chosen format, report failures; returns the exit code."""
-    results = _analyse_all(inputs, options, err)
+    results = _analyse_all(inputs, options, workers, err)
     analyses = [r for r in results if isinstance(r, Analysis)]
     if fmt == "html":
         if analyses:

@@ -53,19 +53,23 @@ def _label_template(template: Path, docs: dict[str, Document], detector_name: st
     return [Labelled(r.article_id, r.start, r.end, label) for r, label in zip(rows, labels, strict=True)]
 
 
-def _detect_all(docs: dict[str, Document], detector_name: str, min_score: float, err: Console) -> list[Labelled]:
-    detector = get_detector(detector_name)
+def _detect_all(docs: dict[str, Document], detector_name: str, min_score: float, workers: int, err: Console) -> list[Labelled]:
+    from spinscope.techniques.pool import detect_each
+
     out: list[Labelled] = []
     with Progress(transient=True, console=err, disable=not err.is_terminal) as progress:
-        for article_id in progress.track(sorted(docs), description="finding spans"):
-            for span in detector.detect(docs[article_id]):
+        task = progress.add_task("finding spans", total=len(docs))
+        for article_id, found in detect_each(sorted(docs), detector_name, docs.get, workers):
+            for span in found.spans if found else []:
                 if span.score is None or span.score >= min_score:
                     out.append(Labelled(article_id, span.start, span.end, span.label))
+            progress.advance(task)
     return out
 
 
 def run_predict(
-    folder: Path, task: str, output: Path, template: Path | None, detector: str, min_score: float, options: IngestOptions, err: Console
+    folder: Path, task: str, output: Path, template: Path | None, detector: str, min_score: float, options: IngestOptions, err: Console,
+    workers: int = 0,
 ) -> int:
     """Write the predictions; returns how many articles could not be read."""
     if task == "tc" and template is None:
@@ -74,7 +78,7 @@ def run_predict(
     if template is not None and task == "tc":
         text = format_tc(_label_template(template, docs, detector, err))
     else:
-        rows = _detect_all(docs, detector, min_score, err)
+        rows = _detect_all(docs, detector, min_score, workers, err)
         text = format_si(rows) if task == "si" else format_tc(rows)
     output.write_text(text, encoding="utf-8")
     err.print(f"{len(text.splitlines())} lines for {len(docs)} articles written to {output.resolve()}", highlight=False, soft_wrap=True)

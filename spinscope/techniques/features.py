@@ -365,7 +365,10 @@ class Rows:
             self.indices.append(idx)
             self.values.append(1.0)
         for name, value in extra:
-            self.indices.append(zlib.crc32(name.encode("utf-8")) & mask)
+            idx = cache.get(name)
+            if idx is None:
+                idx = cache[name] = zlib.crc32(name.encode("utf-8")) & mask
+            self.indices.append(idx)
             self.values.append(value)
         self.indptr.append(len(self.indices))
 

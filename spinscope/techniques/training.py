@@ -67,7 +67,8 @@ from spinscope.techniques.transformer import (
     load_tokenizer,
     mix,
     softmax,
-    tc_encode,
+    tc_batch,
+    tc_sequences,
     windows,
     word_probs,
 )
@@ -328,10 +329,10 @@ def make_batches(cfg: TrainConfig, tokenizer: Any, articles: dict[str, str], tra
     for r in tc_tr:
         by_article.setdefault(r.article_id, []).append(r)
     for a, rows in by_article.items():
-        x, m, t, f = tc_encode(tokenizer, articles[a], [(r.start, r.end) for r in rows], cfg.tc_max_len)
-        for i, r in enumerate(rows):
-            n = int(m[i].sum())
-            tc_items.append((x[i, :n], t[i, :n], f[i], label_ix[r.technique]))
+        seqs, feats = tc_sequences(tokenizer, articles[a], [(r.start, r.end) for r in rows], cfg.tc_max_len)
+        for seq, f, r in zip(seqs, feats, rows):
+            x, _, t = tc_batch([seq])
+            tc_items.append((x[0], t[0], f, label_ix[r.technique]))
     return si_items, tc_items
 
 

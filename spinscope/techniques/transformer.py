@@ -45,6 +45,7 @@ MODEL_FILE = "model.onnx"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _EDGE_PUNCT = frozenset(".,;:!?…-–—\"'“”‘’()[]")
 N_FEATS = 10
+BATCH_SLACK = 0.2  # see length_batches
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,14 +139,23 @@ def line_bounds(text: str, s: int, e: int) -> tuple[int, int]:
     return a, (len(text) if b < 0 else b)
 
 
+def count_phrase(key: str, padded: str) -> int:
+    """Non-overlapping occurrences of the normalised phrase ``key`` as whole words in
+    ``padded`` (a normalised text with a space at each end)."""
+    needle = f" {key} "
+    count = pos = 0
+    while (pos := padded.find(needle, pos)) >= 0:
+        count += 1
+        pos += len(key) + 1  # the space after a match may open the next one
+    return count
+
+
 def span_features(text: str, s: int, e: int, norm_text: str | None = None) -> list[float]:
     """Scalar features of span ``text[s:e]`` that an uncased encoder over one line cannot see."""
     span = text[s:e]
     key = _norm(span)
     norm_text = _norm(text) if norm_text is None else norm_text
-    count = 0
-    if key:
-        count = len(re.findall(r"(?<!\w)" + re.escape(key) + r"(?!\w)", norm_text))
+    count = count_phrase(key, f" {norm_text} ") if key else 0
     letters = [c for c in span if c.isalpha()]
     upper = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
     words = span.split()
@@ -166,10 +176,19 @@ def span_features(text: str, s: int, e: int, norm_text: str | None = None) -> li
     ]
 
 
-def tc_encode(tokenizer: Any, text: str, spans: list[tuple[int, int]], max_len: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``[CLS] span [SEP] line(s) around it [SEP]`` batches: ids, mask, type ids, features."""
+@dataclass(frozen=True, slots=True)
+class TcSequence:
+    """One span's classifier input: ``[CLS] span [SEP] line(s) around it [SEP]`` and where the
+    context (token type 1) begins."""
+
+    ids: list[int]
+    context_start: int
+
+
+def tc_sequences(tokenizer: Any, text: str, spans: list[tuple[int, int]], max_len: int) -> tuple[list[TcSequence], np.ndarray]:
+    """The classifier input of each span and its (n, N_FEATS) ``span_features``."""
     norm_text = _norm(text)
-    encs = []
+    seqs = []
     feats = []
     for s, e in spans:
         a, b = line_bounds(text, s, e)
@@ -182,19 +201,34 @@ def tc_encode(tokenizer: Any, text: str, spans: list[tuple[int, int]], max_len: 
         left = min(len(before), max(room // 2, room - len(after)))
         right = min(len(after), room - left)
         ctx = before[len(before) - left :] + span_ids + after[:right]
-        encs.append((span_ids, ctx))
+        seqs.append(TcSequence([CLS_ID, *span_ids, SEP_ID, *ctx, SEP_ID], len(span_ids) + 2))
         feats.append(span_features(text, s, e, norm_text))
-    length = max((len(sp) + len(cx) + 3 for sp, cx in encs), default=3)
-    n = len(encs)
-    x = np.zeros((n, length), dtype=np.int64)
-    m = np.zeros((n, length), dtype=np.int64)
-    t = np.zeros((n, length), dtype=np.int64)
-    for r, (sp, cx) in enumerate(encs):
-        seq = [CLS_ID] + sp + [SEP_ID] + cx + [SEP_ID]
-        x[r, : len(seq)] = seq
-        m[r, : len(seq)] = 1
-        t[r, len(sp) + 2 : len(seq)] = 1
-    return x, m, t, np.asarray(feats, dtype=np.float32).reshape(n, N_FEATS)
+    return seqs, np.asarray(feats, dtype=np.float32).reshape(len(seqs), N_FEATS)
+
+
+def tc_batch(seqs: list[TcSequence]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(input_ids, attention_mask, token_type_ids), padded with 0 to the longest."""
+    length = max((len(q.ids) for q in seqs), default=3)
+    x = np.zeros((len(seqs), length), dtype=np.int64)
+    m = np.zeros((len(seqs), length), dtype=np.int64)
+    t = np.zeros((len(seqs), length), dtype=np.int64)
+    for r, q in enumerate(seqs):
+        x[r, : len(q.ids)] = q.ids
+        m[r, : len(q.ids)] = 1
+        t[r, q.context_start : len(q.ids)] = 1
+    return x, m, t
+
+
+def length_batches(lengths: list[int], max_batch: int, slack: float) -> list[list[int]]:
+    """Indices grouped, longest first, into batches whose members are at least ``1 - slack`` of
+    the batch's longest: padding costs as much as real input, so similar lengths run together."""
+    batches: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda k: -lengths[k]):
+        if batches and len(batches[-1]) < max_batch and lengths[i] >= (1 - slack) * lengths[batches[-1][0]]:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 CLS_ID, SEP_ID = 101, 102  # bert-base-uncased vocabulary, checked against the tokenizer on load
@@ -419,8 +453,8 @@ class TransformerModel:
         wins = windows(n, self.window, self.stride)
         total = np.zeros(n)
         count = np.zeros(n)
-        for k in range(0, len(wins), self.batch):
-            chunk = wins[k : k + self.batch]
+        for idx in length_batches([b - a for a, b in wins], self.batch, BATCH_SLACK):
+            chunk = [wins[i] for i in idx]
             x, m = window_batch(art.ids, chunk, CLS_ID, SEP_ID)
             si, _ = self._run(x, m, np.zeros_like(x), np.zeros((len(chunk), N_FEATS), np.float32))
             p = 1 / (1 + np.exp(-si))
@@ -430,49 +464,56 @@ class TransformerModel:
         return total / np.maximum(count, 1)
 
     def technique_logits(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
-        if not spans:
-            return np.zeros((0, len(self.labels)))
-        out = []
-        # batch spans of similar length together: less padding
-        order = sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0])
         res = np.zeros((len(spans), len(self.labels)), dtype=np.float64)
-        for k in range(0, len(order), 32):
-            idx = order[k : k + 32]
-            x, m, t, f = tc_encode(self.tokenizer, text, [spans[i] for i in idx], self.tc_max_len)
-            _, tc = self._run(x, m, t, f)
+        if not spans:
+            return res
+        seqs, feats = tc_sequences(self.tokenizer, text, spans, self.tc_max_len)
+        for idx in length_batches([len(q.ids) for q in seqs], 32, BATCH_SLACK):
+            x, m, t = tc_batch([seqs[i] for i in idx])
+            _, tc = self._run(x, m, t, feats[idx])
             res[idx] = tc
-        del out
         return res
 
-    def technique_probs(self, text: str, spans: list[tuple[int, int]], end: int | None = None) -> np.ndarray:
+    def baseline_view(self, text: str, end: int) -> Any:
+        """The baseline's view of ``text[:end]``, built once per article for both mixes (None
+        when no baseline is mixed in)."""
+        if self.baseline is None or (self.baseline_weight <= 0 and self.si_baseline_weight <= 0):
+            return None
+        from spinscope.techniques.features import ArticleView
+
+        return ArticleView.build(text, end)
+
+    def technique_probs(self, text: str, spans: list[tuple[int, int]], end: int | None = None, view: Any = None) -> np.ndarray:
         p = softmax(self.technique_logits(text, spans) / self.calibration.tc_temperature)
         if self.baseline_weight > 0 and self.baseline is not None and spans:
-            p = mix(p, self.baseline_probs(text, spans, end), self.baseline_weight)
+            p = mix(p, self.baseline_probs(text, spans, end, view), self.baseline_weight)
         return p
 
-    def baseline_probs(self, text: str, spans: list[tuple[int, int]], end: int | None = None) -> np.ndarray:
+    def baseline_probs(self, text: str, spans: list[tuple[int, int]], end: int | None = None, view: Any = None) -> np.ndarray:
         """The baseline's technique probabilities in this model's label order."""
         from spinscope.techniques.features import ArticleView
 
         end = max(end if end is not None else len(text), max(e for _, e in spans))
-        pb = self.baseline.technique_probs(ArticleView.build(text, end), list(spans))
+        if view is None or view.end != min(end, len(text)):
+            view = ArticleView.build(text, end)
+        pb = self.baseline.technique_probs(view, list(spans))
         order = [list(self.baseline.labels).index(lab) for lab in self.labels]
         return pb[:, order]
 
-    def word_probs(self, text: str, end: int) -> tuple[ArticleTokens, np.ndarray]:
+    def word_probs(self, text: str, end: int, view: Any = None) -> tuple[ArticleTokens, np.ndarray]:
         art = article_tokens(self.tokenizer, text, end)
         if not len(art.ids):
             return art, np.zeros(0)
         p = word_probs(art, self.piece_probs(art))
         if self.si_baseline_weight > 0 and self.baseline is not None:
-            p = (1 - self.si_baseline_weight) * p + self.si_baseline_weight * self.baseline_word_probs(text, end, art)
+            p = (1 - self.si_baseline_weight) * p + self.si_baseline_weight * self.baseline_word_probs(text, end, art, view)
         return art, p
 
-    def baseline_word_probs(self, text: str, end: int, art: ArticleTokens) -> np.ndarray:
+    def baseline_word_probs(self, text: str, end: int, art: ArticleTokens, view: Any = None) -> np.ndarray:
         """The baseline's token probabilities carried over to this model's words (by the token holding the word's start)."""
         from spinscope.techniques.features import ArticleView
 
-        view = ArticleView.build(text, end)
+        view = ArticleView.build(text, end) if view is None else view
         out = np.zeros(len(art.words))
         if not view.toks:
             return out
@@ -487,8 +528,8 @@ class TransformerModel:
         out[ok] = p_tok[k[ok]]
         return out
 
-    def find_spans(self, text: str, end: int, params: DecodeParams | None = None) -> list[tuple[int, int, float]]:
-        art, p = self.word_probs(text, end)
+    def find_spans(self, text: str, end: int, params: DecodeParams | None = None, view: Any = None) -> list[tuple[int, int, float]]:
+        art, p = self.word_probs(text, end, view)
         if not len(p):
             return []
         return decode(text, art, p, params or self.decode)
@@ -522,10 +563,11 @@ class TransformerDetector:
     def detect(self, doc: Document) -> list[Span]:
         """Technique spans in ``doc.text[:doc.content_end]``; score = calibrated P(span and technique right)."""
         model = self.model
-        found = model.find_spans(doc.text, doc.content_end)
+        view = model.baseline_view(doc.text, doc.content_end)
+        found = model.find_spans(doc.text, doc.content_end, view=view)
         if not found:
             return []
-        probs = model.technique_probs(doc.text, [(s, e) for s, e, _ in found], doc.content_end)
+        probs = model.technique_probs(doc.text, [(s, e) for s, e, _ in found], doc.content_end, view)
         cal = model.calibration
         spans = []
         for (s, e, conf), p in zip(found, probs):
