@@ -2,17 +2,19 @@
 """Speed and memory of the technique detectors, each in a fresh child process.
 
 1. throughput: `spinscope predict --task flc` over the 90 articles of
-   ../shared/data/ptc/unlabeled/articles, per detector: articles per second (wall time of the
-   whole command, process start included, and without the cold start) and peak resident memory
-   (ru_maxrss of that child, from os.wait4);
+   ../shared/data/ptc/unlabeled/articles, per detector and ``--workers`` setting: articles per
+   second (wall time of the whole command, process start included, and without the cold start)
+   and peak resident memory of the command and its worker processes together (sampled from /proc
+   every 50 ms);
 2. cold start: process start to the first byte of `spinscope analyze examples/demo-article.txt`;
 3. the demo article through the torch model vs onnxruntime (fp32 and the shipped int8), when torch
    and the training checkpoint are present (skipped with a message otherwise).
 
-Medians of ``--runs`` runs. Threads: onnxruntime uses min(4, cores) intra-op threads unless
-SPINSCOPE_THREADS says otherwise; torch is set to the same number.
+Medians of ``--runs`` runs. Threads: in one process onnxruntime uses min(4, cores) intra-op
+threads unless SPINSCOPE_THREADS says otherwise (torch is set to the same number); a pool gives
+each worker cores // workers.
 
-    .venv/bin/python benchmarks/detector_speed.py [--runs 3] [--detectors baseline,transformer]
+    .venv/bin/python benchmarks/detector_speed.py [--runs 3] [--detectors baseline,transformer] [--workers 0,1]
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,27 +39,54 @@ DEMO = REPO / "examples" / "demo-article.txt"
 CLI = [sys.executable, "-m", "spinscope"]
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (a --workers pool), from /proc."""
+    total_kb, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total_kb += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{tid}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):  # the process ended meanwhile
+            continue
+    return total_kb / 1024
+
+
 def timed_child(cmd: list[str]) -> tuple[float, float, float, int]:
-    """(wall seconds, seconds to first stdout byte, peak RSS in MB, exit code) of one child."""
+    """(wall seconds, seconds to first stdout byte, peak RSS of the process tree in MB, exit code)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO)
     assert proc.stdout is not None
-    first = proc.stdout.read(1)
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    proc.stdout.read(1)
     t_first = time.perf_counter() - t0
     proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc.wait()
     wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    del first
-    return wall, t_first, usage.ru_maxrss / 1024, proc.returncode
+    done.set()
+    sampler.join()
+    return wall, t_first, peak[0], proc.returncode
 
 
-def throughput(detector: str, runs: int, cold: float) -> dict[str, float]:
+def throughput(detector: str, workers: int, runs: int, cold: float) -> dict[str, float]:
     n = len(list(UNLABELED.glob("article*.txt")))
     walls, rss = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(runs):
-            wall, _, peak, rc = timed_child(CLI + ["predict", str(UNLABELED), "--task", "flc", "-o", f"{tmp}/p.tsv", "--detector", detector])
+            cmd = CLI + ["predict", str(UNLABELED), "--task", "flc", "-o", f"{tmp}/p.tsv", "--detector", detector, "--workers", str(workers)]
+            wall, _, peak, rc = timed_child(cmd)
             if rc != 0:
                 raise SystemExit(f"predict with {detector} failed (exit {rc})")
             walls.append(wall)
@@ -119,6 +149,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--cold-runs", type=int, default=5)
     ap.add_argument("--detectors", default="baseline,transformer")
+    ap.add_argument("--workers", default="0,1", help="predict --workers values to compare (0: the default, one process per core)")
     args = ap.parse_args()
     if not UNLABELED.is_dir():
         print(f"skipped: {UNLABELED} is absent (set SPINSCOPE_SHARED)")
@@ -128,12 +159,13 @@ def main() -> int:
     rows = []
     for det in args.detectors.split(","):
         cold = cold_start(det, args.cold_runs)
-        tp = throughput(det, args.runs, cold)
-        rows.append((det, tp, cold))
-    print(f"\n{'detector':12s} {'articles/s':>11s} {'(no start)':>11s} {'wall s':>8s} {'peak MB':>8s} {'cold start s':>13s}")
-    for det, tp, cold in rows:
-        print(f"{det:12s} {tp['articles_per_s']:11.2f} {tp['articles_per_s_warm']:11.2f} {tp['wall_s']:8.1f} {tp['peak_rss_mb']:8.0f} {cold:13.2f}")
-    print(f"\n(predict --task flc over {rows[0][1]['articles']} articles of {UNLABELED}, median of {args.runs}; "
+        for workers in (int(w) for w in args.workers.split(",")):
+            rows.append((det, workers, throughput(det, workers, args.runs, cold), cold))
+    print(f"\n{'detector':12s} {'workers':>8s} {'articles/s':>11s} {'(no start)':>11s} {'wall s':>8s} {'peak MB':>8s} {'cold start s':>13s}")
+    for det, workers, tp, cold in rows:
+        shown = f"{workers}" if workers else "auto"
+        print(f"{det:12s} {shown:>8s} {tp['articles_per_s']:11.2f} {tp['articles_per_s_warm']:11.2f} {tp['wall_s']:8.1f} {tp['peak_rss_mb']:8.0f} {cold:13.2f}")
+    print(f"\n(predict --task flc over {rows[0][2]['articles']} articles of {UNLABELED}, median of {args.runs}; peak MB = all processes; "
           f"cold start = process start to first byte of `spinscope analyze {DEMO.name}`, median of {args.cold_runs})")
     if "transformer" in args.detectors:
         res = torch_vs_ort(args.runs)
