@@ -156,6 +156,39 @@ def test_cli_predict_tc_fills_the_template_in_order(ptc: Path, tmp_path: Path) -
     assert scored.returncode == 0 and "F1" in scored.stdout
 
 
+def test_cli_predict_with_workers_writes_what_one_process_writes(ptc: Path, tmp_path: Path) -> None:
+    folder, _ids = _ptc_subset(ptc, tmp_path, n=9)
+    outputs = []
+    for workers in ("1", "2"):
+        pred = tmp_path / f"pred-{workers}.tsv"
+        result = run("predict", str(folder), "--task", "flc", "-o", str(pred), "--detector", "baseline", "--workers", workers)
+        assert result.returncode == 0, result.stderr
+        outputs.append(pred.read_text())
+    assert outputs[0] and outputs[0] == outputs[1]
+
+
+def test_cli_predict_two_files_with_one_article_id_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "article7.txt").write_text("One text.\n", encoding="utf-8")
+    (tmp_path / "article7.html").write_text("<html><body><p>Another text, as a page.</p></body></html>", encoding="utf-8")
+    result = run("predict", str(tmp_path), "--task", "si", "-o", str(tmp_path / "o.tsv"), "--detector", "baseline")
+    assert result.returncode == 3
+    assert "article7.txt" in result.stderr and "article7.html" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o.tsv").exists()
+
+
+def test_cli_analyze_html_never_overwrites_a_report_of_another_document(tmp_path: Path) -> None:
+    docs = tmp_path / "in"
+    for sub in ("a", "b"):
+        (docs / sub).mkdir(parents=True)
+        (docs / sub / "x.txt").write_text(f"The corrupt elites of {sub} betray our great nation.\n", encoding="utf-8")
+    (docs / "a_x.txt").write_text("A third text about the shameless liars.\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    result = run("analyze", str(docs), "--format", "html", "-o", str(out), "--detector", "baseline")
+    assert result.returncode == 0, result.stderr
+    reports = sorted(p.name for p in out.iterdir())
+    assert len(reports) == 3, reports
+
+
 def test_cli_predict_tc_without_template_explains(tmp_path: Path) -> None:
     result = run("predict", str(tmp_path), "--task", "tc", "-o", str(tmp_path / "o.tsv"))
     assert result.returncode != 0 and "--spans" in result.stderr

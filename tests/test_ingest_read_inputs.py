@@ -67,10 +67,18 @@ def test_read_inputs_folder_sorted_recursive_with_ptc_ids(tmp_path: Path) -> Non
     (tmp_path / "b.html").write_text(PAGE, encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     items = list(read_inputs([str(tmp_path)]))
-    assert [(i.id, i.text) for i in items if isinstance(i, Document) and i.id.isdigit()] == [("111", "First."), ("222", "Second.")]
+    assert [(i.id, i.text) for i in items if isinstance(i, Document) and i.id[-1].isdigit()] == [("111", "First."), ("sub/222", "Second.")]
     assert [i.source for i in items] == [str(tmp_path / n) for n in ("article111.txt", "b.html", "empty.txt", "sub/article222.txt")]
     (failure,) = [i for i in items if isinstance(i, Failure)]
     assert failure.error == "EmptyInputError"
+
+
+def test_read_inputs_same_name_in_two_subfolders_stays_two_documents(tmp_path: Path) -> None:
+    for sub, text in (("a", "From a."), ("b", "From b.")):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "x.txt").write_text(text, encoding="utf-8")
+    items = list(read_inputs([str(tmp_path)]))
+    assert [(i.id, i.text) for i in items if isinstance(i, Document)] == [("a/x", "From a."), ("b/x", "From b.")]
 
 
 def test_read_inputs_jsonl(tmp_path: Path) -> None:

@@ -61,8 +61,15 @@ def _write_html(analyses: list[Analysis], output: Path | None, err: Console) -> 
         return
     folder = output or Path("spinscope-reports")
     folder.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
     for analysis in analyses:
-        target = folder / f"{_safe_name(analysis.document.id)}.html"
+        name = _safe_name(analysis.document.id)
+        stem, n = name, 1
+        while name.lower() in used:  # two ids can map to one file name (a/x and a_x): never overwrite a report
+            n += 1
+            name = f"{stem}-{n}"
+        used.add(name.lower())
+        target = folder / f"{name}.html"
         target.write_text(render(analysis.to_dict()), encoding="utf-8")
     err.print(f"{len(analyses)} reports written to {folder.resolve()}", highlight=False, soft_wrap=True)
 

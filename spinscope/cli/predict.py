@@ -25,6 +25,8 @@ def _read_articles(folder: Path, options: IngestOptions, err: Console) -> tuple[
         if isinstance(item, Failure):
             failures.append(item)
             err.print(f"[red]error:[/red] {item.message}", highlight=False, soft_wrap=True)
+        elif item.id in docs:
+            raise UnsupportedInputError(f"{folder}: {docs[item.id].source} and {item.source} are both article {item.id}; keep one of them")
         else:
             docs[item.id] = item
     if not docs and not failures:

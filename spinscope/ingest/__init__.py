@@ -24,6 +24,7 @@ from spinscope.ingest.documents import (
     document_from_text,
     document_from_url,
     failure,
+    folder_file_id,
 )
 from spinscope.ingest.jsonl import read_jsonl
 from spinscope.settings import IngestOptions
@@ -96,6 +97,6 @@ def _read_folder(folder: Path, options: IngestOptions) -> Iterator[Document | Fa
         raise UnsupportedInputError(f"{folder}: no .txt, .html or .htm files in this folder")
     for file in files:
         try:
-            yield document_from_file(file, options)
+            yield document_from_file(file, options, id=folder_file_id(folder, file))
         except SpinscopeError as exc:
             yield failure(str(file), exc)

@@ -75,7 +75,7 @@ def document_from_url(url: str, options: IngestOptions, *, id: str | None = None
     return document_from_bytes(page.body, source=source or url, html=html, id=id or short_id(url), charset=page.charset, url=page.url)
 
 
-def document_from_file(path: Path, options: IngestOptions) -> Document:
+def document_from_file(path: Path, options: IngestOptions, *, id: str | None = None) -> Document:
     """A .txt or .html file, read in binary so that \\r\\n stays in the text (offsets count it)."""
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
@@ -88,7 +88,7 @@ def document_from_file(path: Path, options: IngestOptions) -> Document:
             data = read_limited(stream, options.max_bytes, str(path))
     except OSError as exc:
         raise UnsupportedInputError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
-    return document_from_bytes(data, source=str(path), html=suffix in HTML_SUFFIXES, id=file_id(path))
+    return document_from_bytes(data, source=str(path), html=suffix in HTML_SUFFIXES, id=id or file_id(path))
 
 
 _HEADLINE = re.compile(r"\A[ \t]*([^\r\n]{1,200}?)[ \t]*\r?\n[ \t]*\r?\n")
@@ -104,6 +104,13 @@ def headline(text: str) -> str | None:
 def file_id(path: Path) -> str:
     match = _PTC_NAME.fullmatch(path.stem)
     return match.group(1) if match else path.stem
+
+
+def folder_file_id(folder: Path, path: Path) -> str:
+    """The id of a file found under ``folder``: its ``file_id``, behind its subfolders, so that
+    ``a/x.txt`` and ``b/x.txt`` stay two documents."""
+    parents = path.relative_to(folder).parent.parts
+    return "/".join([*parents, file_id(path)])
 
 
 def short_id(value: str) -> str:
