@@ -63,7 +63,7 @@ def test_jsonl_malformed_line_is_a_failure_and_the_rest_is_read(tmp_path: Path, 
     assert isinstance(bad, Failure)
     assert bad.source == f"{path}:2"
     assert words in bad.message
-    assert "line 2" in bad.message or bad.message.startswith(f"{path}:2")
+    assert bad.message.startswith(f"{path}:2")
     assert "\n" not in bad.message
     assert isinstance(after, Document) and (after.text, after.source) == ("after", f"{path}:3")
 
@@ -74,7 +74,7 @@ def test_jsonl_line_over_the_limit_is_skipped_without_reading_it_whole(tmp_path:
     big, small = read_jsonl(path, IngestOptions(max_bytes=100))
     assert isinstance(big, Failure)
     assert (big.error, big.source) == ("InputTooLargeError", f"{path}:1")
-    assert "line 1 is over the limit of 100 bytes (raise it with --max-bytes)" in big.message
+    assert big.message == f"{path}:1: the line is over the limit of 100 bytes (raise it with --max-bytes)"
     assert isinstance(small, Document) and small.source == f"{path}:2"
 
 

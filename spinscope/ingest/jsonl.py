@@ -34,7 +34,7 @@ def read_jsonl(path: Path, options: IngestOptions) -> Iterator[Document | Failur
             source = f"{path}:{number}"
             try:
                 if line is None:
-                    raise too_large(f"line {number}", options.max_bytes)
+                    raise too_large(f"{source}: the line", options.max_bytes)
                 if line.strip():
                     yield _document(line, path, number, options)
             except SpinscopeError as exc:
@@ -54,8 +54,8 @@ def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
 
 
 def _document(line: bytes, path: Path, number: int, options: IngestOptions) -> Document:
-    record = _parse(line, number)
     source = f"{path}:{number}"
+    record = _parse(line, source)
     given_id = record.get("id")
     doc_id = f"{path.stem}:{number}" if given_id is None else str(given_id)
     meta = {key: record.get(key) for key in ("title", "outlet", "published")}
@@ -66,22 +66,23 @@ def _document(line: bytes, path: Path, number: int, options: IngestOptions) -> D
     return replace(doc, **{key: value for key, value in meta.items() if value is not None})
 
 
-def _parse(line: bytes, number: int) -> dict[str, Any]:
+def _parse(line: bytes, where: str) -> dict[str, Any]:
+    """The record of one line; errors start with ``where`` (path:line), the source of its Failure."""
     try:
         record = json.loads(line)  # bytes: json finds UTF-8/16/32 and skips a BOM itself
     # ValueError covers bad UTF-8 and over-long integers, RecursionError a line of 10^5 "[".
     except (ValueError, RecursionError) as exc:
-        raise MalformedInputError(f"line {number}: not valid JSON ({exc})") from exc
+        raise MalformedInputError(f"{where}: not valid JSON ({exc})") from exc
     if not isinstance(record, dict):
-        raise MalformedInputError(f"line {number}: expected a JSON object, got {_json_type(record)}")
+        raise MalformedInputError(f"{where}: expected a JSON object, got {_json_type(record)}")
     for key in _STRING_FIELDS:
         if record.get(key) is not None and not isinstance(record[key], str):
-            raise MalformedInputError(f'line {number}: "{key}" must be a string, got {_json_type(record[key])}')
+            raise MalformedInputError(f'{where}: "{key}" must be a string, got {_json_type(record[key])}')
     given_id = record.get("id")
     if given_id is not None and (isinstance(given_id, bool) or not isinstance(given_id, str | int)):
-        raise MalformedInputError(f'line {number}: "id" must be a string or an integer, got {_json_type(given_id)}')
+        raise MalformedInputError(f'{where}: "id" must be a string or an integer, got {_json_type(given_id)}')
     if record.get("text") is None and record.get("url") is None:
-        raise MalformedInputError(f'line {number}: needs a "text" or a "url" field')
+        raise MalformedInputError(f'{where}: needs a "text" or a "url" field')
     return record
 
 
