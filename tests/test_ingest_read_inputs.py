@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from spinscope.document import BOILERPLATE, Document, Failure
-from spinscope.errors import BlockedURLError, EmptyInputError, InputTooLargeError, UnsupportedInputError
+from spinscope.errors import BinaryInputError, BlockedURLError, EmptyInputError, InputTooLargeError, UnsupportedInputError
 from spinscope.ingest import document_from_text, read_inputs, read_one
 from spinscope.settings import IngestOptions
 from tests.http_server import LocalServer, _running_server, http_server  # noqa: F401  (fixtures)
@@ -195,7 +195,17 @@ def test_document_from_text_marks_boilerplate_and_hashes_id() -> None:
     assert doc.content_end == TEXT.index("Related Articles")
 
 
-@pytest.mark.parametrize(("text", "error"), [("", EmptyInputError), (" \n\t", EmptyInputError), ("é" * 60, InputTooLargeError)])
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("", EmptyInputError),
+        (" \n\t", EmptyInputError),
+        ("é" * 60, InputTooLargeError),
+        ("a text\x00with a NUL", BinaryInputError),
+        ("\x01\x02\x03\x04 mostly controls", BinaryInputError),
+    ],
+    ids=["empty", "blank", "too-large", "nul", "controls"],
+)
 def test_document_from_text_refuses(text: str, error: type[Exception]) -> None:
     with pytest.raises(error):
         document_from_text(text, IngestOptions(max_bytes=100))

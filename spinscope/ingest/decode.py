@@ -106,7 +106,18 @@ def _reject_binary(data: bytes, name: str) -> None:
             raise BinaryInputError(f"{name} looks like {what}, not text")
     if b"\x00" in data:
         raise BinaryInputError(f"{name} contains NUL bytes; it looks like binary data, not text")
-    head = data[:_SNIFF_BYTES]
+    _check_controls(data[:_SNIFF_BYTES], name)
+
+
+def reject_binary_text(text: str, name: str) -> None:
+    """The same rules for text that arrives already decoded (Python, the API, JSONL), so no
+    door lets in what a file would be refused for."""
+    if "\x00" in text:
+        raise BinaryInputError(f"{name} contains NUL characters; it looks like binary data, not text")
+    _check_controls([ord(c) for c in text[:_SNIFF_BYTES]], name)
+
+
+def _check_controls(head: bytes | list[int], name: str) -> None:
     controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
     if controls > _MAX_CONTROL_SHARE * len(head):
         raise BinaryInputError(f"{name} is {controls / len(head):.0%} control characters; it looks like binary data, not text")

@@ -14,7 +14,7 @@ from pathlib import Path
 from spinscope.document import BOILERPLATE, Document, Failure
 from spinscope.errors import EmptyInputError, SpinscopeError, UnsupportedInputError
 from spinscope.ingest.boilerplate import find_trailing_boilerplate
-from spinscope.ingest.decode import decode_bytes, read_limited, too_large
+from spinscope.ingest.decode import decode_bytes, read_limited, reject_binary_text, too_large
 from spinscope.ingest.fetch import fetch_url
 from spinscope.ingest.html import declared_charset, html_to_document, looks_like_html
 from spinscope.settings import IngestOptions
@@ -42,6 +42,7 @@ def document_from_text(
         raise too_large(source, options.max_bytes, size)
     if not text.strip():
         raise EmptyInputError(f"{source} is empty")
+    reject_binary_text(text, source)
     doc = Document(
         id=id or short_id(text), text=text, title=title or headline(text), url=url, outlet=outlet, published=published, source=source
     )
