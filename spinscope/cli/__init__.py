@@ -178,7 +178,8 @@ def serve(
 def train(
     data: Annotated[Path, typer.Option("--data", help="The PTC folder (with train/) or its train/ folder.")] = Path("../shared/data/ptc"),
     out: Annotated[Path, typer.Option("--out", help="The model folder to write.")] = Path("models/minilm"),
-    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the training split.")] = 1,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the training split.")] = 2,
+    freeze_layers: Annotated[int, typer.Option("--freeze-layers", min=0, max=6, help="Lowest encoder layers kept as pretrained (the embeddings always are).")] = 2,
     resume: Annotated[Optional[Path], typer.Option("--resume", help="A checkpoint (.pt) from an earlier run: skip training, redo export, tuning and card.")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="A smoke run on a few articles and batches (not a usable model).")] = False,
     init: Annotated[Optional[Path], typer.Option("--init", help="Continue from the checkpoint of epoch --start-epoch minus 1 (same result as one longer run).")] = None,
@@ -201,7 +202,8 @@ def train(
         raise typer.Exit(3)
     from spinscope.techniques.training import TrainConfig, run
 
-    raise typer.Exit(run(TrainConfig(data=data, out=out, epochs=epochs, resume=resume, quick=quick, init=init, start_epoch=start_epoch)))
+    config = TrainConfig(data=data, out=out, epochs=epochs, freeze_layers=freeze_layers, resume=resume, quick=quick, init=init, start_epoch=start_epoch)
+    raise typer.Exit(run(config))
 
 
 def _importable(module: str) -> bool:

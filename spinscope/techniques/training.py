@@ -88,7 +88,7 @@ def log(msg: str) -> None:
 class TrainConfig:
     data: Path
     out: Path
-    epochs: int = 1
+    epochs: int = 2
     seed: int = 13
     lr: float = 1e-4
     head_lr: float = 1e-3
@@ -110,6 +110,10 @@ class TrainConfig:
     start_epoch: int = 1
     mix_baseline: bool = True  # TC: mix in models/baseline's technique model where it helps on validation
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def command(self) -> str:
+        """The command that trains this recipe, written into the card."""
+        return f"spinscope train --data ../shared/data/ptc --out models/minilm --epochs {self.epochs} --freeze-layers {self.freeze_layers}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -847,7 +851,7 @@ def run(cfg: TrainConfig) -> int:
         "recipe": __doc__.split("Recipe (multi-task, one shared encoder):")[1].split("Split:")[0].strip(),
         "hyperparameters": {
             "seed": cfg.seed, "epochs": cfg.epochs, "lr_encoder": cfg.lr, "lr_heads": cfg.head_lr, "weight_decay": cfg.weight_decay,
-            "warmup_fraction": cfg.warmup, "epoch_peak_lr_decay": cfg.epoch_decay, "frozen": f"word/position embeddings and encoder layers 0..{cfg.freeze_layers - 1}", "si_window": cfg.window, "si_train_stride": cfg.stride, "si_inference_stride": cfg.infer_stride,
+            "warmup_fraction": cfg.warmup, "epoch_peak_lr_decay": cfg.epoch_decay, "frozen": "word/position embeddings" + (f" and encoder layers 0..{cfg.freeze_layers - 1}" if cfg.freeze_layers else ""), "si_window": cfg.window, "si_train_stride": cfg.stride, "si_inference_stride": cfg.infer_stride,
             "si_batch_windows": cfg.si_batch, "tc_batch_spans": cfg.tc_batch, "tc_max_len": cfg.tc_max_len, "torch_threads": cfg.threads,
             "si_labels": "IO (piece inside any gold span)", "tc_class_weights": "sqrt(max count / count), mean 1",
             "decode": v["decode"].to_dict(), "quick": cfg.quick,
@@ -873,7 +877,7 @@ def run(cfg: TrainConfig) -> int:
                      "this_run_seconds": round(time.time() - T0, 1), "this_run_training_seconds": round(train_seconds, 1),
                      "hardware": f"{os.cpu_count()} CPU cores, torch threads {cfg.threads}, torch {torch.__version__}"},  # fmt: skip
         "ensemble": ensemble_record(base_model, si_weight, baseline_weight),
-        "command": "spinscope train --data ../shared/data/ptc --out models/minilm" + (f" --epochs {cfg.epochs}" if cfg.epochs != 1 else ""),
+        "command": cfg.command(),
     }
     (cfg.out / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     del other
@@ -951,13 +955,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Train the transformer detector (see spinscope.techniques.training)")
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    ap.add_argument("--freeze-layers", type=int, default=TrainConfig.freeze_layers)
     ap.add_argument("--resume", type=Path)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--init", type=Path)
     ap.add_argument("--start-epoch", type=int, default=1)
     a = ap.parse_args(argv)
-    return run(TrainConfig(data=a.data, out=a.out, epochs=a.epochs, resume=a.resume, quick=a.quick, init=a.init, start_epoch=a.start_epoch))
+    return run(TrainConfig(data=a.data, out=a.out, epochs=a.epochs, freeze_layers=a.freeze_layers, resume=a.resume, quick=a.quick, init=a.init,
+                           start_epoch=a.start_epoch))  # fmt: skip
 
 
 if __name__ == "__main__":
