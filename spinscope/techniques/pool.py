@@ -11,6 +11,7 @@ batches, where that pays back.
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,8 +43,10 @@ class Detection:
     detector_info: dict[str, Any]
 
 
-def _set_threads(threads: int) -> None:
+def _start_worker(threads: int) -> None:
     os.environ["SPINSCOPE_THREADS"] = str(threads)
+    # Ctrl-C reaches the whole process group: the parent stops the pool, workers stay quiet
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _detect(detector: str, doc: Document) -> Detection:
@@ -72,7 +75,7 @@ def detect_each(
         return
     get_detector(detector)  # an unknown name or a missing model fails here, before any worker starts
     threads = max(1, cores() // workers)
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_set_threads, initargs=(threads,))
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(threads,))
     ahead: deque[tuple[T, Future[Detection] | None]] = deque()
     try:
         for item in items:
