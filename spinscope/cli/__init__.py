@@ -178,8 +178,8 @@ def serve(
 def train(
     data: Annotated[Path, typer.Option("--data", help="The PTC folder (with train/) or its train/ folder.")] = Path("../shared/data/ptc"),
     out: Annotated[Path, typer.Option("--out", help="The model folder to write.")] = Path("models/minilm"),
-    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the training split.")] = 2,
-    freeze_layers: Annotated[int, typer.Option("--freeze-layers", min=0, max=6, help="Lowest encoder layers kept as pretrained (the embeddings always are).")] = 2,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the training split.")] = 3,
+    freeze_layers: Annotated[int, typer.Option("--freeze-layers", min=0, max=6, help="Lowest encoder layers kept as pretrained (the embeddings always are).")] = 0,
     resume: Annotated[Optional[Path], typer.Option("--resume", help="A checkpoint (.pt) from an earlier run: skip training, redo export, tuning and card.")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="A smoke run on a few articles and batches (not a usable model).")] = False,
     init: Annotated[Optional[Path], typer.Option("--init", help="Continue from the checkpoint of epoch --start-epoch minus 1 (same result as one longer run).")] = None,
