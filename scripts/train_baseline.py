@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from spinscope import __version__  # noqa: E402
-from spinscope.document import Document  # noqa: E402
 from spinscope.eval.formats import Labelled  # noqa: E402
 from spinscope.eval.ptc import SPLIT_RULE, load_ptc, training_data_card, validation_split  # noqa: E402
-from spinscope.eval.scorers import per_technique, score_flc, score_si, score_tc  # noqa: E402
+from spinscope.eval.evaluate import rounded, score_detector  # noqa: E402
+from spinscope.eval.scorers import score_flc, score_si, score_tc  # noqa: E402
 from spinscope.techniques.base import TECHNIQUES  # noqa: E402
 from spinscope.techniques.ranking import rank_labels  # noqa: E402
 from spinscope.techniques.baseline import FORMAT, BaselineDetector, BaselineModel, DecodeParams, decode  # noqa: E402
@@ -407,32 +407,12 @@ def main() -> int:
     config = {"format": FORMAT, "version": MODEL_VERSION, "labels": list(TECHNIQUES), "bits": BITS, "decode": params.to_dict()}
     (args.out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
-    detector = BaselineDetector(args.out)
-    t = time.time()
-    si_pred, flc_pred, tc_pred = [], [], []
-    for a in val:
-        doc = Document(id=a, text=articles[a])
-        for span in detector.detect(doc):
-            si_pred.append(Labelled(a, span.start, span.end))
-            flc_pred.append(Labelled(a, span.start, span.end, span.label))
-    detect_s = time.time() - t
-    for a in val:
-        rows = [r for r in tc_va if r.article_id == a]
-        labels = detector.classify(Document(id=a, text=articles[a]), [(r.start, r.end) for r in rows])
-        tc_pred += [Labelled(a, r.start, r.end, lab) for r, (lab, _) in zip(rows, labels)]
-    si, tc, flc = score_si(gold_si_val, si_pred), score_tc(tc_va, tc_pred), score_flc(tc_va, flc_pred)
-    per_tech = per_technique(tc_va, tc_pred, TECHNIQUES)
-    metrics = {
-        "split": "validation",
-        "si": {k: round(v, 4) for k, v in si.to_dict().items()},
-        "tc": {k: round(v, 4) for k, v in tc.to_dict().items()},
-        "flc": {k: round(v, 4) for k, v in flc.to_dict().items()},
-        "tc_per_technique": per_tech,
-        "detect_seconds_validation": round(detect_s, 2),
-    }
-    log(f"VALIDATION ({len(val)} articles, shipped model): SI F1 {si.f1:.4f} (P {si.precision:.4f} R {si.recall:.4f}), "
-        f"TC micro-F1 {tc.f1:.4f}, FLC F1 {flc.f1:.4f} (P {flc.precision:.4f} R {flc.recall:.4f}); detect {detect_s:.2f}s")  # fmt: skip
-    for tech, m in per_tech.items():
+    metrics = {"split": "validation", **rounded(score_detector(BaselineDetector(args.out), articles, val, gold_si_val, tc_va))}
+    si, tc, flc = metrics["si"], metrics["tc"], metrics["flc"]
+    log(f"VALIDATION ({len(val)} articles, shipped model): SI F1 {si['f1']:.4f} (P {si['precision']:.4f} R {si['recall']:.4f}), "
+        f"TC micro-F1 {tc['f1']:.4f}, FLC F1 {flc['f1']:.4f} (P {flc['precision']:.4f} R {flc['recall']:.4f}); "
+        f"detect {metrics['detect_seconds_validation']:.2f}s")  # fmt: skip
+    for tech, m in metrics["tc_per_technique"].items():
         log(f"  TC {tech:38s} F1 {m['f1']:.3f}  gold {m['gold']:4d} predicted {m['predicted']:4d}")
     card = {
         "name": "baseline",

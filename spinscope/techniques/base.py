@@ -38,3 +38,11 @@ class Detector(Protocol):
     def classify(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[str, float]]: ...
 
     def info(self) -> dict[str, Any]: ...
+
+
+def check_spans(doc: Document, spans: list[tuple[int, int]]) -> None:
+    """``classify`` takes spans from callers: each must be a non-empty range inside the text."""
+    n = len(doc.text)
+    for s, e in spans:
+        if not (0 <= s < e <= n):
+            raise ValueError(f"span ({s}, {e}) is not inside the text ({n} chars)")

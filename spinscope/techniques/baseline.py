@@ -38,7 +38,7 @@ import numpy as np
 
 from spinscope.document import Document, Span
 from spinscope.errors import ModelError
-from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.base import TECHNIQUES, check_spans
 from spinscope.techniques.explain import reasons
 from spinscope.techniques.ranking import rank_labels
 from spinscope.techniques.features import (
@@ -301,10 +301,7 @@ class BaselineDetector:
         could never be right twice.
         """
         model = self.model
-        n = len(doc.text)
-        for s, e in spans:
-            if not (0 <= s < e <= n):
-                raise ValueError(f"span ({s}, {e}) is not inside the text ({n} chars)")
+        check_spans(doc, spans)
         if not spans:
             return []
         end = max(doc.content_end, max(e for _, e in spans))

@@ -48,9 +48,9 @@ from typing import Any
 import numpy as np
 
 from spinscope import __version__
-from spinscope.document import Document
 from spinscope.eval.formats import Labelled
-from spinscope.eval.scorers import per_technique, score_flc, score_si, score_tc
+from spinscope.eval.evaluate import rounded, score_detector
+from spinscope.eval.scorers import score_flc, score_si, score_tc
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.ranking import rank_labels
 from spinscope.techniques.transformer import (
@@ -539,39 +539,6 @@ def ort_session(path: Path, threads: int) -> Any:
 # evaluation of the shipped model and the baseline
 
 
-def evaluate_detector(detector: Any, articles: dict[str, str], val: list[str], gold_si_val: list[Labelled], tc_va: list[Labelled]) -> dict[str, Any]:
-    si_pred, flc_pred, tc_pred = [], [], []
-    t = time.time()
-    for a in val:
-        for span in detector.detect(Document(id=a, text=articles[a])):
-            si_pred.append(Labelled(a, span.start, span.end))
-            flc_pred.append(Labelled(a, span.start, span.end, span.label))
-    detect_s = time.time() - t
-    for a in val:
-        rows = [r for r in tc_va if r.article_id == a]
-        labels = detector.classify(Document(id=a, text=articles[a]), [(r.start, r.end) for r in rows])
-        tc_pred += [Labelled(a, r.start, r.end, lab) for r, (lab, _) in zip(rows, labels)]
-    si, tc, flc = score_si(gold_si_val, si_pred), score_tc(tc_va, tc_pred), score_flc(tc_va, flc_pred)
-    return {
-        "si": {k: round(v, 4) for k, v in si.to_dict().items()},
-        "tc": {k: round(v, 4) for k, v in tc.to_dict().items()},
-        "flc": {k: round(v, 4) for k, v in flc.to_dict().items()},
-        "tc_per_technique": per_technique(tc_va, tc_pred, TECHNIQUES),
-        "flc_per_technique": per_technique_flc(tc_va, flc_pred),
-        "predicted_spans": len(si_pred),
-        "detect_seconds_validation": round(detect_s, 2),
-    }
-
-
-def per_technique_flc(gold: list[Labelled], pred: list[Labelled]) -> dict[str, float]:
-    out = {}
-    for tech in TECHNIQUES:
-        g = [r for r in gold if r.technique == tech]
-        p = [r for r in pred if r.technique == tech]
-        out[tech] = round(score_flc(g, p).f1, 4) if g or p else 0.0
-    return out
-
-
 def f1_of(m: dict[str, Any], key: str) -> float:
     return float(m.get(key, {}).get("f1", 0.0))
 
@@ -834,10 +801,10 @@ def run(cfg: TrainConfig) -> int:
     try:
         from spinscope.techniques.baseline import BaselineDetector
 
-        results["baseline"] = evaluate_detector(BaselineDetector(), articles, val, gold_si_val, tc_va)
+        results["baseline"] = rounded(score_detector(BaselineDetector(), articles, val, gold_si_val, tc_va))
     except Exception as exc:  # the baseline may be absent or mid-rewrite: say so, do not fail
         log(f"baseline not measured: {exc}")
-    results["transformer"] = evaluate_detector(TransformerDetector(cfg.out, threads=cfg.threads), articles, val, gold_si_val, tc_va)
+    results["transformer"] = rounded(score_detector(TransformerDetector(cfg.out, threads=cfg.threads), articles, val, gold_si_val, tc_va))
     other = "fp32" if chosen == "int8" else "int8"
     print_side_by_side(results)
     for name in ("fp32", "int8"):

@@ -35,7 +35,7 @@ import numpy as np
 
 from spinscope.document import Document, Span
 from spinscope.errors import ModelError
-from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.base import TECHNIQUES, check_spans
 from spinscope.techniques.ranking import rank_labels
 from spinscope.techniques.model_files import models_root, read_card
 
@@ -587,10 +587,7 @@ class TransformerDetector:
         """One (technique, probability) per span, in order; the n-th repeat of a span gets its
         n-th most likely technique (SemEval TC lists a span once per gold technique)."""
         model = self.model
-        n = len(doc.text)
-        for s, e in spans:
-            if not (0 <= s < e <= n):
-                raise ValueError(f"span ({s}, {e}) is not inside the text ({n} chars)")
+        check_spans(doc, spans)
         if not spans:
             return []
         return rank_labels(spans, model.technique_probs(doc.text, list(spans), doc.content_end), model.labels)
