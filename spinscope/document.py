@@ -14,6 +14,7 @@ SCHEMA_VERSION = "1.0"
 
 # Span groups a Document or Analysis may hold. Spans in a group may overlap.
 BOILERPLATE = "boilerplate"
+SENTENCE = "sentence"
 TECHNIQUE = "technique"
 
 

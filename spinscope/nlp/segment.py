@@ -9,6 +9,10 @@ the text passed in (never into a normalised copy), so spans built from them neve
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spinscope.document import Document
 
 # A word (letters/digits/underscore, with inner apostrophes: "don't", "Russia’s") or any single
 # non-space character that is not a word character (punctuation, symbols, emoji).
@@ -99,3 +103,14 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         if piece:
             out.append(piece)
     return out
+
+
+def sentence_spans(doc: "Document") -> list[tuple[int, int]]:
+    """The sentences of the analysable text: the sentence stage's spans when it ran, so the text
+    is segmented once per analysis, else segmented here (detectors called on their own)."""
+    from spinscope.document import SENTENCE
+
+    group = doc.spans.get(SENTENCE)
+    if group is not None:
+        return [(s.start, s.end) for s in group]
+    return sentences(doc.text, 0, doc.content_end)
