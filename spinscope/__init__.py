@@ -9,18 +9,34 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Analysis", "Document", "Failure", "Span", "SpinscopeError", "__version__", "analyze"]
+__all__ = [
+    "Analysis",
+    "AnalyzeOptions",
+    "Document",
+    "Failure",
+    "Relation",
+    "Span",
+    "SpanRef",
+    "SpinscopeError",
+    "__version__",
+    "analyze",
+    "analyze_many",
+    "read",
+    "read_many",
+]
 
-from spinscope.document import Analysis, Document, Failure, Span
+from spinscope.document import Analysis, Document, Failure, Relation, Span, SpanRef
 from spinscope.errors import SpinscopeError
 
 if TYPE_CHECKING:
-    from spinscope.pipeline import analyze
+    from spinscope.pipeline import AnalyzeOptions, analyze, analyze_many, read, read_many
+
+_LAZY = frozenset({"AnalyzeOptions", "analyze", "analyze_many", "read", "read_many"})
 
 
 def __getattr__(name: str) -> Any:
-    if name == "analyze":
-        from spinscope.pipeline import analyze
+    if name in _LAZY:
+        import spinscope.pipeline
 
-        return analyze
+        return getattr(spinscope.pipeline, name)
     raise AttributeError(f"module 'spinscope' has no attribute {name!r}")

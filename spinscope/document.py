@@ -3,14 +3,21 @@
 `Document.text` is the one truth: every `Span` is a pair of character offsets into it
 (Python `str` indices, end exclusive). Anything that would change the text (HTML extraction,
 cleanup) happens before a `Document` exists, so spans never drift.
+
+Spans that others point at (a quote's speaker, an actor's labels, a claim's source) carry an
+`id` unique within their group; a `Relation` links two spans by (group, id), so links survive
+sorting, filtering and serialisation where list positions would not.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-SCHEMA_VERSION = "1.0"
+if TYPE_CHECKING:
+    from spinscope.errors import SpinscopeError
+
+SCHEMA_VERSION = "2.0"
 
 # Span groups a Document or Analysis may hold. Spans in a group may overlap.
 BOILERPLATE = "boilerplate"
@@ -27,10 +34,13 @@ class Span:
     label: str
     score: float | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
 
     def __post_init__(self) -> None:
         if not (0 <= self.start < self.end):
             raise ValueError(f"span offsets must satisfy 0 <= start < end, got ({self.start}, {self.end})")
+        if self.id is not None and not self.id:
+            raise ValueError("a span id, when given, must be a non-empty string")
 
     def text(self, doc: "Document") -> str:
         return doc.text[self.start : self.end]
@@ -40,6 +50,8 @@ class Span:
         if doc is not None:
             out["text"] = self.text(doc)
         out["attributes"] = dict(self.attributes)
+        if self.id is not None:
+            out["id"] = self.id
         return out
 
     @classmethod
@@ -50,7 +62,43 @@ class Span:
             label=str(data["label"]),
             score=None if data.get("score") is None else float(data["score"]),
             attributes=dict(data.get("attributes") or {}),
+            id=None if data.get("id") is None else str(data["id"]),
         )
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SpanRef:
+    """The span with this ``id`` in span group ``group`` of the same document."""
+
+    group: str
+    id: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"group": self.group, "id": self.id}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SpanRef":
+        return cls(group=str(data["group"]), id=str(data["id"]))
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Relation:
+    """A directed, labelled link between two spans: ``head`` --label--> ``tail``.
+
+    Read it as a sentence: a quote (head) has ``speaker`` an entity (tail); an actor has
+    ``label`` an epithet; a claim has ``source`` a source.
+    """
+
+    label: str
+    head: SpanRef
+    tail: SpanRef
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "head": self.head.to_dict(), "tail": self.tail.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Relation":
+        return cls(label=str(data["label"]), head=SpanRef.from_dict(data["head"]), tail=SpanRef.from_dict(data["tail"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,19 +118,41 @@ class Document:
     language: str | None = None
     source: str | None = None
     spans: dict[str, tuple[Span, ...]] = field(default_factory=dict)
+    relations: tuple[Relation, ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.text)
+        ids: set[SpanRef] = set()
         for group, spans in self.spans.items():
             for span in spans:
                 if span.end > n:
                     raise ValueError(f"span {span.start}-{span.end} in group {group!r} runs past the text ({n} chars)")
+                if span.id is not None:
+                    ref = SpanRef(group, span.id)
+                    if ref in ids:
+                        raise ValueError(f"two spans in group {group!r} have the id {span.id!r}")
+                    ids.add(ref)
+        for relation in self.relations:
+            for end in (relation.head, relation.tail):
+                if end not in ids:
+                    raise ValueError(f"relation {relation.label!r} points at {end.group}/{end.id}, which is not a span of this document")
 
     def with_spans(self, group: str, spans: list[Span] | tuple[Span, ...]) -> "Document":
         """A copy with one span group replaced; the text never changes."""
         groups = dict(self.spans)
         groups[group] = tuple(sorted(spans, key=lambda s: (s.start, s.end, s.label)))
         return replace(self, spans=groups)
+
+    def with_relations(self, relations: list[Relation] | tuple[Relation, ...]) -> "Document":
+        """A copy with these relations added to the ones it has (each kept once)."""
+        return replace(self, relations=tuple(sorted(set(self.relations) | set(relations))))
+
+    def span(self, ref: SpanRef) -> Span:
+        """The span a relation end points at."""
+        for span in self.spans.get(ref.group, ()):
+            if span.id == ref.id:
+                return span
+        raise KeyError(f"no span {ref.group}/{ref.id}")
 
     @property
     def content_end(self) -> int:
@@ -103,12 +173,35 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Component:
+    """What produced a stage's results: enough to reproduce or compare them, nothing that
+    reveals the machine (no paths) and nothing that belongs in a model card (no metrics)."""
+
+    stage: str
+    name: str
+    version: str
+    model_sha256: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stage": self.stage, "name": self.name, "version": self.version, "model_sha256": self.model_sha256}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Component":
+        return cls(stage=str(data["stage"]), name=str(data["name"]), version=str(data["version"]), model_sha256=data.get("model_sha256"))
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
-    """A document with everything spinscope found in it; the JSON output serialises this."""
+    """A document with everything spinscope found in it; the JSON output serialises this.
+
+    ``summary`` holds one summary per stage, by stage name; ``components`` says what ran;
+    ``options`` records the options that shaped the result (stages, thresholds).
+    """
 
     document: Document
-    summary: dict[str, Any]
-    detector: dict[str, Any]
+    summary: dict[str, dict[str, Any]]
+    components: tuple[Component, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def techniques(self) -> tuple[Span, ...]:
@@ -123,12 +216,17 @@ class Analysis:
             "spinscope_version": __version__,
             "document": {**doc.metadata(), "text": doc.text},
             "spans": {group: [s.to_dict(doc) for s in spans] for group, spans in sorted(doc.spans.items())},
+            "relations": [r.to_dict() for r in doc.relations],
             "summary": self.summary,
-            "detector": self.detector,
+            "components": [c.to_dict() for c in self.components],
+            "options": self.options,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Analysis":
+        from spinscope.schema.upgrade import upgrade
+
+        data = upgrade(data)
         meta = data["document"]
         doc = Document(
             id=meta["id"],
@@ -140,17 +238,34 @@ class Analysis:
             language=meta.get("language"),
             source=meta.get("source"),
             spans={g: tuple(Span.from_dict(s) for s in spans) for g, spans in data.get("spans", {}).items()},
+            relations=tuple(Relation.from_dict(r) for r in data.get("relations", ())),
         )
-        return cls(document=doc, summary=data.get("summary", {}), detector=data.get("detector", {}))
+        return cls(
+            document=doc,
+            summary=data.get("summary", {}),
+            components=tuple(Component.from_dict(c) for c in data.get("components", ())),
+            options=data.get("options", {}),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """One input that could not be read or analysed, kept in a batch instead of stopping it."""
+    """One input that could not be read or analysed, kept in a batch instead of stopping it.
+
+    ``exit_code`` and ``http_status`` come from the exception's class, so a single failed input
+    exits (or answers) exactly as the error would have had it been raised.
+    """
 
     source: str
     error: str
     message: str
+    exit_code: int = 1
+    http_status: int = 500
+
+    @classmethod
+    def of(cls, source: str, exc: "SpinscopeError") -> "Failure":
+        """The record of ``exc``; the message fits on one line."""
+        return cls(source=source, error=type(exc).__name__, message=" ".join(str(exc).split()), exit_code=exc.exit_code, http_status=exc.http_status)
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema_version": SCHEMA_VERSION, "error": {"source": self.source, "type": self.error, "message": self.message}}

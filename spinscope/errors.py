@@ -1,21 +1,30 @@
-"""Every error spinscope raises on purpose, in one tree.
+"""Every error spinscope raises on purpose, in one tree, each with its exit code and HTTP status.
 
-    SpinscopeError                 base; the CLI prints its message on one line
-    ├── InputError                 the input cannot be analysed (exit code 3)
+    SpinscopeError                 base; the CLI prints its message on one line     exit  HTTP
+    ├── UsageError                 a call or option that cannot work as given          2   400
+    ├── InputError                 the input cannot be analysed                        3   400
     │   ├── EmptyInputError        nothing but whitespace
     │   ├── BinaryInputError       looks like binary data, not text
     │   ├── EncodingError          bytes that no text encoding explains
-    │   ├── InputTooLargeError     over a byte or character limit
+    │   ├── InputTooLargeError     over a byte or character limit                      3   413
     │   ├── MalformedInputError    broken JSONL / TSV, with the line number
     │   └── UnsupportedInputError  a path or kind of input spinscope cannot read
-    ├── FetchError                 a URL could not be fetched (exit code 4)
-    │   ├── BlockedURLError        the URL or one of its redirects points somewhere forbidden
-    │   ├── FetchTimeoutError      no complete answer in time
+    ├── FetchError                 a URL could not be fetched                          4   502
+    │   ├── BlockedURLError        the URL or one of its redirects points somewhere    4   400
+    │   │                          forbidden
+    │   ├── FetchTimeoutError      no complete answer in time                          4   504
     │   ├── TooManyRedirectsError
     │   └── ContentTypeError       the answer is not an HTML or text page
-    └── ModelError                 a model file is missing or unreadable (exit code 5)
+    ├── ModelError                 a model file is missing, altered or unreadable      5   500
+    ├── StoreError                 the analysis store cannot be opened, read, written  6   500
+    │   └── StoreFullError         a write did not fit (disk full or page cap)         6   507
+    ├── OverloadedError            every worker busy and the queue full                1   503
+    ├── AnalysisTimeoutError       the analysis did not finish within its deadline     1   504
+    └── PipelineError              a stage broke the pipeline's contract (a bug)       1   500
 
-Messages say what went wrong, the limit that was hit, and how to get past it.
+The CLI exits with ``exc.exit_code`` and the web app answers ``exc.http_status``: both come from
+the class, so a new error declares them once, here. Messages say what went wrong, the limit that
+was hit, and how to get past it.
 """
 
 from __future__ import annotations
@@ -23,10 +32,17 @@ from __future__ import annotations
 
 class SpinscopeError(Exception):
     exit_code = 1
+    http_status = 500
+
+
+class UsageError(SpinscopeError):
+    exit_code = 2
+    http_status = 400
 
 
 class InputError(SpinscopeError):
     exit_code = 3
+    http_status = 400
 
 
 class EmptyInputError(InputError):
@@ -42,7 +58,7 @@ class EncodingError(InputError):
 
 
 class InputTooLargeError(InputError):
-    pass
+    http_status = 413
 
 
 class MalformedInputError(InputError):
@@ -55,14 +71,15 @@ class UnsupportedInputError(InputError):
 
 class FetchError(SpinscopeError):
     exit_code = 4
+    http_status = 502
 
 
 class BlockedURLError(FetchError):
-    pass
+    http_status = 400
 
 
 class FetchTimeoutError(FetchError):
-    pass
+    http_status = 504
 
 
 class TooManyRedirectsError(FetchError):
@@ -75,3 +92,28 @@ class ContentTypeError(FetchError):
 
 class ModelError(SpinscopeError):
     exit_code = 5
+
+
+class StoreError(SpinscopeError):
+    exit_code = 6
+
+
+class StoreFullError(StoreError):
+    """The write was rolled back."""
+
+    http_status = 507
+
+
+class OverloadedError(SpinscopeError):
+    """Retry in a moment."""
+
+    http_status = 503
+
+
+class AnalysisTimeoutError(SpinscopeError):
+    http_status = 504
+
+
+class PipelineError(SpinscopeError):
+    """Raised when a stage writes a span group it did not declare or changes the text: a bug in
+    that stage, reported by name so it is found before its output reaches a user."""

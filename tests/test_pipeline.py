@@ -2,18 +2,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 import spinscope
-from spinscope.document import TECHNIQUE, Document
-from spinscope.errors import InputTooLargeError
+from spinscope.document import SENTENCE, TECHNIQUE, Component, Document, Span
+from spinscope.errors import InputTooLargeError, PipelineError, UsageError
+from spinscope.pipeline import AnalyzeOptions, Pipeline
 from tests.paths import DEMO
 
 
-def test_pipeline_analyze_accepts_text_path_and_document() -> None:
+def test_pipeline_analyze_takes_text_or_a_document_and_read_takes_a_path() -> None:
     text = DEMO.read_text(encoding="utf-8")
-    from_path = spinscope.analyze(str(DEMO))
+    from_path = spinscope.analyze(spinscope.read(DEMO))
     from_text = spinscope.analyze(text)
     from_doc = spinscope.analyze(Document(id="demo", text=text))
     assert from_path.document.text == from_text.document.text == text
@@ -21,28 +23,44 @@ def test_pipeline_analyze_accepts_text_path_and_document() -> None:
     assert from_doc.document.id == "demo"
 
 
+@pytest.mark.parametrize("old_shape", [str(DEMO), "https://example.org/story"])
+def test_pipeline_analyze_refuses_a_path_or_url_with_the_new_call(old_shape: str) -> None:
+    with pytest.raises(UsageError, match=r"spinscope\.analyze\(spinscope\.read\("):
+        spinscope.analyze(old_shape)
+
+
+def test_pipeline_analyze_refuses_what_is_neither_text_nor_document() -> None:
+    with pytest.raises(UsageError, match="not bytes"):
+        spinscope.analyze(b"bytes")  # type: ignore[arg-type]
+
+
 def test_pipeline_spans_slice_to_their_text_and_stay_before_boilerplate() -> None:
-    analysis = spinscope.analyze(str(DEMO))
+    analysis = spinscope.analyze(spinscope.read(DEMO))
     doc = analysis.document
     assert analysis.techniques
     assert doc.content_end < len(doc.text), "the demo's trailing 'Related Articles' is boilerplate"
-    for span in analysis.techniques:
+    for span in analysis.techniques + doc.spans[SENTENCE]:
         assert span.end <= doc.content_end
         assert 0.0 <= (span.score or 0.0) <= 1.0
         assert span.text(doc) == doc.text[span.start : span.end]
 
 
 def test_pipeline_min_score_keeps_only_confident_spans() -> None:
-    all_spans = spinscope.analyze(str(DEMO)).techniques
+    doc = spinscope.read(DEMO)
+    all_spans = spinscope.analyze(doc).techniques
     threshold = sorted(s.score or 0.0 for s in all_spans)[len(all_spans) // 2]
-    kept = spinscope.analyze(str(DEMO), min_score=threshold).techniques
+    analysis = spinscope.analyze(doc, min_score=threshold)
+    kept = analysis.techniques
     assert 0 < len(kept) < len(all_spans)
     assert all((s.score or 0.0) >= threshold for s in kept)
+    assert analysis.options["technique"]["min_score"] == threshold
 
 
 def test_pipeline_ingest_options_pass_through() -> None:
     with pytest.raises(InputTooLargeError):
-        spinscope.analyze(str(DEMO), max_bytes=100)
+        spinscope.read(DEMO, max_bytes=100)
+    with pytest.raises(InputTooLargeError):
+        spinscope.analyze(DEMO.read_text(encoding="utf-8"), max_bytes=100)
 
 
 def test_pipeline_unknown_option_is_a_type_error() -> None:
@@ -50,12 +68,64 @@ def test_pipeline_unknown_option_is_a_type_error() -> None:
         spinscope.analyze("text", colour="red")
 
 
-def test_pipeline_summary_counts_match_spans() -> None:
-    analysis = spinscope.analyze(str(DEMO))
-    summary = analysis.summary
-    assert summary["spans"] == len(analysis.document.spans[TECHNIQUE])
-    assert sum(summary["technique_counts"].values()) == summary["spans"]
-    assert 0 < summary["sentences_with_technique"] <= summary["sentences"]
+def test_pipeline_summary_has_one_entry_per_stage() -> None:
+    analysis = spinscope.analyze(spinscope.read(DEMO))
+    assert list(analysis.summary) == ["sentence", "technique"]
+    technique, text = analysis.summary["technique"], analysis.summary["sentence"]
+    assert technique["spans"] == len(analysis.document.spans[TECHNIQUE])
+    assert sum(technique["technique_counts"].values()) == technique["spans"]
+    assert text["sentences"] == len(analysis.document.spans[SENTENCE])
+    assert 0 < technique["sentences_with_technique"] <= text["sentences"]
+
+
+def test_pipeline_components_name_each_stage_and_leak_no_path() -> None:
+    analysis = spinscope.analyze(spinscope.read(DEMO))
+    assert [c.stage for c in analysis.components] == ["sentence", "technique"]
+    data = analysis.to_dict()
+    assert "detector" not in data
+    flat = str(data["components"]) + str(data["options"])
+    assert "/" not in flat and "metrics" not in flat
+
+
+def test_pipeline_stages_option_runs_only_the_stages_named() -> None:
+    analysis = spinscope.analyze("The corrupt elites lie. Everyone knows it.", stages=("sentence",))
+    assert TECHNIQUE not in analysis.document.spans and analysis.document.spans[SENTENCE]
+    assert analysis.options == {"stages": ["sentence"]}
+
+
+def test_pipeline_unknown_stage_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown stage 'quotes'"):
+        AnalyzeOptions(stages=("sentence", "quotes"))
+
+
+class _Stage:
+    """A stage that writes what it is told to, declared or not."""
+
+    def __init__(self, name: str, reads: tuple[str, ...], writes: tuple[str, ...], writes_really: str | None = None) -> None:
+        self.name, self.reads, self.writes = name, reads, writes
+        self.target = writes_really
+
+    def __call__(self, doc: Document) -> Document:
+        return doc if self.target is None else doc.with_spans(self.target, [Span(0, 1, "x")])
+
+    def info(self) -> Component:
+        return Component(self.name, "test", "1")
+
+    def summarise(self, doc: Document) -> dict[str, Any]:
+        return {}
+
+
+def test_pipeline_refuses_a_stage_that_writes_an_undeclared_group() -> None:
+    pipeline = Pipeline([_Stage("sneaky", (), ("mine",), writes_really="theirs")])
+    with pytest.raises(PipelineError, match="sneaky.*theirs"):
+        pipeline(Document(id="d", text="Some text."))
+
+
+def test_pipeline_refuses_a_stage_whose_input_no_earlier_stage_writes() -> None:
+    with pytest.raises(UsageError, match="reads span group 'sentence'"):
+        Pipeline([_Stage("late", ("sentence",), ("late",))])
+    with pytest.raises(UsageError, match="both write span group 'x'"):
+        Pipeline([_Stage("a", (), ("x",)), _Stage("b", (), ("x",))])
 
 
 def test_pipeline_import_is_light() -> None:

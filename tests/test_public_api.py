@@ -5,7 +5,10 @@ from spinscope.settings import SETTINGS
 
 
 def test_public_api_all_is_pinned() -> None:
-    assert sorted(spinscope.__all__) == ["Analysis", "Document", "Failure", "Span", "SpinscopeError", "__version__", "analyze"]
+    assert sorted(spinscope.__all__) == [
+        "Analysis", "AnalyzeOptions", "Document", "Failure", "Relation", "Span", "SpanRef", "SpinscopeError",
+        "__version__", "analyze", "analyze_many", "read", "read_many",
+    ]  # fmt: skip
     for name in spinscope.__all__:
         assert getattr(spinscope, name) is not None
 

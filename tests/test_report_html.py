@@ -6,9 +6,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from spinscope.document import TECHNIQUE, Analysis, Document, Span
+from spinscope.document import TECHNIQUE, Analysis, Component, Document, Span
+from spinscope.nlp.stage import SentenceStage
 from spinscope.report.html import render
-from spinscope.summary import summarise
+from spinscope.techniques.summary import summarise
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -42,8 +43,9 @@ class _Collector(HTMLParser):
 
 
 def _analysis(text: str, spans: list[Span], title: str | None = None) -> dict:
-    doc = Document(id="x", text=text, title=title).with_spans(TECHNIQUE, spans)
-    return Analysis(doc, summarise(doc, doc.spans[TECHNIQUE]), {"name": "test"}).to_dict()
+    doc = SentenceStage()(Document(id="x", text=text, title=title)).with_spans(TECHNIQUE, spans)
+    summary = {"sentence": SentenceStage().summarise(doc), "technique": summarise(doc, doc.spans[TECHNIQUE])}
+    return Analysis(doc, summary, (Component("technique", "test", "1"),)).to_dict()
 
 
 def test_report_html_prints_template_syntax_literally() -> None:

@@ -7,7 +7,8 @@ import jsonschema
 import pytest
 
 import spinscope
-from spinscope.document import Failure
+from spinscope.document import Analysis, Document, Failure, Relation, Span, SpanRef
+from spinscope.schema.upgrade import upgrade
 from tests.paths import DEMO
 
 
@@ -19,7 +20,7 @@ def validator() -> jsonschema.Draft202012Validator:
 
 
 def test_schema_accepts_a_real_analysis(validator: jsonschema.Draft202012Validator) -> None:
-    data = spinscope.analyze(str(DEMO)).to_dict()
+    data = spinscope.analyze(spinscope.read(DEMO)).to_dict()
     validator.validate(data)
     assert data["spans"]["technique"], "the demo article has techniques to validate"
 
@@ -28,8 +29,31 @@ def test_schema_accepts_an_error_record(validator: jsonschema.Draft202012Validat
     validator.validate(Failure("x.txt", "EmptyInputError", "x.txt: empty").to_dict())
 
 
+def test_schema_accepts_relations_and_span_ids(validator: jsonschema.Draft202012Validator) -> None:
+    doc = Document(id="q", text='Smith said: "They lie."').with_spans("entity", [Span(0, 5, "PERSON", id="e1")])
+    doc = doc.with_spans("quote", [Span(12, 22, "direct", id="q1")])
+    doc = doc.with_relations([Relation("speaker", SpanRef("quote", "q1"), SpanRef("entity", "e1"))])
+    data = Analysis(document=doc, summary={}, options={"stages": []}).to_dict()
+    validator.validate(data)
+    data["relations"][0]["tail"] = {"group": "entity"}
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(data)
+
+
+def test_schema_upgrades_a_1_0_analysis_to_the_current_shape(validator: jsonschema.Draft202012Validator) -> None:
+    current = spinscope.analyze(spinscope.read(DEMO)).to_dict()
+    old = {k: v for k, v in current.items() if k not in ("summary", "components", "options", "relations")}
+    old["schema_version"] = "1.0"
+    old["summary"] = {**current["summary"]["sentence"], **current["summary"]["technique"]}
+    old["detector"] = {"name": "transformer", "version": "1.0.0", "path": "/srv/models/minilm", "metrics": {"si": 0.4}}
+    upgraded = upgrade(old)
+    validator.validate(upgraded)
+    assert upgraded["summary"] == current["summary"]
+    assert "/srv" not in str(upgraded) and "metrics" not in str(upgraded)
+
+
 def test_schema_rejects_a_span_without_offsets(validator: jsonschema.Draft202012Validator) -> None:
-    data = spinscope.analyze(str(DEMO)).to_dict()
+    data = spinscope.analyze(spinscope.read(DEMO)).to_dict()
     del data["spans"]["technique"][0]["start"]
     with pytest.raises(jsonschema.ValidationError):
         validator.validate(data)

@@ -9,15 +9,16 @@ from typing import Any
 
 import pytest
 
-from spinscope.document import TECHNIQUE, Analysis, Document, Span
-from spinscope.store import Store, StoreError, StoreFullError, default_db_path
+from spinscope.document import TECHNIQUE, Analysis, Component, Document, Span
+from spinscope.errors import StoreError, StoreFullError
+from spinscope.store import Store, default_db_path
 from spinscope.store import schema
 
 
 def make_analysis(text: str = "They are traitors. Only we can save the nation!", n: int = 0) -> dict[str, Any]:
     spans = (Span(9, 17, "Name_Calling,Labeling", 0.9), Span(19, 47, "Flag-Waving", 0.6))
     doc = Document(id=f"doc{n}", text=text, title=f"Title {n}", source="test").with_spans(TECHNIQUE, spans)
-    return Analysis(document=doc, summary={"spans": 2}, detector={"name": "hand"}).to_dict()
+    return Analysis(document=doc, summary={"technique": {"spans": 2}}, components=(Component("technique", "hand", "1"),)).to_dict()
 
 
 @pytest.fixture

@@ -16,14 +16,10 @@ import httpx
 import jsonschema
 import pytest
 
-from spinscope import errors
 from spinscope.pipeline import AnalyzeOptions
 from spinscope.settings import IngestOptions
-from spinscope.store import StoreError, StoreFullError
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.web import WebOptions, hosts_for
-from spinscope.web.errors import status_for
-from spinscope.web.worker import AnalysisTimeoutError, OverloadedError
 from tests.web_server import RunningServer, example_text, serve_in_thread, slow_pages
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "spinscope" / "schema" / "analysis.schema.json").read_text())
@@ -423,24 +419,3 @@ def test_web_pages_escape_payloads_in_every_field(client: httpx.Client, payload:
         scripts = re.findall(r"<script[^>]*>", page)
         assert scripts in ([], ['<script type="application/json" id="span-data">', "<script>"]), scripts
     assert "{{7*7}}" in client.get(f"/analyses/{body['id']}").text or payload != "{{7*7}}"
-
-
-@pytest.mark.parametrize(
-    "error,status",
-    [
-        (errors.InputTooLargeError, 413),
-        (errors.EmptyInputError, 400),
-        (errors.UnsupportedInputError, 400),
-        (errors.BlockedURLError, 400),
-        (errors.FetchError, 502),
-        (errors.ContentTypeError, 502),
-        (errors.FetchTimeoutError, 504),
-        (OverloadedError, 503),
-        (AnalysisTimeoutError, 504),
-        (StoreFullError, 507),
-        (StoreError, 500),
-        (errors.ModelError, 500),
-    ],
-)
-def test_web_errors_map_each_class_to_its_status(error: type[errors.SpinscopeError], status: int) -> None:
-    assert status_for(error("message")) == status

@@ -90,10 +90,10 @@ def analyze(
     """Analyse articles and report every technique span with its text and score."""
     from spinscope.cli.analyze import run_analyze
     from spinscope.pipeline import AnalyzeOptions
+    from spinscope.techniques.stage import TechniqueOptions
 
     options = AnalyzeOptions(
-        detector=detector,
-        min_score=min_score,
+        technique=TechniqueOptions(detector=detector, min_score=min_score),
         ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
     )
     try:
@@ -117,9 +117,12 @@ def predict(
 ) -> None:
     """Write SemEval-2020 Task 11 predictions for a folder of articles."""
     from spinscope.cli.predict import run_predict
+    from spinscope.pipeline import AnalyzeOptions
+    from spinscope.techniques.stage import TechniqueOptions
 
+    options = AnalyzeOptions(technique=TechniqueOptions(detector=detector, min_score=min_score), ingest=IngestOptions(max_bytes=max_bytes))
     try:
-        failures = run_predict(articles, task.value, output, spans, detector, min_score, IngestOptions(max_bytes=max_bytes), err, workers)
+        failures = run_predict(articles, task.value, output, spans, options, err, workers)
     except SpinscopeError as exc:
         raise _fail(exc) from None
     if failures:
@@ -162,11 +165,13 @@ def serve(
     from spinscope.pipeline import AnalyzeOptions
     from spinscope.store import default_db_path
     from spinscope.techniques.registry import get_detector
+    from spinscope.techniques.stage import TechniqueOptions
     from spinscope.web import create_app, hosts_for
 
     try:
         get_detector(detector).info()  # load the model now: a missing model fails here, not on the first request
-        web_app = create_app(db or default_db_path(), allow_private=allow_private, analyze_options=AnalyzeOptions(detector=detector), allowed_hosts=hosts_for(host))
+        options = AnalyzeOptions(technique=TechniqueOptions(detector=detector))
+        web_app = create_app(db or default_db_path(), allow_private=allow_private, analyze_options=options, allowed_hosts=hosts_for(host))
     except SpinscopeError as exc:
         raise _fail(exc) from None
     if hosts_for(host) is None:

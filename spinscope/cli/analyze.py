@@ -10,31 +10,22 @@ from typing import IO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from spinscope import errors
-from spinscope.document import Analysis, Document, Failure
-from spinscope.pipeline import AnalyzeOptions, analysis_of
+from spinscope.document import Analysis, Failure
+from spinscope.pipeline import AnalyzeOptions, LocalExecutor, analyze_many
 
 
 def _analyse_all(inputs: list[str], options: AnalyzeOptions, workers: int, err: Console) -> list[Analysis | Failure]:
     from spinscope.ingest import read_inputs
-    from spinscope.techniques.pool import detect_each
 
     results: list[Analysis | Failure] = []
     columns = (SpinnerColumn(), TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("analysing", total=None)
         items = read_inputs(inputs, options.ingest, stdin=sys.stdin.buffer)
-        for item, found in detect_each(items, options.detector, _document_of, workers):
-            if isinstance(item, Failure) or found is None:
-                results.append(item)
-            else:
-                results.append(analysis_of(item, found.spans, found.detector_info, options.min_score))
+        for result in analyze_many(items, options, LocalExecutor(workers)):
+            results.append(result)
             progress.advance(task)
     return results
-
-
-def _document_of(item: Document | Failure) -> Document | None:
-    return None if isinstance(item, Failure) else item
 
 
 def _report_failures(results: list[Analysis | Failure], err: Console) -> int:
@@ -45,10 +36,7 @@ def _report_failures(results: list[Analysis | Failure], err: Console) -> int:
     for f in failures:
         where = "" if f.source in f.message else f"{f.source}: "
         err.print(f"[red]error:[/red] {where}{f.message}", highlight=False, soft_wrap=True)
-    if len(results) == 1:
-        error_class = getattr(errors, failures[0].error, errors.SpinscopeError)
-        return int(getattr(error_class, "exit_code", 1))
-    return 1
+    return failures[0].exit_code if len(results) == 1 else 1
 
 
 def _write_html(analyses: list[Analysis], output: Path | None, err: Console) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
 from spinscope.document import Document, Failure
 from spinscope.errors import MalformedInputError, UnsupportedInputError
 from spinscope.eval.formats import Labelled, format_si, format_tc, read_tc
+from spinscope.pipeline import AnalyzeOptions, LocalExecutor, analyze_many
 from spinscope.settings import IngestOptions
 from spinscope.techniques.registry import get_detector
 
@@ -24,7 +26,7 @@ def _read_articles(folder: Path, options: IngestOptions, err: Console) -> tuple[
     for item in read_inputs([str(folder)], options):
         if isinstance(item, Failure):
             failures.append(item)
-            err.print(f"[red]error:[/red] {item.message}", highlight=False, soft_wrap=True)
+            err.print(f"[red]error:[/red] {escape(item.message)}", highlight=False, soft_wrap=True)
         elif item.id in docs:
             raise UnsupportedInputError(f"{folder}: {docs[item.id].source} and {item.source} are both article {item.id}; keep one of them")
         else:
@@ -55,32 +57,31 @@ def _label_template(template: Path, docs: dict[str, Document], detector_name: st
     return [Labelled(r.article_id, r.start, r.end, label) for r, label in zip(rows, labels, strict=True)]
 
 
-def _detect_all(docs: dict[str, Document], detector_name: str, min_score: float, workers: int, err: Console) -> list[Labelled]:
-    from spinscope.techniques.pool import detect_each
-
+def _detect_all(docs: dict[str, Document], options: AnalyzeOptions, workers: int, err: Console) -> tuple[list[Labelled], list[Failure]]:
     out: list[Labelled] = []
+    failures: list[Failure] = []
     with Progress(transient=True, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("finding spans", total=len(docs))
-        for article_id, found in detect_each(sorted(docs), detector_name, docs.get, workers):
-            for span in found.spans if found else []:
-                if span.score is None or span.score >= min_score:
-                    out.append(Labelled(article_id, span.start, span.end, span.label))
+        for result in analyze_many((docs[i] for i in sorted(docs)), options, LocalExecutor(workers)):
+            if isinstance(result, Failure):
+                failures.append(result)
+                err.print(f"[red]error:[/red] {escape(result.message)}", highlight=False, soft_wrap=True)
+            else:
+                out += [Labelled(result.document.id, s.start, s.end, s.label) for s in result.techniques]
             progress.advance(task)
-    return out
+    return out, failures
 
 
-def run_predict(
-    folder: Path, task: str, output: Path, template: Path | None, detector: str, min_score: float, options: IngestOptions, err: Console,
-    workers: int = 0,
-) -> int:
+def run_predict(folder: Path, task: str, output: Path, template: Path | None, options: AnalyzeOptions, err: Console, workers: int = 0) -> int:
     """Write the predictions; returns how many articles could not be read."""
     if task == "tc" and template is None:
         raise UnsupportedInputError("--task tc labels given spans: pass --spans TEMPLATE (lines 'article_id ? start end'); --task flc finds and labels spans")
-    docs, failures = _read_articles(folder, options, err)
+    docs, failures = _read_articles(folder, options.ingest, err)
     if template is not None and task == "tc":
-        text = format_tc(_label_template(template, docs, detector, err))
+        text = format_tc(_label_template(template, docs, options.technique.detector, err))
     else:
-        rows = _detect_all(docs, detector, min_score, workers, err)
+        rows, failed = _detect_all(docs, options, workers, err)
+        failures += failed
         text = format_si(rows) if task == "si" else format_tc(rows)
     output.write_text(text, encoding="utf-8")
     err.print(f"{len(text.splitlines())} lines for {len(docs)} articles written to {output.resolve()}", highlight=False, soft_wrap=True)

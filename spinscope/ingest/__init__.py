@@ -23,7 +23,6 @@ from spinscope.ingest.documents import (
     document_from_file,
     document_from_text,
     document_from_url,
-    failure,
     folder_file_id,
 )
 from spinscope.ingest.jsonl import read_jsonl
@@ -51,7 +50,7 @@ def read_inputs(
             else:
                 yield from read_jsonl(path, options)
         except SpinscopeError as exc:
-            yield failure("stdin" if item == "-" else item, exc)
+            yield Failure.of("stdin" if item == "-" else item, exc)
 
 
 def read_one(input: str, options: IngestOptions = IngestOptions(), stdin: BinaryIO | None = None) -> Document:
@@ -99,4 +98,4 @@ def _read_folder(folder: Path, options: IngestOptions) -> Iterator[Document | Fa
         try:
             yield document_from_file(file, options, id=folder_file_id(folder, file))
         except SpinscopeError as exc:
-            yield failure(str(file), exc)
+            yield Failure.of(str(file), exc)

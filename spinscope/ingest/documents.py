@@ -11,8 +11,8 @@ import os
 import re
 from pathlib import Path
 
-from spinscope.document import BOILERPLATE, Document, Failure
-from spinscope.errors import EmptyInputError, SpinscopeError, UnsupportedInputError
+from spinscope.document import BOILERPLATE, Document
+from spinscope.errors import EmptyInputError, UnsupportedInputError
 from spinscope.ingest.boilerplate import find_trailing_boilerplate
 from spinscope.ingest.decode import decode_bytes, read_limited, reject_binary_text, too_large
 from spinscope.ingest.fetch import fetch_url
@@ -122,7 +122,3 @@ def short_id(value: str) -> str:
 def with_boilerplate(doc: Document) -> Document:
     return doc.with_spans(BOILERPLATE, find_trailing_boilerplate(doc.text))
 
-
-def failure(source: str, error: SpinscopeError) -> Failure:
-    """The record a batch keeps for an input it could not read; the message fits on one line."""
-    return Failure(source=source, error=type(error).__name__, message=" ".join(str(error).split()))

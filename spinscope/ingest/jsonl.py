@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from spinscope.document import Document, Failure
 from spinscope.errors import MalformedInputError, SpinscopeError, UnsupportedInputError
 from spinscope.ingest.decode import too_large
-from spinscope.ingest.documents import document_from_text, document_from_url, failure
+from spinscope.ingest.documents import document_from_text, document_from_url
 from spinscope.settings import IngestOptions
 
 _STRING_FIELDS = ("text", "url", "title", "outlet", "published")
@@ -38,7 +38,7 @@ def read_jsonl(path: Path, options: IngestOptions) -> Iterator[Document | Failur
                 if line.strip():
                     yield _document(line, path, number, options)
             except SpinscopeError as exc:
-                yield failure(source, exc)
+                yield Failure.of(source, exc)
 
 
 def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:

@@ -32,6 +32,7 @@ _ABBREV = frozenset(
     "inc ltd co corp dept est fig jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev hon".split()
 )
 _WORD_BEFORE = re.compile(r"(\S+)$")
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _bounds(text: str, start: int, end: int | None) -> tuple[int, int]:
@@ -45,6 +46,12 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
     """Word and punctuation tokens of ``text[start:end]`` as (start, end) offsets into ``text``."""
     start, end = _bounds(text, start, end)
     return [m.span() for m in _TOKEN.finditer(text, start, end)]
+
+
+def word_count(text: str, start: int = 0, end: int | None = None) -> int:
+    """Runs of word characters in ``text[start:end]``: the denominator of every density figure."""
+    start, end = _bounds(text, start, end)
+    return sum(1 for _ in _WORD.finditer(text, start, end))
 
 
 def _is_abbreviation(text: str, line_start: int, punct_pos: int) -> bool:

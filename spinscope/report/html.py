@@ -16,6 +16,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from spinscope.report import technique_detector
 from spinscope.report.palette import colour
 from spinscope.techniques.definitions import DEFINITIONS
 
@@ -106,9 +107,10 @@ def _details_json(spans: list[dict[str, Any]]) -> str:
 
 def render(data: dict[str, Any]) -> str:
     doc = data["document"]
-    summary = data["summary"]
+    summary = data["summary"].get("technique", {})
+    text_figures = data["summary"].get("sentence", {})
     spans = sorted(data["spans"].get("technique", []), key=lambda s: (s["start"], -s["end"]))
-    content_end = len(doc["text"]) - summary.get("boilerplate_chars", 0)
+    content_end = len(doc["text"]) - text_figures.get("boilerplate_chars", 0)
     script = resources.files("spinscope.report").joinpath("report.js").read_text()
     css = resources.files("spinscope.report").joinpath("report.css").read_text()
     slots = _assign_slots(spans)
@@ -138,7 +140,7 @@ def render(data: dict[str, Any]) -> str:
 <section class="summary">
 <div class="figures">
 <div><b>{summary['spans']}</b> technique spans</div>
-<div><b>{summary['sentence_share']:.0%}</b> of {summary['sentences']} sentences use a technique</div>
+<div><b>{summary['sentence_share']:.0%}</b> of {text_figures.get('sentences', 0)} sentences use a technique</div>
 <div><b>{summary['density_per_100_words']}</b> spans per 100 words</div>
 </div>
 <p class="terms">Most loaded terms: {terms}</p>
@@ -149,7 +151,7 @@ def render(data: dict[str, Any]) -> str:
 <aside id="detail" aria-live="polite"><p>Click a highlighted passage to see its techniques.</p></aside>
 </main>
 <section class="legend"><h2>Legend</h2><ul>{legend}</ul></section>
-<footer>spinscope {escape(str(data.get('spinscope_version', '')))} · detector {escape(str(data['detector'].get('name', '')))}.
+<footer>spinscope {escape(str(data.get('spinscope_version', '')))} · detector {escape(technique_detector(data))}.
 spinscope shows how a text persuades; it does not say who is right.</footer>
 <script type="application/json" id="span-data">{_details_json(spans)}</script>
 <script>{script}</script>

@@ -8,18 +8,21 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from spinscope.report import technique_detector
+
 MAX_SPAN_CHARS = 160
 
 
 def render(data: dict[str, Any], console: Console) -> None:
     doc = data["document"]
-    summary = data["summary"]
+    summary = data["summary"].get("technique", {})
+    text_figures = data["summary"].get("sentence", {})
     spans = data["spans"].get("technique", [])
     title = doc.get("title") or doc["id"]
     console.print(Text(f"{title}", style="bold"))
     console.print(
-        f"{summary['spans']} technique spans in {summary['sentences']} sentences "
-        f"({summary['sentence_share']:.0%} of sentences), {summary['words']} words; detector {data['detector'].get('name', '?')}",
+        f"{summary['spans']} technique spans in {text_figures.get('sentences', 0)} sentences "
+        f"({summary['sentence_share']:.0%} of sentences), {text_figures.get('words', 0)} words; detector {technique_detector(data)}",
         highlight=False,
     )
     table = Table("technique", "spans", title="Techniques", title_justify="left")

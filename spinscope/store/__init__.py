@@ -1,14 +1,14 @@
 """Saved analyses: one SQLite file, versioned schema, one writer (see db.py and schema.py).
 
-    StoreError (SpinscopeError)    cannot open, read or write the store (exit code 6)
-    └── StoreFullError             a write did not fit (disk full or page cap); rolled back
+Its errors (StoreError, StoreFullError) live in spinscope.errors with the others.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from spinscope.store.db import AnalysisRow, Example, Page, Store, StoreError, StoreFullError
+from spinscope.errors import StoreError, StoreFullError
+from spinscope.store.db import AnalysisRow, Example, Page, Store
 
 __all__ = ["AnalysisRow", "Example", "Page", "Store", "StoreError", "StoreFullError", "default_db_path"]
 

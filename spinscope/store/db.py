@@ -25,20 +25,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from spinscope.errors import SpinscopeError
+from spinscope.errors import StoreError, StoreFullError
+from spinscope.report import technique_detector
+from spinscope.schema.upgrade import upgrade
 from spinscope.store.schema import LATEST, migrate, schema_version
 
 BUSY_TIMEOUT_MS = 5_000
-
-
-class StoreError(SpinscopeError):
-    """The analysis store cannot be opened, read or written (exit code 6)."""
-
-    exit_code = 6
-
-
-class StoreFullError(StoreError):
-    """A write did not fit (disk full, or the store's page cap); it was rolled back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +178,7 @@ class Store:
             cursor = conn.execute(
                 f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (created, doc["id"], doc.get("title"), doc.get("url"), doc.get("outlet"), doc.get("source"),
-                 str(analysis.get("detector", {}).get("name", "")), len(spans), payload),
+                 technique_detector(analysis), len(spans), payload),
             )
             analysis_id = cursor.lastrowid
             assert analysis_id is not None
@@ -200,7 +192,7 @@ class Store:
         """The stored analysis dict, or None when no analysis has this id."""
         with self._read("read") as conn:
             row = conn.execute("SELECT analysis_json FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        return None if row is None else upgrade(dict(json.loads(row[0])))
 
     def recent(self, limit: int = 50, offset: int = 0) -> Page:
         """Saved analyses, newest first."""
@@ -256,3 +248,4 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+

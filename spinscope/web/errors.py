@@ -18,42 +18,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
-from spinscope.errors import (
-    BlockedURLError,
-    FetchError,
-    FetchTimeoutError,
-    InputError,
-    InputTooLargeError,
-    ModelError,
-    SpinscopeError,
-)
-from spinscope.store import StoreError, StoreFullError
+from spinscope.errors import SpinscopeError
 from spinscope.web.security import security_headers
 from spinscope.web.templating import env
-from spinscope.web.worker import AnalysisTimeoutError, OverloadedError
 
 log = logging.getLogger("spinscope.web")
-
-# Most specific first: the first class an error is an instance of decides its status.
-STATUS_BY_ERROR: tuple[tuple[type[SpinscopeError], int], ...] = (
-    (InputTooLargeError, 413),
-    (InputError, 400),
-    (BlockedURLError, 400),
-    (FetchTimeoutError, 504),
-    (FetchError, 502),
-    (OverloadedError, 503),
-    (AnalysisTimeoutError, 504),
-    (StoreFullError, 507),
-    (StoreError, 500),
-    (ModelError, 500),
-)
-
-
-def status_for(exc: SpinscopeError) -> int:
-    for cls, status in STATUS_BY_ERROR:
-        if isinstance(exc, cls):
-            return status
-    return 500
 
 
 def wants_json(scope: Scope) -> bool:
@@ -90,7 +59,7 @@ def install(app: FastAPI) -> None:
 
     async def on_spinscope_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SpinscopeError)
-        status = status_for(exc)
+        status = exc.http_status
         if status >= 500 and status not in (503, 504, 502):
             log.error("%s: %s", type(exc).__name__, exc)
         return error_response(request.scope, status, " ".join(str(exc).split()))

@@ -19,7 +19,6 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from spinscope.errors import SpinscopeError
 from spinscope.report.html import render as render_report
 from spinscope.web.api import technique_guide
-from spinscope.web.errors import status_for
 from spinscope.web.security import CSRF_COOKIE, CSRF_FIELD, set_csrf_cookie
 from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import WebState, web_state
@@ -71,7 +70,7 @@ async def analyze_form(request: Request) -> Response:
             submission = Submission(text=values["text"] or None, url=values["url"].strip() or None, upload_name=name, upload=data, metadata=meta)
             analysis_id, _ = await web.pool.run(partial(analyse_and_save, submission, web.analyze, web.store), web.options.analysis_timeout)
         except SpinscopeError as exc:
-            return _form_page(request, web, status_for(exc), " ".join(str(exc).split()), values)
+            return _form_page(request, web, exc.http_status, " ".join(str(exc).split()), values)
         return RedirectResponse(f"/analyses/{analysis_id}", status_code=303)
     finally:
         await form.close()

@@ -1,8 +1,8 @@
 """What one analysis request does, away from HTTP: read the input, analyse it, save it.
 
-Runs in a worker thread (see worker.py). User text is only ever treated as text: it goes through
-``document_from_text``, never through ``analyze(str)``, which would read a local file if the
-text happened to be a path. URLs must be http(s) and go straight to the SSRF-safe fetcher.
+Runs in a worker thread (see worker.py). User text is only ever treated as text: it becomes a
+Document through ``document_from_text`` before it reaches the pipeline, so no string is ever
+read as a path. URLs must be http(s) and go straight to the SSRF-safe fetcher.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from spinscope.document import Document
 from spinscope.errors import InputError, UnsupportedInputError
 from spinscope.ingest.decode import too_large
 from spinscope.ingest.documents import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_bytes, document_from_text, document_from_url
-from spinscope.pipeline import AnalyzeOptions, analyze_document
+from spinscope.pipeline import AnalyzeOptions, analyze
 from spinscope.store import Store
 
 UPLOAD_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
@@ -82,5 +82,5 @@ def _read_upload(name: str, data: bytes, max_bytes: int) -> Document:
 
 def analyse_and_save(sub: Submission, options: AnalyzeOptions, store: Store) -> tuple[int, dict[str, Any]]:
     """Blocking: read, analyse and store one submission; returns the stored id and the analysis."""
-    analysis = analyze_document(read_submission(sub, options), options).to_dict()
+    analysis = analyze(read_submission(sub, options), options).to_dict()
     return store.save(analysis), analysis

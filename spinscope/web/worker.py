@@ -18,17 +18,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from spinscope.errors import SpinscopeError
+from spinscope.errors import AnalysisTimeoutError, OverloadedError
 
 T = TypeVar("T")
-
-
-class OverloadedError(SpinscopeError):
-    """Every worker is busy and the queue is full; retry in a moment (HTTP 503)."""
-
-
-class AnalysisTimeoutError(SpinscopeError):
-    """The analysis did not finish within the deadline (HTTP 504)."""
 
 
 @dataclass(frozen=True, slots=True)

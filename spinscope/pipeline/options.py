@@ -1,0 +1,81 @@
+"""What an analysis is told: which stages run, each stage's own options, and the ingest limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
+from typing import Any
+
+from spinscope.errors import UsageError
+from spinscope.pipeline.stage import Stage
+from spinscope.settings import IngestOptions
+from spinscope.techniques.stage import TechniqueOptions
+
+
+def _sentence_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.nlp.stage import SentenceStage
+
+    return SentenceStage()
+
+
+def _technique_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.techniques.stage import TechniqueStage
+
+    return TechniqueStage(options.technique)
+
+
+# Every stage by name, in the order they run; a new stage registers here with its options field.
+STAGES: dict[str, Callable[["AnalyzeOptions"], Stage]] = {
+    "sentence": _sentence_stage,
+    "technique": _technique_stage,
+}
+DEFAULT_STAGES: tuple[str, ...] = ("sentence", "technique")
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzeOptions:
+    """Everything an analysis can be told; each default is what the CLI uses.
+
+    Hashable and picklable: worker processes build their pipeline from it, once each.
+    """
+
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    technique: TechniqueOptions = field(default_factory=TechniqueOptions)
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+
+    def __post_init__(self) -> None:
+        unknown = [name for name in self.stages if name not in STAGES]
+        if unknown:
+            raise UsageError(f"unknown stage {unknown[0]!r}; choose from: {', '.join(STAGES)}")
+
+    def build(self) -> list[Stage]:
+        """The stages, in pipeline order (the order of STAGES, whatever order they were named in)."""
+        return [STAGES[name](self) for name in STAGES if name in self.stages]
+
+    def record(self) -> dict[str, Any]:
+        """What an Analysis keeps of its options: the stages and each running stage's options."""
+        out: dict[str, Any] = {"stages": [name for name in STAGES if name in self.stages]}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in self.stages and is_dataclass(value):
+                out[f.name] = asdict(value)
+        return out
+
+    def merged(self, changes: dict[str, object]) -> "AnalyzeOptions":
+        """A copy with keyword changes applied to its own fields or to a field of one of its
+        option groups (``min_score`` sets ``technique.min_score``, ``max_bytes`` sets
+        ``ingest.max_bytes``); an unknown name is a TypeError, as a bad keyword would be."""
+        groups = {f.name: getattr(self, f.name) for f in fields(self) if is_dataclass(getattr(self, f.name))}
+        own = {f.name for f in fields(self)} - set(groups)
+        group_changes: dict[str, dict[str, object]] = {name: {} for name in groups}
+        top: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key in own:
+                top[key] = tuple(value) if key == "stages" else value  # type: ignore[arg-type]
+                continue
+            owner = next((g for g, opts in groups.items() if key in {f.name for f in fields(opts)}), None)
+            if owner is None:
+                raise TypeError(f"unknown option {key!r}")
+            group_changes[owner][key] = value
+        new_groups = {g: replace(groups[g], **c) for g, c in group_changes.items() if c}
+        return replace(self, **top, **new_groups)

@@ -1,0 +1,115 @@
+"""The one way in: ``analyze_many`` runs the pipeline over documents on an executor.
+
+The CLI (``analyze``, ``predict``), the web app and ``analyze()`` all go through it, so a new
+stage or a new executor reaches every door at once. Reading is separate (``read``,
+``read_many``): analysis never guesses whether a string is a path, a URL or text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache, partial
+from pathlib import Path
+
+from spinscope.document import Analysis, Document, Failure
+from spinscope.errors import InputError, UsageError
+from spinscope.pipeline.executors import Executor, SerialExecutor
+from spinscope.pipeline.options import AnalyzeOptions
+from spinscope.pipeline.stage import Pipeline
+from spinscope.settings import IngestOptions
+
+
+@cache
+def pipeline_for(options: AnalyzeOptions) -> Pipeline:
+    """The pipeline these options describe, built once per process (models load on first use)."""
+    return Pipeline(options.build(), options.record())
+
+
+def _analyse(options: AnalyzeOptions, keep_going: bool, item: Document | Failure) -> Analysis | Failure:
+    """One item's analysis; with ``keep_going``, an input the stages cannot analyse becomes a
+    Failure so that a batch goes on."""
+    if isinstance(item, Failure):
+        return item
+    try:
+        return pipeline_for(options)(item)
+    except InputError as exc:
+        if not keep_going:
+            raise
+        return Failure.of(item.source or item.id, exc)
+
+
+def analyze_many(
+    items: Iterable[Document | Failure],
+    options: AnalyzeOptions | None = None,
+    executor: Executor | None = None,
+    *,
+    keep_going: bool = True,
+) -> Iterator[Analysis | Failure]:
+    """An Analysis (or the Failure) for each item, in input order.
+
+    Failures from reading pass through untouched. ``executor`` decides where the work runs
+    (default: here, one document at a time); the results are the same wherever it runs.
+    ``keep_going=False`` raises the first error instead of recording it.
+    """
+    options = options or AnalyzeOptions()
+    pipeline_for(options)  # unknown stages or detectors, missing models: fail here, before any work starts
+    return (executor or SerialExecutor()).map(partial(_analyse, options, keep_going), items)
+
+
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+def analyze(text: str | Document, options: AnalyzeOptions | None = None, **changes: object) -> Analysis:
+    """Analyse an article given as its text or as a Document; raises what went wrong.
+
+    Keyword arguments change one option for this call: a stage option (``detector``,
+    ``min_score``), an ingest limit (``max_bytes``) or ``stages``. To analyse a file or a URL,
+    read it first: ``analyze(read("story.html"))``.
+    """
+    options = (options or AnalyzeOptions()).merged(changes)
+    if isinstance(text, Document):
+        doc = text
+    elif isinstance(text, str):
+        _refuse_a_source(text)
+        from spinscope.ingest import document_from_text
+
+        doc = document_from_text(text, options.ingest)
+    else:
+        raise UsageError(f"analyze() takes the article text (a str) or a Document, not {type(text).__name__}; for a file or URL use analyze(read(...))")
+    result = next(analyze_many([doc], options, keep_going=False))
+    assert isinstance(result, Analysis)
+    return result
+
+
+def _refuse_a_source(text: str) -> None:
+    """analyze() once read a string as a path or URL when one existed; say how to do that now
+    rather than analyse the name as if it were the article."""
+    value = text.strip()
+    if _URL.fullmatch(value):
+        raise UsageError(f"analyze() takes the article text, not a URL: use spinscope.analyze(spinscope.read({value[:200]!r}))")
+    if "\n" not in value and len(value) <= 4096:
+        try:
+            is_path = value == "-" or Path(value).exists()
+        except OSError:
+            is_path = False
+        if is_path:
+            raise UsageError(f"analyze() takes the article text, not a file name: use spinscope.analyze(spinscope.read({value!r}))")
+
+
+def read(source: str | Path, options: IngestOptions | None = None, **changes: object) -> Document:
+    """The one document a path, a URL or ``-`` (stdin) names; raises what went wrong.
+
+    Keyword arguments change ingest limits for this call (``max_bytes``, ``allow_private`` ...).
+    """
+    from spinscope.ingest import read_one
+
+    ingest = AnalyzeOptions(ingest=options or IngestOptions()).merged(changes).ingest
+    return read_one(str(source), ingest)
+
+
+def read_many(sources: Iterable[str | Path], options: IngestOptions | None = None) -> Iterator[Document | Failure]:
+    """Every document in files, folders, JSONL files and URLs, in order; what cannot be read becomes a Failure."""
+    from spinscope.ingest import read_inputs
+
+    return read_inputs([str(s) for s in sources], options or IngestOptions())

@@ -1,0 +1,88 @@
+"""A stage and the pipeline that runs stages in order and holds each to what it declared.
+
+A stage names the span groups it reads and the ones it writes. The pipeline checks both: at
+build time, that every group a stage reads is written by an earlier stage (or comes with the
+input, as ``boilerplate`` does); at run time, that a stage changed only the groups it declared
+and never the text. New capabilities (quotes, actors, claims) are new stages; no door (CLI,
+web, Python, Dask) changes when one is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from spinscope.document import BOILERPLATE, Analysis, Component, Document
+from spinscope.errors import PipelineError, UsageError
+
+# Span groups a Document may bring from ingest, before any stage runs.
+INPUT_GROUPS: tuple[str, ...] = (BOILERPLATE,)
+
+
+class Stage(Protocol):
+    """One step of the analysis; holds its own options and loads its models lazily."""
+
+    name: str
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+
+    def __call__(self, doc: Document) -> Document: ...
+
+    def info(self) -> Component: ...
+
+    def summarise(self, doc: Document) -> dict[str, Any]: ...
+
+
+class Pipeline:
+    """Named stages in order; calling it turns a Document into an Analysis.
+
+    ``options`` is the record of what shaped the results (stages, thresholds), copied into
+    every Analysis so a stored result says how it was made.
+    """
+
+    def __init__(self, stages: Sequence[Stage], options: Mapping[str, Any] | None = None) -> None:
+        written: dict[str, str] = {}
+        names: set[str] = set()
+        for stage in stages:
+            if stage.name in names:
+                raise UsageError(f"stage {stage.name!r} is listed twice")
+            names.add(stage.name)
+            for group in stage.reads:
+                if group not in written and group not in INPUT_GROUPS:
+                    raise UsageError(f"stage {stage.name!r} reads span group {group!r}, which no earlier stage writes; run the stage that writes it first")
+            for group in stage.writes:
+                if group in written or group in INPUT_GROUPS:
+                    raise UsageError(f"stages {written.get(group, 'ingest')!r} and {stage.name!r} both write span group {group!r}")
+                written[group] = stage.name
+        self.stages: tuple[Stage, ...] = tuple(stages)
+        self.options: dict[str, Any] = dict(options or {})
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(stage.name for stage in self.stages)
+
+    def __call__(self, doc: Document) -> Analysis:
+        for stage in self.stages:
+            doc = _checked(stage, doc)
+        return Analysis(
+            document=doc,
+            summary={stage.name: stage.summarise(doc) for stage in self.stages},
+            components=tuple(stage.info() for stage in self.stages),
+            options=self.options,
+        )
+
+
+def _checked(stage: Stage, doc: Document) -> Document:
+    """``stage(doc)``, refused when the stage touched what it did not declare."""
+    out = stage(doc)
+    if out.text != doc.text or out.metadata() != doc.metadata():
+        raise PipelineError(f"stage {stage.name!r} changed the document's text or metadata; stages only add spans")
+    changed = {g for g in doc.spans.keys() | out.spans.keys() if doc.spans.get(g) != out.spans.get(g)}
+    undeclared = changed - set(stage.writes)
+    if undeclared:
+        raise PipelineError(f"stage {stage.name!r} wrote span groups it does not declare: {', '.join(sorted(undeclared))}")
+    touched = set(doc.relations) ^ set(out.relations)
+    foreign = sorted({r.head.group for r in touched} - set(stage.writes))
+    if foreign:
+        raise PipelineError(f"stage {stage.name!r} changed relations from span groups it does not write: {', '.join(foreign)}")
+    return out

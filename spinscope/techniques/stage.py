@@ -1,0 +1,44 @@
+"""The technique stage: a detector's spans, kept above the score threshold, as ``spans["technique"]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spinscope.document import BOILERPLATE, SENTENCE, TECHNIQUE, Component, Document
+from spinscope.techniques.base import Detector
+from spinscope.techniques.registry import DEFAULT_DETECTOR, get_detector
+from spinscope.techniques.summary import summarise
+
+
+@dataclass(frozen=True, slots=True)
+class TechniqueOptions:
+    """Which detector runs and which of its spans are kept; each default is the CLI's."""
+
+    detector: str = DEFAULT_DETECTOR
+    min_score: float = 0.0
+
+
+class TechniqueStage:
+    """Runs one detector over the analysable text (the detector skips boilerplate itself)."""
+
+    name = TECHNIQUE
+    reads: tuple[str, ...] = (BOILERPLATE, SENTENCE)
+    writes: tuple[str, ...] = (TECHNIQUE,)
+
+    def __init__(self, options: TechniqueOptions = TechniqueOptions()) -> None:
+        self.options = options
+        # an unknown name or a missing model fails here, when the pipeline is built
+        self.detector: Detector = get_detector(options.detector)
+
+    def __call__(self, doc: Document) -> Document:
+        floor = self.options.min_score
+        kept = [s for s in self.detector.detect(doc) if s.score is None or s.score >= floor]
+        return doc.with_spans(TECHNIQUE, kept)
+
+    def info(self) -> Component:
+        info = self.detector.info()
+        return Component(stage=self.name, name=str(info["name"]), version=str(info.get("version")))
+
+    def summarise(self, doc: Document) -> dict[str, Any]:
+        return summarise(doc, doc.spans.get(TECHNIQUE, ()))
