@@ -1,27 +1,58 @@
-"""Every limit spinscope enforces, in one table with its help text.
+"""Every setting spinscope has, in one table: its scope, default, CLI flag, bounds and help.
 
-The CLI exposes these as options and the web app (later) as configuration; code reads them from
-an options object built here, never from a literal scattered through a module.
+The option dataclasses (IngestOptions here, TechniqueOptions with its stage, WebOptions and
+StoreOptions with theirs) and the CLI options (spinscope.cli.options) are built from these rows,
+and `check_defaults` fails at import when a dataclass and the table drift apart; a test checks
+the CLI against the table too. An error that names a limit names its CLI flag from here, so
+the advice is always an option that exists.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Literal
+
+Scope = Literal["ingest", "analysis", "web", "store"]
 
 
 @dataclass(frozen=True, slots=True)
 class Setting:
     name: str
-    default: float | int | bool
+    scope: Scope
+    default: float | int | bool | str
     help: str
+    flag: str
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("max_bytes", 5_000_000, "Largest input (file, stdin, JSONL line or downloaded body) in bytes."),
-    Setting("fetch_timeout", 15.0, "Seconds allowed for a whole URL fetch, redirects included."),
-    Setting("max_redirects", 5, "Redirects followed before a URL fetch gives up."),
-    Setting("allow_private", False, "Allow URLs that resolve to loopback, private, link-local or multicast addresses."),
-)
+    Setting("max_bytes", "ingest", 5_000_000, "Largest input (file, stdin, JSONL line, pasted text, upload or download) in bytes.", "--max-bytes", 1),
+    Setting("fetch_timeout", "ingest", 15.0, "Seconds allowed for a whole URL fetch, redirects included.", "--timeout", 0.1),
+    Setting("max_redirects", "ingest", 5, "Redirects followed before a URL fetch gives up.", "--max-redirects", 0),
+    Setting("allow_private", "ingest", False, "Allow URLs that resolve to loopback, private, link-local or multicast addresses.", "--allow-private"),
+    Setting("detector", "analysis", "transformer",
+            "Technique detector: transformer (MiniLM + baseline ensemble, the default, more accurate) or baseline (fast, linear).", "--detector"),
+    Setting("min_score", "analysis", 0.0, "Drop technique spans scored below this.", "--min-score", 0.0, 1.0),
+    Setting("workers", "analysis", 0, "Processes that run the analysis: 0 = one per core (at most 4) for 8 or more documents; 1 = this process only.",
+            "--workers", 0),
+    Setting("max_body_bytes", "web", 6_000_000,
+            "Largest request body (JSON or form, upload included) in bytes; a larger one gets 413 before it is parsed.", "--max-body-bytes", 1),
+    Setting("analysis_workers", "web", 2, "Analyses (fetch, model, save) that run at once, each in a worker thread.", "--analysis-workers", 1),
+    Setting("analysis_queue", "web", 16, "Analyses that may wait for a worker; one more gets 503 at once instead of queueing.", "--analysis-queue", 0),
+    Setting("analysis_timeout", "web", 60.0, "Seconds a request waits for its analysis (fetch included) before it gets 504.", "--analysis-timeout", 0.1),
+    Setting("page_size", "web", 50, "Past analyses listed per page.", "--page-size", 1),
+    Setting("guide_examples", "web", 3, "Examples shown per technique in the technique guide.", "--guide-examples", 0),
+    Setting("max_field_chars", "web", 500, "Longest title, outlet or published date accepted with an analysis.", "--max-field-chars", 1),
+    Setting("busy_timeout_ms", "store", 5_000, "Milliseconds a store write waits for another writer before it fails.", "--busy-timeout-ms", 0),
+)  # fmt: skip
+
+SETTING: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def flag(name: str) -> str:
+    """The CLI flag of a setting, for messages that tell the user how to change it."""
+    return SETTING[name].flag
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +65,19 @@ class IngestOptions:
     allow_private: bool = False
 
 
-def check_defaults(table: tuple[Setting, ...], options: type) -> None:
-    """Fail at import when an options class and its settings table drift apart."""
-    defaults = {s.name: s.default for s in table}
+def check_defaults(options: type, scope: Scope) -> None:
+    """Fail at import when an options class and its rows of the settings table drift apart."""
+    rows = {s.name: s for s in SETTINGS if s.scope == scope}
+    names = {f.name for f in fields(options)}
     for f in fields(options):
-        if defaults.get(f.name) != f.default:
-            raise AssertionError(f"{options.__name__}.{f.name} default differs from its settings table")
+        row = rows.get(f.name)
+        if row is None:
+            raise AssertionError(f"{options.__name__}.{f.name} has no row in the settings table")
+        if row.default != f.default:
+            raise AssertionError(f"{options.__name__}.{f.name} default {f.default!r} differs from its settings row ({row.default!r})")
+    missing = [name for name, row in rows.items() if name not in names and row.scope == scope and scope != "analysis"]
+    if missing:
+        raise AssertionError(f"{options.__name__} lacks the {scope} settings {', '.join(missing)}")
 
 
-check_defaults(SETTINGS, IngestOptions)
+check_defaults(IngestOptions, "ingest")

@@ -13,13 +13,33 @@ def test_public_api_all_is_pinned() -> None:
         assert getattr(spinscope, name) is not None
 
 
-def test_public_api_every_setting_has_help_and_a_cli_option() -> None:
-    from typer.testing import CliRunner
+def test_public_api_every_setting_is_a_cli_option_with_the_tables_help_and_default() -> None:
+    import typer.main
 
     from spinscope.cli import app
+    from spinscope.cli.options import COMMANDS_BY_SCOPE
 
-    help_text = CliRunner().invoke(app, ["analyze", "--help"], env={"COLUMNS": "300"}).output
-    options = {"max_bytes": "--max-bytes", "fetch_timeout": "--timeout", "allow_private": "--allow-private", "max_redirects": "--max-redirects"}
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
     for setting in SETTINGS:
-        assert setting.help
-        assert options[setting.name] in help_text, f"{setting.name} has no CLI option in analyze --help"
+        assert setting.help, f"{setting.name} has no help"
+        for command in COMMANDS_BY_SCOPE[setting.scope]:
+            params = {p.opts[0]: p for p in commands[command].params if getattr(p, "opts", None)}
+            param = params.get(setting.flag)
+            assert param is not None, f"spinscope {command} has no {setting.flag} for the {setting.scope} setting {setting.name}"
+            assert param.help == setting.help, f"spinscope {command} {setting.flag}: help differs from the settings table"
+            assert param.default == setting.default, f"spinscope {command} {setting.flag}: default {param.default!r} is not {setting.default!r}"
+
+
+def test_public_api_option_dataclasses_agree_with_the_settings_table() -> None:
+    from dataclasses import fields
+
+    from spinscope.settings import IngestOptions
+    from spinscope.store import StoreOptions
+    from spinscope.techniques.stage import TechniqueOptions
+    from spinscope.web import WebOptions
+
+    table = {s.name: s for s in SETTINGS}
+    for options, scope in ((IngestOptions, "ingest"), (TechniqueOptions, "analysis"), (WebOptions, "web"), (StoreOptions, "store")):
+        for f in fields(options):
+            assert table[f.name].scope == scope and table[f.name].default == f.default, f"{options.__name__}.{f.name}"
+

@@ -16,9 +16,9 @@ import typer
 from rich.console import Console
 
 from spinscope import __version__
+from spinscope.cli.options import default, option
 from spinscope.errors import SpinscopeError
 from spinscope.settings import IngestOptions
-from spinscope.techniques.registry import DEFAULT_DETECTOR
 
 app = typer.Typer(
     help="Show, with evidence, how a news text tries to persuade.",
@@ -27,7 +27,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
-DEFAULTS = IngestOptions()
 
 
 class Format(str, Enum):
@@ -60,18 +59,13 @@ def _fail(exc: SpinscopeError) -> typer.Exit:
     return typer.Exit(exc.exit_code)
 
 
-DetectorOpt = Annotated[
-    str,
-    typer.Option("--detector", help="Technique detector: transformer (MiniLM + baseline ensemble, the default, more accurate) or baseline (fast, linear)."),
-]
-MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest input (file, stdin, JSONL line, download) in bytes.")]
-AllowPrivateOpt = Annotated[bool, typer.Option("--allow-private", help="Allow URLs on loopback, private, link-local or multicast addresses.")]
-MaxRedirectsOpt = Annotated[int, typer.Option("--max-redirects", min=0, help="Redirects followed before a URL fetch gives up.")]
-TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed for a whole URL fetch, redirects included.")]
-WorkersOpt = Annotated[
-    int,
-    typer.Option("--workers", min=0, help="Processes that run the detector: 0 = one per core (at most 4) for 8 or more documents; 1 = this process only."),
-]
+DetectorOpt = Annotated[str, option("detector")]
+MinScoreOpt = Annotated[float, option("min_score")]
+WorkersOpt = Annotated[int, option("workers")]
+MaxBytesOpt = Annotated[int, option("max_bytes")]
+AllowPrivateOpt = Annotated[bool, option("allow_private")]
+MaxRedirectsOpt = Annotated[int, option("max_redirects")]
+TimeoutOpt = Annotated[float, option("fetch_timeout")]
 
 
 @app.command()
@@ -79,13 +73,13 @@ def analyze(
     inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html), folders, URLs, .jsonl files, or - for stdin.", show_default=False)],
     format: Annotated[Format, typer.Option("--format", "-f", help="text: tables in the terminal; json: one object (JSON Lines for several); html: a self-contained report.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout; for html with several documents, a folder.")] = None,
-    detector: DetectorOpt = DEFAULT_DETECTOR,
-    min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop spans scored below this.")] = 0.0,
-    max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
-    allow_private: AllowPrivateOpt = False,
-    timeout: TimeoutOpt = DEFAULTS.fetch_timeout,
-    max_redirects: MaxRedirectsOpt = DEFAULTS.max_redirects,
-    workers: WorkersOpt = 0,
+    detector: DetectorOpt = default("detector"),
+    min_score: MinScoreOpt = default("min_score"),
+    max_bytes: MaxBytesOpt = default("max_bytes"),
+    allow_private: AllowPrivateOpt = default("allow_private"),
+    timeout: TimeoutOpt = default("fetch_timeout"),
+    max_redirects: MaxRedirectsOpt = default("max_redirects"),
+    workers: WorkersOpt = default("workers"),
 ) -> None:
     """Analyse articles and report every technique span with its text and score."""
     from spinscope.cli.analyze import run_analyze
@@ -110,10 +104,10 @@ def predict(
     task: Annotated[Task, typer.Option("--task", help="si: spans; tc: label the spans of --spans; flc: spans with techniques.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The tab-separated file to write.")],
     spans: Annotated[Optional[Path], typer.Option("--spans", help="For tc: a template of 'article_id ? start end' lines to label.")] = None,
-    detector: DetectorOpt = DEFAULT_DETECTOR,
-    min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop spans scored below this (si, flc).")] = 0.0,
-    max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
-    workers: WorkersOpt = 0,
+    detector: DetectorOpt = default("detector"),
+    min_score: MinScoreOpt = default("min_score"),
+    max_bytes: MaxBytesOpt = default("max_bytes"),
+    workers: WorkersOpt = default("workers"),
 ) -> None:
     """Write SemEval-2020 Task 11 predictions for a folder of articles."""
     from spinscope.cli.predict import run_predict
@@ -156,22 +150,37 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but loopback opens the app (and its URL fetcher) to the network.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
     db: Annotated[Optional[Path], typer.Option("--db", help="The SQLite file for saved analyses (default: spinscope.db in the user data folder).", show_default=False)] = None,
-    allow_private: AllowPrivateOpt = False,
-    detector: DetectorOpt = DEFAULT_DETECTOR,
+    allow_private: AllowPrivateOpt = default("allow_private"),
+    detector: DetectorOpt = default("detector"),
+    max_bytes: MaxBytesOpt = default("max_bytes"),
+    timeout: TimeoutOpt = default("fetch_timeout"),
+    max_redirects: MaxRedirectsOpt = default("max_redirects"),
+    max_body_bytes: Annotated[int, option("max_body_bytes")] = default("max_body_bytes"),
+    analysis_workers: Annotated[int, option("analysis_workers")] = default("analysis_workers"),
+    analysis_queue: Annotated[int, option("analysis_queue")] = default("analysis_queue"),
+    analysis_timeout: Annotated[float, option("analysis_timeout")] = default("analysis_timeout"),
+    page_size: Annotated[int, option("page_size")] = default("page_size"),
+    guide_examples: Annotated[int, option("guide_examples")] = default("guide_examples"),
+    max_field_chars: Annotated[int, option("max_field_chars")] = default("max_field_chars"),
+    busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
 ) -> None:
     """Serve the web app: paste, fetch or upload an article and read its report in a browser."""
     import uvicorn
 
     from spinscope.pipeline import AnalyzeOptions
-    from spinscope.store import default_db_path
+    from spinscope.store import StoreOptions, default_db_path
     from spinscope.techniques.registry import get_detector
     from spinscope.techniques.stage import TechniqueOptions
-    from spinscope.web import create_app, hosts_for
+    from spinscope.web import WebOptions, create_app, hosts_for
 
+    web = WebOptions(max_body_bytes=max_body_bytes, analysis_workers=analysis_workers, analysis_queue=analysis_queue, analysis_timeout=analysis_timeout,
+                     page_size=page_size, guide_examples=guide_examples, max_field_chars=max_field_chars)  # fmt: skip
+    ingest = IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private)
     try:
         get_detector(detector).info()  # load the model now: a missing model fails here, not on the first request
-        options = AnalyzeOptions(technique=TechniqueOptions(detector=detector))
-        web_app = create_app(db or default_db_path(), allow_private=allow_private, analyze_options=options, allowed_hosts=hosts_for(host))
+        analysis = AnalyzeOptions(technique=TechniqueOptions(detector=detector), ingest=ingest)
+        web_app = create_app(db or default_db_path(), allow_private=allow_private, options=web, analyze_options=analysis,
+                             allowed_hosts=hosts_for(host), store_options=StoreOptions(busy_timeout_ms=busy_timeout_ms))  # fmt: skip
     except SpinscopeError as exc:
         raise _fail(exc) from None
     if hosts_for(host) is None:

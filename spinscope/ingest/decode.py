@@ -13,6 +13,7 @@ from typing import BinaryIO
 import charset_normalizer
 
 from spinscope.errors import BinaryInputError, EmptyInputError, EncodingError, InputTooLargeError
+from spinscope.settings import flag
 
 # Byte-order marks that make NUL bytes legitimate, longest first (UTF-32-LE starts with UTF-16-LE's).
 _BOMS = (
@@ -42,9 +43,9 @@ _TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c\x1b")
 
 
 def too_large(name: str, limit: int, size: int | None = None) -> InputTooLargeError:
-    """The one message for every byte-limit hit, so the fix (`--max-bytes`) is always named."""
+    """The one message for every byte-limit hit, so the fix (the setting's flag) is always named."""
     got = f"is {size:,} bytes, over" if size is not None else "is over"
-    return InputTooLargeError(f"{name} {got} the limit of {limit:,} bytes (raise it with --max-bytes)")
+    return InputTooLargeError(f"{name} {got} the limit of {limit:,} bytes (raise it with {flag('max_bytes')})")
 
 def read_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
     """Read at most `limit` bytes; reading one more tells us the input is too large without

@@ -26,11 +26,21 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import StoreError, StoreFullError
+from spinscope.settings import check_defaults
 from spinscope.report import technique_detector
 from spinscope.schema.upgrade import upgrade
 from spinscope.store.schema import LATEST, migrate, schema_version
 
-BUSY_TIMEOUT_MS = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class StoreOptions:
+    """How the store waits for other writers; defaults come from spinscope.settings.SETTINGS."""
+
+    busy_timeout_ms: int = 5_000
+
+
+check_defaults(StoreOptions, "store")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +87,9 @@ class Store:
         it raises StoreFullError and is rolled back, as on a full disk. None: no cap.
     """
 
-    def __init__(self, path: Path, *, max_pages: int | None = None) -> None:
+    def __init__(self, path: Path, *, max_pages: int | None = None, options: StoreOptions = StoreOptions()) -> None:
         self.path = Path(path)
+        self.options = options
         self._write_lock = threading.Lock()
         self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._closed = False
@@ -105,12 +116,12 @@ class Store:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=self.options.busy_timeout_ms / 1000)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
         try:
             with self._errors("open"):
-                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute(f"PRAGMA busy_timeout = {int(self.options.busy_timeout_ms)}")
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
         except BaseException:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spinscope.document import BOILERPLATE, SENTENCE, TECHNIQUE, Component, Document
+from spinscope.settings import check_defaults
 from spinscope.techniques.base import Detector
 from spinscope.techniques.registry import DEFAULT_DETECTOR, get_detector
 from spinscope.techniques.summary import summarise
@@ -13,10 +14,13 @@ from spinscope.techniques.summary import summarise
 
 @dataclass(frozen=True, slots=True)
 class TechniqueOptions:
-    """Which detector runs and which of its spans are kept; each default is the CLI's."""
+    """Which detector runs and which of its spans are kept; defaults come from SETTINGS."""
 
     detector: str = DEFAULT_DETECTOR
     min_score: float = 0.0
+
+
+check_defaults(TechniqueOptions, "analysis")
 
 
 class TechniqueStage:

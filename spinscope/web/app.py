@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from spinscope import __version__
 from spinscope.pipeline import AnalyzeOptions
-from spinscope.store import Store
+from spinscope.store import Store, StoreOptions
 from spinscope.web import api, errors, pages
 from spinscope.web.limits import BodyLimitMiddleware
 from spinscope.web.security import LOOPBACK_HOSTS, CsrfTokens, HostCheckMiddleware, SecurityHeadersMiddleware
@@ -39,6 +39,7 @@ def create_app(
     options: WebOptions = WebOptions(),
     analyze_options: AnalyzeOptions | None = None,
     allowed_hosts: Collection[str] | None = None,
+    store_options: StoreOptions = StoreOptions(),
 ) -> FastAPI:
     """The web app over the store at `db_path`.
 
@@ -47,10 +48,11 @@ def create_app(
     options (WebOptions): the web limits (body size, workers, queue, deadline ...).
     analyze_options (AnalyzeOptions): detector and ingest limits; its allow_private is replaced.
     allowed_hosts: Host header names to answer to; None answers to any (see hosts_for).
+    store_options (StoreOptions): how the store waits for other writers.
     """
     base = analyze_options or AnalyzeOptions()
     analyze = replace(base, ingest=replace(base.ingest, allow_private=allow_private))
-    store = Store(Path(db_path))
+    store = Store(Path(db_path), options=store_options)
     pool = AnalysisPool(options.analysis_workers, options.analysis_queue)
 
     @asynccontextmanager

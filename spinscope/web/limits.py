@@ -23,6 +23,8 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from spinscope.settings import flag
+
 DRAIN_BYTES = 512 * 1024 * 1024
 DRAIN_SECONDS = 3.0
 
@@ -37,7 +39,8 @@ class BodyLimitMiddleware:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send, size: int | None) -> None:
         got = f"{size:,} bytes, " if size is not None else ""
-        response = self.refuse(scope, 413, f"the request body is {got}over the limit of {self.limit:,} bytes; send a smaller text or file")
+        response = self.refuse(scope, 413, f"the request body is {got}over the limit of {self.limit:,} bytes; send a smaller text or file "
+                               f"(the server's limit is set with spinscope serve {flag('max_body_bytes')})")
         response.headers["Connection"] = "close"
         await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
         await send({"type": "http.response.body", "body": response.body, "more_body": True})

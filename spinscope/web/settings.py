@@ -1,29 +1,15 @@
-"""Every limit the web app enforces, in one table with its help text.
-
-These sit beside spinscope.settings.SETTINGS (the ingest limits, which the web app also applies:
-``max_bytes`` for pasted text, uploads and fetched pages, ``fetch_timeout``, ``max_redirects``).
-"""
+"""The web app's limits as an options object; their rows (scope "web") are in spinscope.settings.SETTINGS."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spinscope.settings import Setting, check_defaults
-
-WEB_SETTINGS: tuple[Setting, ...] = (
-    Setting("max_body_bytes", 6_000_000, "Largest request body (JSON or form, upload included) in bytes; a larger one gets 413 before it is parsed."),
-    Setting("analysis_workers", 2, "Analyses (fetch, model, save) that run at once, each in a worker thread."),
-    Setting("analysis_queue", 16, "Analyses that may wait for a worker; one more gets 503 at once instead of queueing."),
-    Setting("analysis_timeout", 60.0, "Seconds a request waits for its analysis (fetch included) before it gets 504."),
-    Setting("page_size", 50, "Past analyses listed per page."),
-    Setting("guide_examples", 3, "Examples shown per technique in the technique guide."),
-    Setting("max_field_chars", 500, "Longest title, outlet or published date accepted with an analysis."),
-)
+from spinscope.settings import check_defaults
 
 
 @dataclass(frozen=True, slots=True)
 class WebOptions:
-    """How the web app limits itself; defaults come from WEB_SETTINGS."""
+    """How the web app limits itself; defaults come from SETTINGS."""
 
     max_body_bytes: int = 6_000_000
     # The baseline model holds the GIL most of the time: on a 2-CPU machine 4 threads gave no more
@@ -37,4 +23,4 @@ class WebOptions:
     max_field_chars: int = 500
 
 
-check_defaults(WEB_SETTINGS, WebOptions)
+check_defaults(WebOptions, "web")
