@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from spinscope.eval.evaluate import evaluate
@@ -24,12 +25,16 @@ def _table(results: list[dict[str, Any]]) -> Table:
     return table
 
 
+def _advance(progress: Progress, task: TaskID, _article_id: str) -> None:
+    progress.advance(task)
+
+
 def run_evaluate(data: Path, detectors: list[str], as_json: bool, err: Console) -> None:
     results = []
     with Progress(transient=True, console=err, disable=not err.is_terminal) as progress:
         for name in detectors:
             task = progress.add_task(f"evaluating {name}", total=None)
-            results.append(evaluate(name, data, progress=lambda _id, task=task: progress.advance(task)))
+            results.append(evaluate(name, data, progress=partial(_advance, progress, task)))
     if as_json:
         print(json.dumps(results if len(results) > 1 else results[0], indent=2))
     else:

@@ -20,8 +20,7 @@ COMMANDS_BY_SCOPE: dict[str, tuple[str, ...]] = {
 def option(name: str) -> Any:
     """The typer option of setting ``name``: its flag, help and bounds from the table."""
     s = SETTING[name]
-    bounds = {k: v for k, v in (("min", s.minimum), ("max", s.maximum)) if v is not None}
-    return typer.Option(s.flag, help=s.help, **bounds)
+    return typer.Option(s.flag, help=s.help, min=s.minimum, max=s.maximum)
 
 
 def default(name: str) -> Any:

@@ -77,11 +77,11 @@ def _decode(data: bytes, name: str, declared: str | None) -> str | None:
         if data.startswith(bom):
             return _strict(data, encoding)
     _reject_binary(data, name)
-    for encoding in (declared, "utf-8"):
-        if encoding and (text := _strict(data, encoding)) is not None:
+    for candidate in (declared, "utf-8"):
+        if candidate and (text := _strict(data, candidate)) is not None:
             return text
-    encoding = _detect(data)
-    return None if encoding is None else _strict(data, encoding)
+    detected = _detect(data)
+    return None if detected is None else _strict(data, detected)
 
 
 def _detect(data: bytes) -> str | None:

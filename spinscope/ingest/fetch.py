@@ -164,7 +164,7 @@ def _timeout(deadline: float, url: str, options: IngestOptions) -> httpx.Timeout
 def _redirect_location(response: httpx.Response, url: str) -> str | None:
     if response.status_code not in _REDIRECTS:
         return None
-    location = response.headers.get("Location")
+    location: str | None = response.headers.get("Location")
     if not location:
         raise FetchError(f"{url} answered HTTP {response.status_code} without saying where to go")
     return location

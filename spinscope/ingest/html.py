@@ -43,7 +43,7 @@ def html_to_document(html: str, *, id: str, source: str, url: str | None = None)
     # the process running out: refusing that one page is the right answer.
     except (ValueError, TypeError, RecursionError, MemoryError, LxmlError) as exc:
         raise MalformedInputError(f"{source}: the HTML could not be parsed ({type(exc).__name__}: {exc})") from exc
-    if not isinstance(extracted, Extraction) or not (extracted.text or "").strip():
+    if not isinstance(extracted, Extraction) or not extracted.text or not extracted.text.strip():
         raise EmptyInputError(f"{source}: no article text found in the HTML")
     return Document(
         id=id,

@@ -57,7 +57,7 @@ class AnalyzeOptions:
         out: dict[str, Any] = {"stages": [name for name in STAGES if name in self.stages]}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in self.stages and is_dataclass(value):
+            if f.name in self.stages and is_dataclass(value) and not isinstance(value, type):
                 out[f.name] = asdict(value)
         return out
 
@@ -65,7 +65,7 @@ class AnalyzeOptions:
         """A copy with keyword changes applied to its own fields or to a field of one of its
         option groups (``min_score`` sets ``technique.min_score``, ``max_bytes`` sets
         ``ingest.max_bytes``); an unknown name is a TypeError, as a bad keyword would be."""
-        groups = {f.name: getattr(self, f.name) for f in fields(self) if is_dataclass(getattr(self, f.name))}
+        groups: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self) if is_dataclass(getattr(self, f.name))}
         own = {f.name for f in fields(self)} - set(groups)
         group_changes: dict[str, dict[str, object]] = {name: {} for name in groups}
         top: dict[str, Any] = {}
