@@ -37,6 +37,7 @@ from spinscope.eval.scorers import score_flc, score_si, score_tc  # noqa: E402
 from spinscope.techniques.base import TECHNIQUES  # noqa: E402
 from spinscope.techniques.ranking import rank_labels  # noqa: E402
 from spinscope.techniques.baseline import FORMAT, BaselineDetector, BaselineModel, DecodeParams, decode  # noqa: E402
+from spinscope.techniques.model_files import write_manifest  # noqa: E402
 from spinscope.techniques.features import (  # noqa: E402
     ArticleView,
     Rows,
@@ -406,6 +407,7 @@ def main() -> int:
     }
     config = {"format": FORMAT, "version": MODEL_VERSION, "labels": list(TECHNIQUES), "bits": BITS, "decode": params.to_dict()}
     (args.out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    write_manifest(args.out)
 
     metrics = {"split": "validation", **rounded(score_detector(BaselineDetector(args.out), articles, val, gold_si_val, tc_va))}
     si, tc, flc = metrics["si"], metrics["tc"], metrics["flc"]

@@ -13,6 +13,7 @@ from spinscope.document import BOILERPLATE, Document, Span
 from spinscope.errors import ModelError
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.baseline import BaselineDetector, models_root
+from spinscope.techniques.model_files import write_manifest
 from tests.paths import REPO
 
 MODEL_DIR = models_root() / "baseline"
@@ -125,5 +126,6 @@ def test_missing_model_dir_raises_model_error(tmp_path: Path, monkeypatch: pytes
 def test_unreadable_model_raises_model_error(tmp_path: Path) -> None:
     (tmp_path / "weights.npz").write_bytes(b"not a zip")
     (tmp_path / "config.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(ModelError):
+    write_manifest(tmp_path)
+    with pytest.raises(ModelError, match="unreadable"):
         BaselineDetector(tmp_path).detect(Document(id="x", text="Some text here."))

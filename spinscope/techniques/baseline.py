@@ -52,7 +52,7 @@ from spinscope.techniques.features import (
     span_features,
     stacked,
 )
-from spinscope.techniques.model_files import models_root, read_card
+from spinscope.techniques.model_files import models_root, read_card, verified_files
 
 NAME = "baseline"
 FORMAT = "spinscope-baseline/1"
@@ -148,6 +148,7 @@ class BaselineModel:
                 f"baseline model not found: {', '.join(missing)} missing in {directory}; "
                 "run `python scripts/train_baseline.py` or set SPINSCOPE_MODELS to a folder holding baseline/"
             )
+        verified_files(directory)
         try:
             config = json.loads(config_path.read_text(encoding="utf-8"))
             with np.load(weights_path, allow_pickle=False) as npz:

@@ -1,21 +1,42 @@
-"""Where shipped model folders live and what their cards say, for every detector."""
+"""Where shipped model folders live, what their cards say, and the hashes that prove their files whole.
+
+A model folder holds the files a detector loads (``config.json`` and weights), a ``card.json`` and a
+``README.md`` that only describe it, and ``manifest.json``: the sha256 of every loaded file, written
+by the trainer (`write_manifest`) and checked at each load (`verified_files`), so that a truncated
+download, a Git LFS pointer or a hand-edited config fails loudly instead of detecting nonsense.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+from spinscope.errors import ModelError
+
+MANIFEST = "manifest.json"
+DESCRIPTIONS = ("card.json", "README.md")  # read by people and ``info()``, never by a model: not hashed
+
 
 def models_root() -> Path:
-    """Where shipped models live: ``$SPINSCOPE_MODELS`` or ``<repository>/models``."""
+    """Where shipped models live: ``$SPINSCOPE_MODELS``, else the ``spinscope_models`` package.
+
+    ``spinscope_models`` is the repository's ``models/`` folder, installed as a package (see
+    pyproject.toml): the checkout's folder in an editable install, a copy inside a wheel's.
+    """
     env = os.environ.get("SPINSCOPE_MODELS")
     if env:
         return Path(env)
-    import spinscope
-
-    return Path(spinscope.__file__).resolve().parent.parent / "models"
+    try:
+        import spinscope_models
+    except ImportError as exc:
+        raise ModelError(
+            "the shipped models are not installed (no spinscope_models package): install spinscope "
+            "(`pip install -e .` in a checkout) or set SPINSCOPE_MODELS to a folder holding baseline/ and minilm/"
+        ) from exc
+    return Path(spinscope_models.__file__).parent
 
 
 def read_card(directory: Path) -> dict[str, Any]:
@@ -26,3 +47,53 @@ def read_card(directory: Path) -> dict[str, Any]:
     except (OSError, json.JSONDecodeError):
         return {}
     return card if isinstance(card, dict) else {}
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _folder_hash(files: dict[str, str]) -> str:
+    """One sha256 for a whole model folder: over its files' names and hashes, in name order."""
+    return hashlib.sha256("".join(f"{name}\0{digest}\n" for name, digest in sorted(files.items())).encode()).hexdigest()
+
+
+def write_manifest(directory: Path) -> str:
+    """Write ``directory/manifest.json`` with the sha256 of every file in the folder but the
+    descriptions and the manifest; return the folder hash. Trainers call it once the model files
+    are written, before anything loads the model."""
+    skip = {*DESCRIPTIONS, MANIFEST}
+    files = {p.name: _sha256(p) for p in sorted(directory.iterdir()) if p.is_file() and p.name not in skip}
+    manifest = {"algorithm": "sha256", "files": files}
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return _folder_hash(files)
+
+
+def verified_files(directory: Path) -> str:
+    """Check every file listed in ``directory/manifest.json`` against its sha256; return the folder hash.
+
+    Raises ModelError naming the file, with the expected and actual hash prefixes, when a listed file
+    is missing or altered, or when the manifest itself is missing or unreadable.
+    """
+    path = directory / MANIFEST
+    try:
+        files = dict(json.loads(path.read_text(encoding="utf-8"))["files"])
+    except FileNotFoundError:
+        raise ModelError(
+            f"{path} is missing, so the model files cannot be checked: retrain the model (trainers write it), or "
+            f"record the files as they are with spinscope.techniques.model_files.write_manifest(Path({str(directory)!r}))"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{path} is unreadable ({exc!r}): reinstall spinscope or retrain the model") from exc
+    for name, expected in sorted(files.items()):
+        target = directory / name
+        if not target.is_file():
+            raise ModelError(f"{target} is missing: {MANIFEST} lists it with sha256 {expected[:12]}...; reinstall spinscope or retrain the model")
+        actual = _sha256(target)
+        if actual != expected:
+            raise ModelError(
+                f"{target} is altered or incomplete: sha256 {actual[:12]}..., {MANIFEST} expects {expected[:12]}...; "
+                "reinstall spinscope or retrain the model"
+            )
+    return _folder_hash(files)

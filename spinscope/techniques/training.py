@@ -52,6 +52,7 @@ from spinscope.eval.formats import Labelled
 from spinscope.eval.evaluate import rounded, score_detector
 from spinscope.eval.scorers import score_flc, score_si, score_tc
 from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.model_files import write_manifest
 from spinscope.techniques.ranking import rank_labels
 from spinscope.techniques.transformer import (
     CLS_ID,
@@ -795,6 +796,7 @@ def run(cfg: TrainConfig) -> int:
         "si_baseline_weight": si_weight,
     }
     (cfg.out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    write_manifest(cfg.out)
 
     # measure the written model through the public detector, and the baseline beside it
     results: dict[str, dict[str, Any]] = {}

@@ -37,7 +37,7 @@ from spinscope.document import Document, Span
 from spinscope.errors import ModelError
 from spinscope.techniques.base import TECHNIQUES, check_spans
 from spinscope.techniques.ranking import rank_labels
-from spinscope.techniques.model_files import models_root, read_card
+from spinscope.techniques.model_files import models_root, read_card, verified_files
 
 NAME = "transformer"
 FORMAT = "spinscope-transformer/1"
@@ -390,6 +390,7 @@ class TransformerModel:
                 "run `spinscope train --data ../shared/data/ptc --out models/minilm` (needs the train extra), "
                 "set SPINSCOPE_MODELS to a folder holding minilm/, or use --detector baseline"
             )
+        verified_files(directory)
         try:
             config = json.loads(config_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
