@@ -1,7 +1,8 @@
-"""Where shipped model folders live and what their cards say, for every detector."""
+"""Where shipped model folders live, what their cards say and which bytes they hold, for every detector."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -26,3 +27,33 @@ def read_card(directory: Path) -> dict[str, Any]:
     except (OSError, json.JSONDecodeError):
         return {}
     return card if isinstance(card, dict) else {}
+
+
+_digests: dict[tuple[tuple[str, int, int], ...], str] = {}
+
+
+def files_sha256(paths: tuple[Path, ...]) -> str:
+    """sha256 of the files' bytes read one after the other (for one file, what ``sha256sum``
+    prints): how ``component()`` names a detector's model files. Kept per (path, mtime, size),
+    as a model file is tens of MB and rarely changes while a process runs."""
+    key = tuple((str(path), st.st_mtime_ns, st.st_size) for path in paths for st in (path.stat(),))
+    if key not in _digests:
+        h = hashlib.sha256()
+        for path in paths:
+            with path.open("rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+        _digests[key] = h.hexdigest()
+    return _digests[key]
+
+
+def model_info(name: str, config: dict[str, Any], directory: Path, **settings: Any) -> dict[str, Any]:
+    """A detector's ``info()``: its name, its model's version, the run-time ``settings`` the
+    trainer chose, and the validation figures of the model's card."""
+    return {"name": name, "version": config.get("version"), **settings, "metrics": read_card(directory).get("metrics", {})}
+
+
+def model_component(name: str, config: dict[str, Any], files: tuple[Path, ...]) -> dict[str, Any]:
+    """A detector's ``component()``: exactly its name, its model's version and `files_sha256` of
+    the model files it runs."""
+    return {"name": name, "version": config.get("version"), "model_sha256": files_sha256(files)}
