@@ -37,19 +37,20 @@ def detector() -> EnsembleDetector:
 
 @needs_model
 def test_detect_runs_without_torch_and_spans_are_exact() -> None:
-    """In a fresh interpreter: detect, then check torch/transformers were never imported."""
+    """In a fresh interpreter: detect, then check torch, transformers and the trainers were never imported."""
     code = (
         "import sys, json\n"
         "from spinscope.document import Document\n"
         "from spinscope.techniques.registry import get_detector\n"
         f"doc = Document(id='t', text={TEXT!r})\n"
         "spans = get_detector('transformer').detect(doc)\n"
-        "print(json.dumps({'n': len(spans), 'torch': 'torch' in sys.modules, 'transformers': 'transformers' in sys.modules}))\n"
+        "print(json.dumps({'n': len(spans), 'torch': 'torch' in sys.modules, 'transformers': 'transformers' in sys.modules,\n"
+        "                  'training': 'spinscope.training' in sys.modules}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result == {"n": result["n"], "torch": False, "transformers": False}
+    assert result == {"n": result["n"], "torch": False, "transformers": False, "training": False}
 
 
 @needs_model

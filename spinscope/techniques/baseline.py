@@ -9,14 +9,14 @@ Pipeline on ``doc.text[:doc.content_end]`` (trailing boilerplate is never looked
    span), from a bag of the sentence's words and bigrams;
 2. token model (span identification as tagging): P(token lies in a propaganda span), from a
    window of words around it plus the first sentence probability (stacked);
-3. decoding (`TokenDecodeParams`, `decode_tokens`): runs of tokens at or over
-   ``token_threshold`` within a sentence, merged across gaps of at most ``max_gap`` tokens,
-   edge punctuation trimmed, runs shorter than ``min_chars`` dropped (short fragments are
-   most false positives); plus the whole
-   sentence (less its final punctuation) where P(mostly one span) reaches
-   ``sentence_threshold``, because sentence-long spans (Doubt, Causal_Oversimplification, ...)
-   are under-predicted by token tagging; plus short unmerged *phrase* runs, which leave SI
-   (overlaps merge) nearly unchanged but let a technique label land on the phrase itself;
+3. decoding (`TokenDecodeParams`, `decode_tokens`; MiniLM decodes words instead, hence the
+   names): runs of tokens at or over ``token_threshold`` within a sentence, merged across gaps
+   of at most ``max_gap`` tokens, edge punctuation trimmed, runs shorter than ``min_chars``
+   dropped (short fragments are most false positives); plus the whole sentence (less its final
+   punctuation) where P(mostly one span) reaches ``sentence_threshold``, because sentence-long
+   spans (Doubt, Causal_Oversimplification, ...) are under-predicted by token tagging; plus
+   short unmerged *phrase* runs, which leave SI (overlaps merge) nearly unchanged but let a
+   technique label land on the phrase itself;
 4. technique model (multinomial): one of the 14 techniques for each span, from the span's
    words, edges, length, sentence coverage, context and whether its text recurs in the article.
 
