@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -110,8 +111,10 @@ def torch_vs_ort(runs: int) -> list[tuple[str, float]] | str:
         import torch
     except ImportError:
         return "skipped: torch is not installed (pip install torch==2.13.0 to compare)"
-    from spinscope.techniques import training
-    from spinscope.techniques.transformer import TransformerModel, models_root
+    from spinscope.techniques.ensemble import Ensemble
+    from spinscope.techniques.model_files import models_root
+    from spinscope.techniques.transformer.model import onnx_session
+    from spinscope.training.torch_model import TorchSession, build_model
 
     model_dir = models_root() / "minilm"
     card = json.loads((model_dir / "card.json").read_text())
@@ -121,17 +124,19 @@ def torch_vs_ort(runs: int) -> list[tuple[str, float]] | str:
     threads = int(os.environ.get("SPINSCOPE_THREADS", 0)) or min(4, os.cpu_count() or 1)
     torch.set_num_threads(threads)
     text = DEMO.read_text(encoding="utf-8")
-    ort_model = TransformerModel.load(model_dir, threads)
-    net = training.build_model(len(ort_model.labels))
+    ort_model = Ensemble.load(model_dir, threads)
+    net = build_model(len(ort_model.minilm.labels))
     net.load_state_dict(torch.load(ckpt, map_location="cpu"))
     net.eval()
-    torch_model = TransformerModel(training.TorchSession(net), ort_model.tokenizer, ort_model.labels, ort_model.window, ort_model.stride,
-                                   ort_model.tc_max_len, ort_model.decode, ort_model.calibration)  # fmt: skip
-    variants = [("torch fp32", torch_model), (f"onnxruntime {card['onnx']['precision']} (shipped)", ort_model)]
+
+    def with_session(session: object) -> Ensemble:
+        """The shipped ensemble with MiniLM run by another session: only the session differs."""
+        return replace(ort_model, minilm=replace(ort_model.minilm, session=session))
+
+    variants = [("torch fp32", with_session(TorchSession(net))), (f"onnxruntime {card['onnx']['precision']} (shipped)", ort_model)]
     fp32 = Path("/tmp/spinscope-train/model.fp32.onnx")
     if fp32.is_file():
-        variants.insert(1, ("onnxruntime fp32", TransformerModel(training.ort_session(fp32, threads), ort_model.tokenizer, ort_model.labels,
-                            ort_model.window, ort_model.stride, ort_model.tc_max_len, ort_model.decode, ort_model.calibration)))  # fmt: skip
+        variants.insert(1, ("onnxruntime fp32", with_session(onnx_session(fp32, threads))))
     out = []
     for name, m in variants:
         times = []

@@ -205,3 +205,36 @@ def test_cli_score_malformed_file_names_the_line(tmp_path: Path) -> None:
     (tmp_path / "p.tsv").write_text("1\t0\t5\n1\tzero\t5\n")
     result = run("score", "--task", "si", str(tmp_path / "g.tsv"), str(tmp_path / "p.tsv"))
     assert result.returncode == 3 and "line 2" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("detector", "absent", "advice"), [
+    ("transformer", "torch", ["pip install torch==2.13.0", "pip install -e '.[train]'"]),
+    ("baseline", "sklearn", ["pip install -e '.[train]'"]),
+])  # fmt: skip
+def test_cli_train_without_its_dependencies_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], detector: str, absent: str, advice: list[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from spinscope import cli
+
+    monkeypatch.setattr(cli, "_importable", lambda module: module != absent)
+    result = CliRunner().invoke(cli.app, ["train", "--detector", detector, "--data", str(REPO)])
+    assert result.exit_code == 2
+    said = result.output + (result.stderr if hasattr(result, "stderr") else "") + capsys.readouterr().err
+    assert all(a in said for a in advice) and ("torch" in said) == (detector == "transformer")
+
+
+@pytest.mark.parametrize("option", [["--epochs", "2"], ["--checkpoints", "/tmp/x"], ["--resume", "x.pt"]])
+def test_cli_train_baseline_refuses_transformer_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], option: list[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from spinscope import cli
+
+    monkeypatch.setattr(cli, "_importable", lambda module: True)
+    result = CliRunner().invoke(cli.app, ["train", "--detector", "baseline", "--data", str(REPO), *option])
+    assert result.exit_code == 2
+    said = result.output + (result.stderr if hasattr(result, "stderr") else "") + capsys.readouterr().err
+    assert option[0] in said and "transformer options" in said

@@ -15,9 +15,9 @@ import spinscope_models
 from spinscope.errors import ModelError
 from spinscope.techniques.baseline import BaselineModel
 from spinscope.techniques.model_files import MANIFEST, models_root, verified_files, write_manifest
-from spinscope.techniques.transformer import TransformerModel
+from spinscope.techniques.ensemble import Ensemble
 
-LOADERS: dict[str, Callable[[Path], Any]] = {"baseline": BaselineModel.load, "minilm": TransformerModel.load}
+LOADERS: dict[str, Callable[[Path], Any]] = {"baseline": BaselineModel.load, "minilm": Ensemble.load}
 
 
 def _copy(folder: str, tmp_path: Path) -> Path:

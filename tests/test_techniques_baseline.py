@@ -18,7 +18,7 @@ from tests.paths import REPO
 
 MODEL_DIR = models_root() / "baseline"
 needs_model = pytest.mark.skipif(
-    not (MODEL_DIR / "weights.npz").is_file(), reason=f"no baseline model in {MODEL_DIR}; run scripts/train_baseline.py"
+    not (MODEL_DIR / "weights.npz").is_file(), reason=f"no baseline model in {MODEL_DIR}; run `spinscope train --detector baseline`"
 )
 
 TEXT = (
@@ -85,7 +85,30 @@ def test_info(detector: BaselineDetector) -> None:
     info = detector.info()
     assert info["name"] == "baseline" and info["version"]
     assert {"si", "tc", "flc"} <= set(info["metrics"])
+    assert "path" not in info, "an absolute path would leak into every saved analysis"
     json.dumps(info)
+
+
+@needs_model
+def test_component_is_name_version_and_the_verified_folder_hash(detector: BaselineDetector) -> None:
+    from spinscope.techniques.model_files import verified_files
+
+    assert detector.component() == {"name": "baseline", "version": detector.info()["version"], "model_sha256": verified_files(MODEL_DIR)}
+
+
+@needs_model
+def test_detect_reads_the_sentence_group_when_present(detector: BaselineDetector) -> None:
+    """The same spans whether the detector segments or reads the (same) sentence group; given
+    other sentences, it follows them instead of segmenting on its own."""
+    from spinscope.document import SENTENCE
+    from spinscope.nlp.segment import sentences
+
+    doc = Document(id="t", text=TEXT)
+    grouped = doc.with_spans(SENTENCE, [Span(s, e, "sentence") for s, e in sentences(TEXT)])
+    assert detector.detect(grouped) == detector.detect(doc)
+    first = TEXT.index("\n")
+    only_title = doc.with_spans(SENTENCE, [Span(0, first, "sentence")])
+    assert all(s.end <= first for s in detector.detect(only_title))
 
 
 @needs_model

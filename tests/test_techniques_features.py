@@ -16,7 +16,7 @@ from spinscope.techniques.features import (
     linear_scores,
     lower_same_length,
     sentence_features,
-    span_features,
+    span_feature_names,
 )
 from tests.paths import REPO
 
@@ -47,8 +47,8 @@ def _span(view: ArticleView, needle: str, occurrence: int = 0) -> tuple[int, int
 
 def test_recurrence_feature_marks_repeated_spans() -> None:
     view = ArticleView.build(ARTICLE)
-    repeated = span_features(view, *_span(view, "make America great again"))
-    once = span_features(view, *_span(view, "corrupt thug"))
+    repeated = span_feature_names(view, *_span(view, "make America great again"))
+    once = span_feature_names(view, *_span(view, "corrupt thug"))
     assert "rep=2" in repeated  # the other two occurrences, matched case-insensitively
     assert "rep=0" in once
 
@@ -88,3 +88,15 @@ def test_lower_same_length() -> None:
     text = "İstanbul ÉTÉ"
     low = lower_same_length(text)
     assert len(low) == len(text) and low.endswith("été")
+
+
+def test_view_takes_the_sentences_it_is_given() -> None:
+    """Given the document's sentences (the sentence group), the view tokenises inside them and
+    never segments again; given what segmenting would give, the view is the same."""
+    from spinscope.nlp.segment import sentences
+
+    segmented = ArticleView.build(ARTICLE)
+    assert ArticleView.build(ARTICLE, None, sentences(ARTICLE)) == segmented
+    first_line = ARTICLE.index("\n")
+    one = ArticleView.build(ARTICLE, None, [(0, first_line)])
+    assert one.sents == [(0, first_line)] and one.toks == segmented.toks[: len(one.toks)] and len(one.toks) == 4

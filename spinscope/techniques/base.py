@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from spinscope.document import Document, Span
+from spinscope.nlp.segment import sentence_spans
 
 TECHNIQUES: tuple[str, ...] = (
     "Appeal_to_Authority",
@@ -39,6 +40,11 @@ class Detector(Protocol):
 
     def info(self) -> dict[str, Any]: ...
 
+    def component(self) -> dict[str, Any]:
+        """Exactly ``{"name", "version", "model_sha256"}``: which model files produced a result
+        (``info()`` says more, for ``spinscope evaluate`` and the model cards)."""
+        ...
+
 
 def check_spans(doc: Document, spans: list[tuple[int, int]]) -> None:
     """``classify`` takes spans from callers: each must be a non-empty range inside the text."""
@@ -46,3 +52,11 @@ def check_spans(doc: Document, spans: list[tuple[int, int]]) -> None:
     for s, e in spans:
         if not (0 <= s < e <= n):
             raise ValueError(f"span ({s}, {e}) is not inside the text ({n} chars)")
+
+
+def classify_extent(doc: Document, spans: list[tuple[int, int]]) -> tuple[int, list[tuple[int, int]] | None]:
+    """How far ``classify`` reads the text (the analysable part, or further where a span reaches
+    into trailing boilerplate) and, when that is the analysable part, the document's sentences
+    (`sentence_spans`); None where the detector must segment the longer text itself."""
+    end = max(doc.content_end, max(e for _, e in spans))
+    return end, (sentence_spans(doc) if end == doc.content_end else None)

@@ -9,13 +9,14 @@ Pipeline on ``doc.text[:doc.content_end]`` (trailing boilerplate is never looked
    span), from a bag of the sentence's words and bigrams;
 2. token model (span identification as tagging): P(token lies in a propaganda span), from a
    window of words around it plus the first sentence probability (stacked);
-3. decoding (`DecodeParams`): runs of tokens at or over ``token_threshold`` within a sentence,
-   merged across gaps of at most ``max_gap`` tokens, edge punctuation trimmed, runs shorter
-   than ``min_chars`` dropped (short fragments are most false positives); plus the whole
-   sentence (less its final punctuation) where P(mostly one span) reaches
-   ``sentence_threshold``, because sentence-long spans (Doubt, Causal_Oversimplification, ...)
-   are under-predicted by token tagging; plus short unmerged *phrase* runs, which leave SI
-   (overlaps merge) nearly unchanged but let a technique label land on the phrase itself;
+3. decoding (`TokenDecodeParams`, `decode_tokens`; MiniLM decodes words instead, hence the
+   names): runs of tokens at or over ``token_threshold`` within a sentence, merged across gaps
+   of at most ``max_gap`` tokens, edge punctuation trimmed, runs shorter than ``min_chars``
+   dropped (short fragments are most false positives); plus the whole sentence (less its final
+   punctuation) where P(mostly one span) reaches ``sentence_threshold``, because sentence-long
+   spans (Doubt, Causal_Oversimplification, ...) are under-predicted by token tagging; plus
+   short unmerged *phrase* runs, which leave SI (overlaps merge) nearly unchanged but let a
+   technique label land on the phrase itself;
 4. technique model (multinomial): one of the 14 techniques for each span, from the span's
    words, edges, length, sentence coverage, context and whether its text recurs in the article.
 
@@ -38,7 +39,9 @@ import numpy as np
 
 from spinscope.document import Document, Span
 from spinscope.errors import ModelError
-from spinscope.techniques.base import TECHNIQUES, check_spans
+from spinscope.nlp.segment import sentence_spans
+from spinscope.techniques.activations import sigmoid, softmax
+from spinscope.techniques.base import TECHNIQUES, check_spans, classify_extent
 from spinscope.techniques.explain import reasons
 from spinscope.techniques.ranking import rank_labels
 from spinscope.techniques.features import (
@@ -47,21 +50,20 @@ from spinscope.techniques.features import (
     all_token_features,
     linear_scores,
     sentence_features,
-    sigmoid,
-    softmax,
-    span_features,
+    span_feature_names,
     stacked,
 )
-from spinscope.techniques.model_files import models_root, read_card, verified_files
+from spinscope.techniques.model_files import model_component, model_info, models_root, verified_files
 
 NAME = "baseline"
 FORMAT = "spinscope-baseline/1"
+WEIGHTS_FILE = "weights.npz"
 _EDGE_PUNCT = frozenset(".,;:!?…-–—")
 
 
 @dataclass(frozen=True, slots=True)
-class DecodeParams:
-    """How token probabilities become spans; chosen on the validation split by the trainer.
+class TokenDecodeParams:
+    """How token and sentence probabilities become spans; chosen on the validation split by the trainer.
 
     ``token_threshold``/``max_gap``/``min_chars`` give the *extent* spans (tuned for SI, where
     merging across long gaps pays), kept only where some token reaches ``peak_threshold``
@@ -97,8 +99,9 @@ class BaselineModel:
     span_w: np.ndarray  # (2^span_bits, 14)
     span_b: np.ndarray  # (14,)
     labels: tuple[str, ...]
-    decode: DecodeParams
+    decode: TokenDecodeParams
     config: dict[str, Any]
+    sha256: str | None = None  # the folder's verified hash (model_files.verified_files); None while a trainer holds it
 
     # -- the four stages ----------------------------------------------------------------------
 
@@ -123,32 +126,32 @@ class BaselineModel:
     def technique_probs(self, view: ArticleView, spans: list[tuple[int, int]]) -> np.ndarray:
         rows = Rows(self.span_bits)
         for s, e in spans:
-            rows.add(span_features(view, s, e))
+            rows.add(span_feature_names(view, s, e))
         if not len(rows):
             return np.zeros((0, len(self.labels)))
         return softmax(linear_scores(rows, self.span_w, self.span_b))
 
-    def find_spans(self, view: ArticleView, params: DecodeParams | None = None) -> list[tuple[int, int, float]]:
+    def find_spans(self, view: ArticleView, params: TokenDecodeParams | None = None) -> list[tuple[int, int, float]]:
         """Span identification: (start, end, confidence) in text order."""
         params = params or self.decode
         p_sent = self.sentence_probs(view)
         if not len(p_sent):
             return []
         p_tok = self.token_probs(view, p_sent)
-        return decode(view, p_tok, p_sent[:, 1], params)
+        return decode_tokens(view, p_tok, p_sent[:, 1], params)
 
     # -- loading --------------------------------------------------------------------------------
 
     @classmethod
     def load(cls, directory: Path) -> "BaselineModel":
-        weights_path, config_path = directory / "weights.npz", directory / "config.json"
+        weights_path, config_path = directory / WEIGHTS_FILE, directory / "config.json"
         missing = [p.name for p in (weights_path, config_path) if not p.is_file()]
         if missing:
             raise ModelError(
                 f"baseline model not found: {', '.join(missing)} missing in {directory}; "
-                "run `python scripts/train_baseline.py` or set SPINSCOPE_MODELS to a folder holding baseline/"
+                "run `spinscope train --detector baseline` (needs `pip install -e '.[train]'`) or set SPINSCOPE_MODELS to a folder holding baseline/"
             )
-        verified_files(directory)
+        sha256 = verified_files(directory)
         try:
             config = json.loads(config_path.read_text(encoding="utf-8"))
             with np.load(weights_path, allow_pickle=False) as npz:
@@ -170,8 +173,9 @@ class BaselineModel:
                 span_w=arrays["span_w"].astype(np.float32),
                 span_b=arrays["span_b"].astype(np.float64),
                 labels=tuple(config["labels"]),
-                decode=DecodeParams(**config["decode"]),
+                decode=TokenDecodeParams(**config["decode"]),
                 config=config,
+                sha256=sha256,
             )
         except (KeyError, TypeError) as exc:
             raise ModelError(f"baseline model in {directory} lacks {exc}") from exc
@@ -225,7 +229,7 @@ def _runs(p_tok: np.ndarray, a: int, b: int, threshold: float, max_gap: int) -> 
     return [(x, y) for x, y in runs]
 
 
-def decode(view: ArticleView, p_tok: np.ndarray, p_whole: np.ndarray, params: DecodeParams) -> list[tuple[int, int, float]]:
+def decode_tokens(view: ArticleView, p_tok: np.ndarray, p_whole: np.ndarray, params: TokenDecodeParams) -> list[tuple[int, int, float]]:
     """Token and sentence probabilities → (start, end, confidence) spans, in text order.
 
     A span found twice (say an extent that is also a phrase) is kept once, with the higher
@@ -274,7 +278,7 @@ class BaselineDetector:
     def detect(self, doc: Document) -> list[Span]:
         """Technique spans in ``doc.text[:doc.content_end]``, score = span confidence × P(technique)."""
         model = self.model
-        view = ArticleView.build(doc.text, doc.content_end)
+        view = ArticleView.build(doc.text, doc.content_end, sentence_spans(doc))
         found = model.find_spans(view)
         if not found:
             return []
@@ -282,7 +286,7 @@ class BaselineDetector:
         spans = []
         for (s, e, conf), p in zip(found, probs):
             k = int(np.argmax(p))
-            why = reasons(span_features(view, s, e), model.span_w, k, model.span_bits)
+            why = reasons(span_feature_names(view, s, e), model.span_w, k, model.span_bits)
             spans.append(
                 Span(
                     start=s,
@@ -305,17 +309,13 @@ class BaselineDetector:
         check_spans(doc, spans)
         if not spans:
             return []
-        end = max(doc.content_end, max(e for _, e in spans))
-        view = ArticleView.build(doc.text, end)
+        view = ArticleView.build(doc.text, *classify_extent(doc, spans))
         return rank_labels(spans, model.technique_probs(view, list(spans)), model.labels)
 
     def info(self) -> dict[str, Any]:
         model = self.model
-        card = read_card(self._dir)
-        return {
-            "name": NAME,
-            "version": model.config.get("version"),
-            "path": str(self._dir),
-            "decode": model.decode.to_dict(),
-            "metrics": card.get("metrics", {}),
-        }
+        return model_info(NAME, model.config, self._dir, decode=model.decode.to_dict())
+
+    def component(self) -> dict[str, Any]:
+        """Which model produced a result: its ``weights.npz``."""
+        return model_component(NAME, self.model.config, self.model.sha256)

@@ -18,7 +18,6 @@ Three views of an article share one pass of tokenisation (`ArticleView`):
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 import zlib
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spinscope.nlp.align import char_span
 from spinscope.nlp.segment import sentences, tokens
 
 # Emotive / loaded words of news propaganda (a hand list, general rather than mined from the
@@ -109,12 +109,15 @@ class ArticleView:
     unigram_count: Counter[str]
     bigram_count: Counter[tuple[str, str]]
     lowered: str  # text[:end].lower(), for substring recurrence
-    starts: list[int]  # token start offsets, for bisecting
+    starts: list[int]  # token start offsets, for aligning character spans
+    ends: list[int]  # token end offsets, likewise
 
     @classmethod
-    def build(cls, text: str, end: int | None = None) -> "ArticleView":
+    def build(cls, text: str, end: int | None = None, sents: list[tuple[int, int]] | None = None) -> "ArticleView":
+        """Tokens and sentences of ``text[:end]``; ``sents`` are its sentences when the caller has
+        them already (``nlp.segment.sentence_spans``: a document is segmented once)."""
         end = len(text) if end is None else min(end, len(text))
-        sents = sentences(text, 0, end)
+        sents = sentences(text, 0, end) if sents is None else sents
         toks: list[tuple[int, int]] = []
         tok_sent: list[int] = []
         sent_toks: list[tuple[int, int]] = []
@@ -142,16 +145,13 @@ class ArticleView:
             bigram_count=bigrams,
             lowered=lower_same_length(text[:end]),
             starts=[s for s, _ in toks],
+            ends=[e for _, e in toks],
         )
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
-        """Indices [a, b) of the tokens overlapping the character range [start, end)."""
-        starts = self.starts
-        a = bisect.bisect_right(starts, start) - 1
-        if a < 0 or self.toks[a][1] <= start:
-            a += 1
-        b = bisect.bisect_left(starts, end)
-        return max(a, 0), b
+        """Indices [a, b) of the tokens overlapping the character range [start, end); empty
+        where none does, at the index where the span sits."""
+        return char_span(self.starts, self.ends, start, end, "expand")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def sentence_features(view: ArticleView, j: int) -> list[str]:
     return out
 
 
-def span_features(view: ArticleView, start: int, end: int) -> list[str]:
+def span_feature_names(view: ArticleView, start: int, end: int) -> list[str]:
     """Names of the features of the span ``text[start:end]`` for technique classification."""
     a, b = view.token_range(start, end)
     words = view.low[a:b] or [view.text[start:end].lower()]
@@ -391,15 +391,6 @@ def linear_scores(rows: Rows, weights: np.ndarray, bias: np.ndarray) -> np.ndarr
     cum = np.vstack([np.zeros((1, w.shape[1])), np.cumsum(contrib, axis=0)])
     return cum[indptr[1:]] - cum[indptr[:-1]] + bias.reshape(1, -1)
 
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    z = x - x.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def stacked(probs: Sequence[float]) -> list[tuple[str, float]]:

@@ -49,7 +49,7 @@ def read_card(directory: Path) -> dict[str, Any]:
     return card if isinstance(card, dict) else {}
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     with path.open("rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
@@ -64,7 +64,7 @@ def write_manifest(directory: Path) -> str:
     descriptions and the manifest; return the folder hash. Trainers call it once the model files
     are written, before anything loads the model."""
     skip = {*DESCRIPTIONS, MANIFEST}
-    files = {p.name: _sha256(p) for p in sorted(directory.iterdir()) if p.is_file() and p.name not in skip}
+    files = {p.name: file_sha256(p) for p in sorted(directory.iterdir()) if p.is_file() and p.name not in skip}
     manifest = {"algorithm": "sha256", "files": files}
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return _folder_hash(files)
@@ -90,10 +90,29 @@ def verified_files(directory: Path) -> str:
         target = directory / name
         if not target.is_file():
             raise ModelError(f"{target} is missing: {MANIFEST} lists it with sha256 {expected[:12]}...; reinstall spinscope or retrain the model")
-        actual = _sha256(target)
+        actual = file_sha256(target)
         if actual != expected:
             raise ModelError(
                 f"{target} is altered or incomplete: sha256 {actual[:12]}..., {MANIFEST} expects {expected[:12]}...; "
                 "reinstall spinscope or retrain the model"
             )
     return _folder_hash(files)
+
+
+def model_info(name: str, config: dict[str, Any], directory: Path, **settings: Any) -> dict[str, Any]:
+    """A detector's ``info()``: its name, its model's version, the run-time ``settings`` the
+    trainer chose, and the validation figures of the model's card."""
+    return {"name": name, "version": config.get("version"), **settings, "metrics": read_card(directory).get("metrics", {})}
+
+
+def model_component(name: str, config: dict[str, Any], *folder_hashes: str | None) -> dict[str, Any]:
+    """A detector's ``component()``: exactly its name, its model's version and one sha256 over
+    the verified hashes of the model folders it runs (`verified_files`), so two analyses made
+    with the same bytes say so and any retrain changes it (None for a model not loaded from a folder)."""
+    known = [h for h in folder_hashes if h is not None]
+    if len(known) < len(folder_hashes):
+        digest = None
+    else:
+        digest = known[0] if len(known) == 1 else hashlib.sha256("\n".join(known).encode()).hexdigest()
+    return {"name": name, "version": config.get("version"), "model_sha256": digest}
+

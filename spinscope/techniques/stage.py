@@ -41,8 +41,8 @@ class TechniqueStage:
         return doc.with_spans(TECHNIQUE, kept)
 
     def info(self) -> Component:
-        info = self.detector.info()
-        return Component(stage=self.name, name=str(info["name"]), version=str(info.get("version")))
+        found = self.detector.component()
+        return Component(stage=self.name, name=str(found["name"]), version=str(found["version"]), model_sha256=found["model_sha256"])
 
     def summarise(self, doc: Document) -> dict[str, Any]:
         return summarise(doc, doc.spans.get(TECHNIQUE, ()))

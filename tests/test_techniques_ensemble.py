@@ -1,4 +1,5 @@
-"""The transformer detector: the shipped int8 ONNX model, run with onnxruntime + tokenizers only."""
+"""The "transformer" detector: the shipped int8 MiniLM model mixed with the baseline, run with
+onnxruntime + tokenizers + numpy only."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import pytest
 from spinscope.document import BOILERPLATE, Document, Span
 from spinscope.errors import ModelError
 from spinscope.techniques.base import TECHNIQUES
-from spinscope.techniques.transformer import MODEL_FILE, TransformerDetector, models_root
+from spinscope.techniques.ensemble import EnsembleDetector
+from spinscope.techniques.model_files import models_root
+from spinscope.techniques.transformer.model import MODEL_FILE
 from tests.paths import DEMO, REPO
 
 MODEL_DIR = models_root() / "minilm"
@@ -28,29 +31,30 @@ TEXT = (
 
 
 @pytest.fixture(scope="module")
-def detector() -> TransformerDetector:
-    return TransformerDetector(MODEL_DIR, threads=2)
+def detector() -> EnsembleDetector:
+    return EnsembleDetector(MODEL_DIR, threads=2)
 
 
 @needs_model
 def test_detect_runs_without_torch_and_spans_are_exact() -> None:
-    """In a fresh interpreter: detect, then check torch/transformers were never imported."""
+    """In a fresh interpreter: detect, then check torch, transformers and the trainers were never imported."""
     code = (
         "import sys, json\n"
         "from spinscope.document import Document\n"
         "from spinscope.techniques.registry import get_detector\n"
         f"doc = Document(id='t', text={TEXT!r})\n"
         "spans = get_detector('transformer').detect(doc)\n"
-        "print(json.dumps({'n': len(spans), 'torch': 'torch' in sys.modules, 'transformers': 'transformers' in sys.modules}))\n"
+        "print(json.dumps({'n': len(spans), 'torch': 'torch' in sys.modules, 'transformers': 'transformers' in sys.modules,\n"
+        "                  'training': 'spinscope.training' in sys.modules}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result == {"n": result["n"], "torch": False, "transformers": False}
+    assert result == {"n": result["n"], "torch": False, "transformers": False, "training": False}
 
 
 @needs_model
-def test_detect_offsets_labels_scores(detector: TransformerDetector) -> None:
+def test_detect_offsets_labels_scores(detector: EnsembleDetector) -> None:
     doc = Document(id="demo", text=DEMO.read_text(encoding="utf-8"))
     spans = detector.detect(doc)
     assert spans, "the demo article should get at least one span"
@@ -64,7 +68,7 @@ def test_detect_offsets_labels_scores(detector: TransformerDetector) -> None:
 
 
 @needs_model
-def test_detect_stays_before_boilerplate(detector: TransformerDetector) -> None:
+def test_detect_stays_before_boilerplate(detector: EnsembleDetector) -> None:
     cut = TEXT.index("Related articles")
     doc = Document(id="t", text=TEXT).with_spans(BOILERPLATE, [Span(cut, len(TEXT), "boilerplate")])
     assert doc.content_end == cut
@@ -72,7 +76,7 @@ def test_detect_stays_before_boilerplate(detector: TransformerDetector) -> None:
 
 
 @needs_model
-def test_classify_one_label_per_span(detector: TransformerDetector) -> None:
+def test_classify_one_label_per_span(detector: EnsembleDetector) -> None:
     doc = Document(id="t", text=TEXT)
     wanted = [(TEXT.index("shameless liar"), TEXT.index("shameless liar") + len("shameless liar"))]
     slogan = TEXT.index("Make America great again!")
@@ -89,9 +93,11 @@ def test_classify_one_label_per_span(detector: TransformerDetector) -> None:
 
 
 @needs_model
-def test_info_and_card(detector: TransformerDetector) -> None:
+def test_info_and_card(detector: EnsembleDetector) -> None:
     info = detector.info()
     assert info["name"] == "transformer"
+    assert "path" not in info, "an absolute path would leak into every saved analysis"
+    assert info["tc_baseline_weight"] > 0 and info["si_baseline_weight"] > 0, "the shipped model is an ensemble"
     card = json.loads((MODEL_DIR / "card.json").read_text(encoding="utf-8"))
     assert card["base_model"]["model.safetensors_sha256"].startswith("53aa5117")
     assert {"si", "tc", "flc"} <= set(card["metrics"])
@@ -99,7 +105,7 @@ def test_info_and_card(detector: TransformerDetector) -> None:
 
 def test_missing_model_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="transformer model not found"):
-        TransformerDetector(tmp_path / "nowhere")
+        EnsembleDetector(tmp_path / "nowhere")
 
 
 def test_registry_knows_transformer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,63 +121,41 @@ def test_registry_knows_transformer(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         registry.get_detector.cache_clear()
 
 
-def test_decode_drops_short_fragments_and_stays_in_lines() -> None:
-    import numpy as np
+@needs_model
+def test_component_names_both_model_folders(detector: EnsembleDetector) -> None:
+    import hashlib
 
-    from spinscope.techniques.transformer import ArticleTokens, DecodeParams, decode
+    from spinscope.techniques.model_files import verified_files
 
-    text = "aa bbbbbbbbbb cc\ndd eeeeeeeeee"
-    words = np.array([[0, 2], [3, 13], [14, 16], [17, 19], [20, 30]])
-    art = ArticleTokens(np.zeros(5, np.int64), words, np.arange(5), words, np.array([0, 0, 0, 1, 1]))
-    p = np.array([0.9, 0.9, 0.1, 0.9, 0.9])
-    spans = decode(text, art, p, DecodeParams(threshold=0.5, max_gap=5, min_chars=0))
-    assert [(s, e) for s, e, _ in spans] == [(0, 13), (17, 30)], "runs never cross a line break"
-    assert decode(text, art, np.array([0.9, 0.1, 0.1, 0.1, 0.1]), DecodeParams(threshold=0.5, min_chars=3)) == []
-
-
-def test_train_without_torch_says_what_to_install(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from typer.testing import CliRunner
-
-    from spinscope import cli
-
-    monkeypatch.setattr(cli, "_importable", lambda module: module != "torch")
-    result = CliRunner().invoke(cli.app, ["train", "--data", str(REPO)])
-    assert result.exit_code == 2
-    said = result.output + (result.stderr if hasattr(result, "stderr") else "") + capsys.readouterr().err
-    assert "pip install torch==2.13.0" in said and "pip install -e '.[train]'" in said
+    component = detector.component()
+    assert set(component) == {"name", "version", "model_sha256"}
+    assert component["name"] == "transformer" and component["version"] == detector.info()["version"]
+    both = hashlib.sha256((verified_files(MODEL_DIR) + "\n" + verified_files(MODEL_DIR.parent / "baseline")).encode())
+    assert component["model_sha256"] == both.hexdigest()
 
 
-def test_count_phrase_matches_whole_word_regex_count() -> None:
-    import re
+@needs_model
+def test_detect_reads_the_sentence_group_when_present(detector: EnsembleDetector) -> None:
+    """Spans are the same whether the detector segments the text itself or reads the sentences
+    a sentence stage wrote (the same ones)."""
+    from spinscope.document import SENTENCE
+    from spinscope.nlp.segment import sentences
 
-    from spinscope.techniques.transformer import count_phrase
-
-    text = "a a a a b ab a a ba a a"
-    for key in ("a", "a a", "a a a", "b", "ab", "ba a", "x"):
-        expected = len(re.findall(r"(?<!\w)" + re.escape(key) + r"(?!\w)", text))
-        assert count_phrase(key, f" {text} ") == expected, key
-
-
-def test_length_batches_keep_similar_lengths_together() -> None:
-    from spinscope.techniques.transformer import length_batches
-
-    lengths = [96, 20, 90, 22, 95, 50]
-    batches = length_batches(lengths, max_batch=2, slack=0.2)
-    assert sorted(i for b in batches for i in b) == list(range(6)), "every item once"
-    assert all(len(b) <= 2 for b in batches)
-    for b in batches:
-        assert min(lengths[i] for i in b) >= 0.8 * max(lengths[i] for i in b)
-    assert length_batches([], 8, 0.2) == []
+    doc = Document(id="t", text=TEXT)
+    grouped = doc.with_spans(SENTENCE, [Span(s, e, "sentence") for s, e in sentences(TEXT)])
+    assert detector.detect(grouped) == detector.detect(doc)
 
 
-def test_windows_cover_the_article_with_the_short_tail_batched_alone() -> None:
-    from spinscope.techniques.transformer import length_batches, windows
+@needs_model
+def test_baseline_word_probs_go_to_the_word_holding_the_token_start(detector: EnsembleDetector) -> None:
+    from spinscope.techniques.features import ArticleView
 
-    wins = windows(900, 256, 192)
-    covered = set()
-    for a, b in wins:
-        assert b - a <= 254
-        covered.update(range(a, b))
-    assert covered == set(range(900))
-    batches = length_batches([b - a for a, b in wins], 16, 0.2)
-    assert len(batches) == 2 and batches[1] == [len(wins) - 1], "full windows in one batch, the short last one alone"
+    model = detector.model
+    art, _ = model.minilm.word_probs(TEXT, len(TEXT))
+    view = ArticleView.build(TEXT)
+    got = model.baseline_word_probs(art, view)
+    assert model.baseline is not None
+    p_tok = model.baseline.token_probs(view, model.baseline.sentence_probs(view))
+    for w, (start, _end) in enumerate(art.words.tolist()):
+        holding = [i for i, (s, e) in enumerate(view.toks) if s <= start < e]
+        assert got[w] == (p_tok[holding[0]] if holding else 0.0)

@@ -1,0 +1,213 @@
+"""The "transformer" detector: the MiniLM model mixed with the baseline, as the trainer chose.
+
+Pipeline on ``doc.text[:doc.content_end]`` (trailing boilerplate is never looked at):
+MiniLM's word probabilities, mixed linearly with the baseline's token probabilities (weight
+``si_baseline_weight``) → spans (`decode_words`) → MiniLM's technique probabilities, mixed
+log-linearly with the baseline's technique model (weight ``tc_baseline_weight``) → a calibrated
+score. Both weights, the decoding and the calibration come from ``models/minilm/config.json``;
+a weight of 0 leaves the baseline out (and unloaded).
+
+Why an ensemble: the two models err differently, and the mix scored higher on the validation
+split than either model alone (``models/minilm/card.json``, ``ensemble``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.document import Document, Span
+from spinscope.errors import ModelError
+from spinscope.nlp.align import char_span
+from spinscope.nlp.segment import sentence_spans
+from spinscope.techniques.activations import softmax
+from spinscope.techniques.base import check_spans, classify_extent
+from spinscope.techniques.baseline import BaselineModel
+from spinscope.techniques.features import ArticleView
+from spinscope.techniques.model_files import model_component, model_info, models_root
+from spinscope.techniques.ranking import rank_labels
+from spinscope.techniques.transformer.decoding import Calibration, WordDecodeParams, decode_words
+from spinscope.techniques.transformer.inputs import ArticleTokens
+from spinscope.techniques.transformer.model import MISSING_HINT, MODEL_FILE, MiniLMModel, read_config
+
+NAME = "transformer"
+
+
+def mix(p: np.ndarray, q: np.ndarray, w: float) -> np.ndarray:
+    """Log-linear mix (1 - w) log p + w log q, renormalised."""
+    z = (1 - w) * np.log(np.maximum(p, 1e-9)) + w * np.log(np.maximum(q, 1e-9))
+    return softmax(z)
+
+
+def baseline_dir(minilm_dir: Path) -> Path:
+    """The baseline mixed into the model in ``minilm_dir``: its sibling folder, else the shipped one."""
+    sibling = minilm_dir.parent / "baseline"
+    return sibling if sibling.is_dir() else models_root() / "baseline"
+
+
+@dataclass
+class Ensemble:
+    """MiniLM and (when a weight is over 0) the baseline, with the decoding and calibration
+    chosen for their mix; pure onnxruntime + tokenizers + numpy."""
+
+    minilm: MiniLMModel
+    decode: WordDecodeParams
+    calibration: Calibration
+    baseline: BaselineModel | None = None
+    si_weight: float = 0.0  # SI: linear mix of word probabilities with the baseline's token model (0: off)
+    tc_weight: float = 0.0  # TC: log-linear mix with the baseline's technique model (0: off)
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, directory: Path, threads: int | None = None) -> "Ensemble":
+        config = read_config(directory)
+        minilm = MiniLMModel.load(directory, config, threads)
+        try:
+            model = cls(
+                minilm=minilm,
+                decode=WordDecodeParams(**config["decode"]),
+                calibration=Calibration(**config.get("calibration", {})),
+                si_weight=float(config.get("si_baseline_weight", 0.0)),
+                tc_weight=float(config.get("tc_baseline_weight", 0.0)),
+                config=config,
+            )
+        except (KeyError, TypeError) as exc:
+            raise ModelError(f"{directory / 'config.json'} lacks {exc}") from exc
+        if model.si_weight > 0 or model.tc_weight > 0:
+            try:
+                model.baseline = BaselineModel.load(baseline_dir(directory))
+            except ModelError as exc:
+                raise ModelError(f"the transformer model mixes in the baseline's technique model, which is missing: {exc}") from exc
+        return model
+
+    def baseline_view(self, text: str, end: int, sents: list[tuple[int, int]] | None = None) -> ArticleView | None:
+        """The baseline's view of ``text[:end]``, built once per article for both mixes (None
+        when no baseline is mixed in); ``sents`` as for `ArticleView.build`."""
+        if self.baseline is None or (self.tc_weight <= 0 and self.si_weight <= 0):
+            return None
+        return ArticleView.build(text, end, sents)
+
+    def word_probs(self, text: str, end: int, view: ArticleView | None = None) -> tuple[ArticleTokens, np.ndarray]:
+        """The words of ``text[:end]`` and their mixed P(in a span)."""
+        art, p = self.minilm.word_probs(text, end)
+        if len(p) and self.si_weight > 0 and self.baseline is not None:
+            view = ArticleView.build(text, end) if view is None else view
+            p = (1 - self.si_weight) * p + self.si_weight * self.baseline_word_probs(art, view)
+        return art, p
+
+    def baseline_word_probs(self, art: ArticleTokens, view: ArticleView) -> np.ndarray:
+        """The baseline's token probabilities carried over to MiniLM's words: each word gets the
+        probability of the baseline token holding its first character (0 where none does)."""
+        out = np.zeros(len(art.words))
+        if self.baseline is None or not view.toks:
+            return out
+        p_sent = self.baseline.sentence_probs(view)
+        if not len(p_sent):
+            return out
+        p_tok = self.baseline.token_probs(view, p_sent)
+        for w, start in enumerate(art.words[:, 0].tolist()):
+            a, b = char_span(view.starts, view.ends, start, start + 1, "expand")
+            if a < b:
+                out[w] = p_tok[a]
+        return out
+
+    def find_spans(self, text: str, end: int, view: ArticleView | None = None, params: WordDecodeParams | None = None) -> list[tuple[int, int, float]]:
+        """(start, end, mean word probability) spans of ``text[:end]``, in text order."""
+        art, p = self.word_probs(text, end, view)
+        if not len(p):
+            return []
+        return decode_words(text, art, p, params or self.decode)
+
+    def technique_probs(self, text: str, spans: list[tuple[int, int]], view: ArticleView | None = None) -> np.ndarray:
+        """(n_spans, n_labels) technique probabilities; ``view`` must reach every span's end
+        (built from the whole text when None)."""
+        p = softmax(self.minilm.technique_logits(text, spans) / self.calibration.tc_temperature)
+        if self.tc_weight > 0 and self.baseline is not None and spans:
+            p = mix(p, self.baseline_probs(spans, ArticleView.build(text) if view is None else view), self.tc_weight)
+        return p
+
+    def baseline_probs(self, spans: list[tuple[int, int]], view: ArticleView) -> np.ndarray:
+        """The baseline's technique probabilities in MiniLM's label order."""
+        if self.baseline is None:
+            raise ModelError("no baseline is mixed into this transformer model")
+        pb = self.baseline.technique_probs(view, list(spans))
+        order = [list(self.baseline.labels).index(lab) for lab in self.minilm.labels]
+        return pb[:, order]
+
+
+class EnsembleDetector:
+    """The `Detector` registered as "transformer"; the models load lazily, once, thread-safely."""
+
+    name = NAME
+
+    def __init__(self, model_dir: str | Path | None = None, threads: int | None = None) -> None:
+        self._dir = Path(model_dir) if model_dir is not None else models_root() / "minilm"
+        self._threads = threads
+        self._model: Ensemble | None = None
+        self._lock = threading.Lock()
+        if not (self._dir / MODEL_FILE).is_file():
+            raise ModelError(f"transformer model not found: {self._dir / MODEL_FILE} is missing; {MISSING_HINT}")
+
+    @property
+    def model(self) -> Ensemble:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = Ensemble.load(self._dir, self._threads)
+        return self._model
+
+    def detect(self, doc: Document) -> list[Span]:
+        """Technique spans in ``doc.text[:doc.content_end]``; score = calibrated P(span and technique right)."""
+        model = self.model
+        view = model.baseline_view(doc.text, doc.content_end, sentence_spans(doc))
+        found = model.find_spans(doc.text, doc.content_end, view)
+        if not found:
+            return []
+        probs = model.technique_probs(doc.text, [(s, e) for s, e, _ in found], view)
+        cal = model.calibration
+        spans = []
+        for (s, e, conf), p in zip(found, probs):
+            k = int(np.argmax(p))
+            spans.append(
+                Span(
+                    start=s,
+                    end=e,
+                    label=model.minilm.labels[k],
+                    score=round(cal.score(conf, float(p[k])), 6),
+                    attributes={"span_confidence": round(conf, 6), "technique_probability": round(float(p[k]), 6)},
+                )
+            )
+        return spans
+
+    def classify(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
+        """One (technique, probability) per span, in order; the n-th repeat of a span gets its
+        n-th most likely technique (SemEval TC lists a span once per gold technique)."""
+        model = self.model
+        check_spans(doc, spans)
+        if not spans:
+            return []
+        view = model.baseline_view(doc.text, *classify_extent(doc, spans))
+        return rank_labels(spans, model.technique_probs(doc.text, list(spans), view), model.minilm.labels)
+
+    def info(self) -> dict[str, Any]:
+        model = self.model
+        return model_info(
+            NAME,
+            model.config,
+            self._dir,
+            decode=model.decode.to_dict(),
+            calibration=model.calibration.to_dict(),
+            tc_baseline_weight=model.tc_weight,
+            si_baseline_weight=model.si_weight,
+        )
+
+    def component(self) -> dict[str, Any]:
+        """Which models produced a result: MiniLM's folder and, when it is mixed in, the
+        baseline's, hashed as one."""
+        model = self.model
+        hashes = (model.minilm.sha256,) + ((model.baseline.sha256,) if model.baseline is not None else ())
+        return model_component(NAME, model.config, *hashes)

@@ -1,0 +1,163 @@
+"""The fine-tuned MiniLM-L6 as one int8 ONNX graph, run with onnxruntime + tokenizers only.
+
+The graph holds a shared all-MiniLM-L6-v2 encoder and two heads:
+
+* ``si_logits`` (batch, length): P(word piece lies in a propaganda span), read over
+  overlapping windows of the article (document context on both sides of every token);
+* ``tc_logits`` (batch, 14): the technique of a span, read from ``[CLS] span [SEP] line [SEP]``
+  plus ``span_numeric_features``.
+
+No torch and no transformers here: the trainer (`spinscope.training`) hands this class a torch
+session that quacks like onnxruntime's, so validation runs through the same code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.errors import ModelError
+from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.model_files import verified_files
+from spinscope.techniques.transformer.decoding import pieces_to_words
+from spinscope.techniques.transformer.inputs import (
+    BATCH_SLACK,
+    CLS_ID,
+    N_FEATS,
+    SEP_ID,
+    ArticleTokens,
+    article_tokens,
+    length_batches,
+    load_tokenizer,
+    tc_batch,
+    tc_sequences,
+    window_batch,
+    windows,
+)
+
+FORMAT = "spinscope-transformer/1"
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+CONFIG_FILE = "config.json"
+MISSING_HINT = (
+    "run `spinscope train --data ../shared/data/ptc --out models/minilm` (needs `pip install -e '.[train]'`), "
+    "set SPINSCOPE_MODELS to a folder holding minilm/, or use --detector baseline"
+)
+
+
+def read_config(directory: Path) -> dict[str, Any]:
+    """The model folder's config.json, once its three files are known to be there."""
+    config_path = directory / CONFIG_FILE
+    missing = [name for name in (MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE) if not (directory / name).is_file()]
+    if missing:
+        raise ModelError(f"transformer model not found: {', '.join(missing)} missing in {directory}; {MISSING_HINT}")
+    try:
+        config: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{config_path} is unreadable: {exc}") from exc
+    if config.get("format") != FORMAT:
+        raise ModelError(f"{config_path}: format {config.get('format')!r}, expected {FORMAT!r}")
+    return config
+
+
+def onnx_session(path: Path, threads: int) -> Any:
+    """A CPU onnxruntime session for ``path``; one thread between operators, as the graph is a chain."""
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise ModelError(f"the transformer detector needs onnxruntime: {exc}") from exc
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    try:
+        return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own exception types
+        raise ModelError(f"transformer model in {path.parent} is unreadable: {exc}") from exc
+
+
+@dataclass
+class MiniLMModel:
+    """An ONNX session (or anything with its ``run``), its tokenizer and input settings."""
+
+    session: Any
+    tokenizer: Any
+    labels: tuple[str, ...]
+    window: int
+    stride: int
+    tc_max_len: int
+    batch: int = 16
+    sha256: str | None = None  # the folder's verified hash (model_files.verified_files); None while a trainer holds it
+
+    @classmethod
+    def load(cls, directory: Path, config: dict[str, Any], threads: int | None = None) -> "MiniLMModel":
+        """The model in ``directory`` as ``config`` (from `read_config`) describes it."""
+        threads = threads or int(os.environ.get("SPINSCOPE_THREADS", 0)) or min(4, os.cpu_count() or 1)
+        sha256 = verified_files(directory)
+        session = onnx_session(directory / MODEL_FILE, threads)
+        try:
+            tokenizer = load_tokenizer(directory / TOKENIZER_FILE)
+        except Exception as exc:  # tokenizers raises its own exception types
+            raise ModelError(f"transformer model in {directory} is unreadable: {exc}") from exc
+        if tokenizer.token_to_id("[CLS]") != CLS_ID or tokenizer.token_to_id("[SEP]") != SEP_ID:
+            raise ModelError(f"{directory / TOKENIZER_FILE}: not the bert-base-uncased vocabulary the model was trained with")
+        try:
+            model = cls(
+                session=session,
+                tokenizer=tokenizer,
+                labels=tuple(config["labels"]),
+                window=int(config["window"]),
+                stride=int(config["stride"]),
+                tc_max_len=int(config["tc_max_len"]),
+                sha256=sha256,
+            )
+        except (KeyError, TypeError) as exc:
+            raise ModelError(f"{directory / CONFIG_FILE} lacks {exc}") from exc
+        unknown = set(model.labels) - set(TECHNIQUES)
+        if unknown:
+            raise ModelError(f"{directory / CONFIG_FILE}: unknown techniques {sorted(unknown)}")
+        return model
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        si, tc = self.session.run(["si_logits", "tc_logits"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types, "feats": feats})
+        return si, tc
+
+    def piece_probs(self, art: ArticleTokens) -> np.ndarray:
+        """P(in a span) for every word piece, averaged over the windows that hold it."""
+        n = len(art.ids)
+        wins = windows(n, self.window, self.stride)
+        total = np.zeros(n)
+        count = np.zeros(n)
+        for idx in length_batches([b - a for a, b in wins], self.batch, BATCH_SLACK):
+            chunk = [wins[i] for i in idx]
+            x, m = window_batch([art.ids[a:b] for a, b in chunk])
+            si, _ = self._run(x, m, np.zeros_like(x), np.zeros((len(chunk), N_FEATS), np.float32))
+            p = 1 / (1 + np.exp(-si))
+            for r, (a, b) in enumerate(chunk):
+                total[a:b] += p[r, 1 : 1 + b - a]
+                count[a:b] += 1
+        return total / np.maximum(count, 1)
+
+    def word_probs(self, text: str, end: int) -> tuple[ArticleTokens, np.ndarray]:
+        """The words of ``text[:end]`` and this model's P(in a span) for each."""
+        art = article_tokens(self.tokenizer, text, end)
+        if not len(art.ids):
+            return art, np.zeros(0)
+        return art, pieces_to_words(art, self.piece_probs(art))
+
+    def technique_logits(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
+        """(n_spans, n_labels) technique logits, in ``labels`` order."""
+        res = np.zeros((len(spans), len(self.labels)), dtype=np.float64)
+        if not spans:
+            return res
+        seqs, feats = tc_sequences(self.tokenizer, text, spans, self.tc_max_len)
+        for idx in length_batches([len(q.ids) for q in seqs], 32, BATCH_SLACK):
+            x, m, t = tc_batch([seqs[i] for i in idx])
+            _, tc = self._run(x, m, t, feats[idx])
+            res[idx] = tc
+        return res

