@@ -15,4 +15,5 @@ def softmax(z: np.ndarray) -> np.ndarray:
     """Probabilities over the last axis; the maximum is subtracted first so ``exp`` cannot overflow."""
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    p: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return p

@@ -389,7 +389,8 @@ def linear_scores(rows: Rows, weights: np.ndarray, bias: np.ndarray) -> np.ndarr
     w = weights.reshape(weights.shape[0], -1)
     contrib = w[indices].astype(np.float64) * values[:, None]
     cum = np.vstack([np.zeros((1, w.shape[1])), np.cumsum(contrib, axis=0)])
-    return cum[indptr[1:]] - cum[indptr[:-1]] + bias.reshape(1, -1)
+    scores: np.ndarray = cum[indptr[1:]] - cum[indptr[:-1]] + bias.reshape(1, -1)
+    return scores
 
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +115,7 @@ def technique_stage(split: Split, quick: bool) -> tuple[float, str, np.ndarray, 
     comp = Compact(xt_tr)
     xt_tr, xt_va = comp(xt_tr), comp(to_csr(tc_rows(views, data.tc_val)))
     label_ix = {t: i for i, t in enumerate(TECHNIQUES)}
-    yt_tr = np.array([label_ix[r.technique] for r in data.tc_train])
+    yt_tr = np.array([label_ix[str(r.technique)] for r in data.tc_train])
     counts = np.bincount(yt_tr, minlength=len(TECHNIQUES)).astype(float)
     keys_va = [(r.article_id, r.start, r.end) for r in data.tc_val]
     weightings: dict[str, dict[int, float] | None] = {"none": None, "sqrt": {i: float(np.sqrt(counts.max() / counts[i])) for i in range(len(TECHNIQUES))}}
@@ -160,7 +160,7 @@ def phrase_stage(split: Split, model: BaselineModel, params: TokenDecodeParams, 
     for th in [0.3, 0.4] if quick else [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]:
         for min_chars in (0, 4, 8, 12, 16):
             for gap in (0, 1):
-                cand = TokenDecodeParams(**{**params.to_dict(), "phrase_threshold": th, "phrase_min_chars": min_chars, "phrase_max_gap": gap})
+                cand = replace(params, phrase_threshold=th, phrase_min_chars=min_chars, phrase_max_gap=gap)
                 si_f, flc_f = span_scores(cand)
                 if flc_f > flc_best + 1e-9 and si_f >= si_ref - 0.005:
                     flc_best, params = flc_f, cand
@@ -196,7 +196,8 @@ def run(data_path: Path, out: Path, quick: bool = False) -> int:
     params = phrase_stage(split, model_of(arrays, params), params, quick)
 
     out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out / WEIGHTS_FILE, **arrays)
+    stored: dict[str, Any] = arrays
+    np.savez_compressed(out / WEIGHTS_FILE, **stored)
     config = {"format": FORMAT, "version": MODEL_VERSION, "labels": list(TECHNIQUES), "bits": BITS, "decode": params.to_dict()}
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     write_manifest(out)

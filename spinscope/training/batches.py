@@ -61,7 +61,7 @@ def training_items(cfg: TrainConfig, data: TrainingData, tokenizer: Any) -> tupl
     tc_items = []
     for a, rows in by_article.items():
         seqs, feats = tc_sequences(tokenizer, data.articles[a], [(r.start, r.end) for r in rows], cfg.tc_max_len)
-        tc_items += [TcItem(seq, f, label_ix[r.technique]) for seq, f, r in zip(seqs, feats, rows)]
+        tc_items += [TcItem(seq, f, label_ix[str(r.technique)]) for seq, f, r in zip(seqs, feats, rows)]
     return si_items, tc_items
 
 

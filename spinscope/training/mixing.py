@@ -4,6 +4,8 @@ baseline to mix into SI and TC, then the phrase spans that suit FLC, each throug
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from spinscope.eval.formats import Labelled
@@ -99,7 +101,7 @@ def choose_phrases(cfg: TrainConfig, ensemble: Ensemble, v: Variant, data: Train
     for th in [0.4] if cfg.quick else [0.3, 0.4, 0.5, 0.6, 0.7]:
         for min_chars in (0, 4, 8, 16):
             for gap in (0, 1):
-                cand = WordDecodeParams(**{**v.decode.to_dict(), "phrase_threshold": th, "phrase_min_chars": min_chars, "phrase_max_gap": gap})
+                cand = replace(v.decode, phrase_threshold=th, phrase_min_chars=min_chars, phrase_max_gap=gap)
                 si_f, flc_f, n = flc_si(cand)
                 if si_f >= si_ref - 0.005:
                     candidates.append((flc_f, n, cand))

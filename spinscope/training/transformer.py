@@ -57,7 +57,8 @@ from spinscope.training.export import export_both
 from spinscope.training.fit import train_model
 from spinscope.training.mixing import choose_phrases, choose_si_weight, choose_tc_weight, load_baseline
 from spinscope.training.torch_model import base_model_dir, build_model
-from spinscope.training.tuning import choose_precision, runtime, tune_precisions
+from spinscope.training.tuning import choose_precision, tune_precisions
+from spinscope.training.validation import runtime
 
 RECIPE = (__doc__ or "").split("Recipe (multi-task, one shared encoder):")[1].split("Split:")[0].strip()
 

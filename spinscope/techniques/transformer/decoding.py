@@ -54,8 +54,7 @@ def _runs_in_lines(art: ArticleTokens, p_word: np.ndarray, threshold: float, max
     """Word ranges [start, end) at or over ``threshold``, merged across gaps of at most
     ``max_gap`` words but never across a line break."""
     runs: list[list[int]] = []
-    for i in np.flatnonzero(p_word >= threshold):
-        i = int(i)
+    for i in map(int, np.flatnonzero(p_word >= threshold)):
         if runs and i - runs[-1][1] <= max_gap and art.word_line[i] == art.word_line[runs[-1][1] - 1]:
             runs[-1][1] = i + 1
         else:
