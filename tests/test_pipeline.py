@@ -132,3 +132,24 @@ def test_pipeline_import_is_light() -> None:
     code = "import sys, spinscope; heavy = {'numpy', 'trafilatura', 'lxml', 'httpx', 'rich', 'typer'} & set(sys.modules); print(sorted(heavy))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_pipeline_pauses_cyclic_gc_while_a_stage_runs_and_restores_it() -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    class _Probe(_Stage):
+        def __call__(self, doc: Document) -> Document:
+            seen.append(gc.isenabled())
+            return doc
+
+    assert gc.isenabled()
+    Pipeline([_Probe("probe", (), ())])(Document(id="d", text="Some text."))
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        Pipeline([_Probe("probe", (), ())])(Document(id="d", text="Some text."))
+        assert not gc.isenabled(), "a collector the caller turned off stays off"
+    finally:
+        gc.enable()

@@ -43,3 +43,22 @@ def test_inputs_window_batch_frames_and_pads_each_window(lengths: list[int]) -> 
     x, m = window_batch([np.arange(5, 5 + n) for n in lengths])
     assert x.tolist() == [[CLS_ID, 5, 6, 7, SEP_ID], [CLS_ID, 5, SEP_ID, 0, 0]]
     assert m.tolist() == [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]
+
+
+def test_inputs_phrases_count_the_whole_article_when_it_is_within_reach() -> None:
+    from spinscope.techniques.transformer.inputs import Phrases, _norm
+
+    text = "Crooked Hillary lied. Then crooked  hillary lied again!\nCROOKED HILLARY."
+    assert Phrases(text).count("crooked hillary", 0, 7) == count_phrase("crooked hillary", f" {_norm(text)} ") == 3
+
+
+def test_inputs_phrases_look_only_within_reach_in_a_huge_text() -> None:
+    from spinscope.techniques.base import CONTEXT_REACH
+    from spinscope.techniques.transformer.inputs import Phrases
+
+    filler = "plain words here. " * (CONTEXT_REACH // 30)  # 0.6 of the reach
+    text = "rare phrase " + filler + "rare phrase " + filler + "rare phrase"
+    far_end = len(text) - len("rare phrase")
+    phrases = Phrases(text)
+    assert phrases.count("rare phrase", far_end, len(text)) == 2, "the first occurrence is out of reach of the last"
+    assert phrases.count("rare phrase", len("rare phrase ") + len(filler), len(text)) == 3

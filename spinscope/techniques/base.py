@@ -7,6 +7,11 @@ from typing import Any, Protocol
 from spinscope.document import Document, Span
 from spinscope.nlp.segment import sentence_spans
 
+# Characters either side of a span or sentence that a detector searches for its recurrences and
+# its line: every PTC article (48K characters at most) fits, so the measured figures stand, while
+# a multi-megabyte input costs time linear in its length instead of quadratic.
+CONTEXT_REACH = 50_000
+
 TECHNIQUES: tuple[str, ...] = (
     "Appeal_to_Authority",
     "Appeal_to_fear-prejudice",

@@ -29,6 +29,7 @@ import numpy as np
 
 from spinscope.nlp.align import char_span
 from spinscope.nlp.segment import sentences, tokens
+from spinscope.techniques.base import CONTEXT_REACH
 
 # Emotive / loaded words of news propaganda (a hand list, general rather than mined from the
 # training labels); the model learns individual words anyway, this groups rare ones.
@@ -260,6 +261,12 @@ def all_token_features(view: ArticleView) -> list[list[str]]:
     return [token_features(view, i, cues, quoted) for i in range(len(view.toks))]
 
 
+def recurrences(view: ArticleView, seg: str, start: int) -> int:
+    """Occurrences of ``seg`` (lowered) within CONTEXT_REACH characters of ``start``: the whole
+    article for any article of ordinary length."""
+    return view.lowered.count(seg, max(0, start - CONTEXT_REACH), start + len(seg) + CONTEXT_REACH)
+
+
 def sentence_features(view: ArticleView, j: int) -> list[str]:
     """Names of the features of sentence ``j``: words, bigrams and sentence cues."""
     a, b = view.sent_toks[j]
@@ -273,7 +280,7 @@ def sentence_features(view: ArticleView, j: int) -> list[str]:
     out.extend(_sentence_cues(view, j))
     s, e = view.sents[j]
     seg = view.lowered[s:e]
-    if len(seg) > 15 and view.lowered.count(seg) > 1:
+    if len(seg) > 15 and recurrences(view, seg, s) > 1:
         out.append("srec")
     return out
 
@@ -301,7 +308,7 @@ def span_feature_names(view: ArticleView, start: int, end: int) -> list[str]:
     out.append(f"nchr={_bucket(end - start, (8, 15, 30, 60, 120, 200))}")
     # recurrence of the span's own text elsewhere in the article (Repetition)
     seg = lower_same_length(view.text[start:end]).strip()
-    rec = view.lowered.count(seg) - 1 if seg else 0
+    rec = recurrences(view, seg, start) - 1 if seg else 0
     out.append(f"rep={min(max(rec, 0), _MAX_REC)}")
     content = [w for w in words if len(w) > 3 and _ALPHA.search(w)]
     if content:

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from spinscope.techniques.base import CONTEXT_REACH
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 N_FEATS = 10  # len(span_numeric_features(...)), the width of the graph's ``feats`` input
@@ -109,28 +112,53 @@ def _norm(s: str) -> str:
 
 
 def line_bounds(text: str, s: int, e: int) -> tuple[int, int]:
-    a = text.rfind("\n", 0, s) + 1
-    b = text.find("\n", e)
-    return a, (len(text) if b < 0 else b)
+    """The line around ``text[s:e]``, searched at most CONTEXT_REACH characters each way."""
+    lo, hi = max(0, s - CONTEXT_REACH), min(len(text), e + CONTEXT_REACH)
+    a = text.rfind("\n", lo, s) + 1 or lo
+    b = text.find("\n", e, hi)
+    return a, (hi if b < 0 else b)
 
 
-def count_phrase(key: str, padded: str) -> int:
+def count_phrase(key: str, padded: str, start: int = 0, end: int | None = None) -> int:
     """Non-overlapping occurrences of the normalised phrase ``key`` as whole words in
-    ``padded`` (a normalised text with a space at each end)."""
+    ``padded[start:end]`` (a normalised text with a space at each end)."""
     needle = f" {key} "
-    count = pos = 0
-    while (pos := padded.find(needle, pos)) >= 0:
+    end = len(padded) if end is None else end
+    count, pos = 0, start
+    while (pos := padded.find(needle, pos, end)) >= 0:
         count += 1
         pos += len(key) + 1  # the space after a match may open the next one
     return count
 
 
-def span_numeric_features(text: str, s: int, e: int, norm_text: str | None = None) -> list[float]:
+class Phrases:
+    """An article's words, normalised once, for counting a span's recurrences near it
+    (CONTEXT_REACH characters each way: the whole article for any article of ordinary length)."""
+
+    def __init__(self, text: str) -> None:
+        words = list(_WORD.finditer(text.lower()))  # as _norm reads a span: lowered, then split
+        self.starts = [m.start() for m in words]
+        self.padded = " " + " ".join(m.group() for m in words) + " "
+        # where each word begins in ``padded``, less one: the space before it
+        self.at: list[int] = []
+        pos = 0
+        for m in words:
+            self.at.append(pos)
+            pos += len(m.group()) + 1
+
+    def count(self, key: str, s: int, e: int) -> int:
+        first = bisect_left(self.starts, s - CONTEXT_REACH)
+        last = bisect_left(self.starts, e + CONTEXT_REACH)
+        start = self.at[first] if first < len(self.at) else len(self.padded)
+        end = self.at[last] + 1 if last < len(self.at) else len(self.padded)
+        return count_phrase(key, self.padded, start, end)
+
+
+def span_numeric_features(text: str, s: int, e: int, phrases: Phrases | None = None) -> list[float]:
     """Scalar features of span ``text[s:e]`` that an uncased encoder over one line cannot see."""
     span = text[s:e]
     key = _norm(span)
-    norm_text = _norm(text) if norm_text is None else norm_text
-    count = count_phrase(key, f" {norm_text} ") if key else 0
+    count = (phrases or Phrases(text)).count(key, s, e) if key else 0
     letters = [c for c in span if c.isalpha()]
     upper = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
     words = span.split()
@@ -162,7 +190,7 @@ class TcSequence:
 
 def tc_sequences(tokenizer: Any, text: str, spans: list[tuple[int, int]], max_len: int) -> tuple[list[TcSequence], np.ndarray]:
     """The classifier input of each span and its (n, N_FEATS) ``span_numeric_features``."""
-    norm_text = _norm(text)
+    phrases = Phrases(text)
     seqs = []
     feats = []
     for s, e in spans:
@@ -177,7 +205,7 @@ def tc_sequences(tokenizer: Any, text: str, spans: list[tuple[int, int]], max_le
         right = min(len(after), room - left)
         ctx = before[len(before) - left :] + span_ids + after[:right]
         seqs.append(TcSequence([CLS_ID, *span_ids, SEP_ID, *ctx, SEP_ID], len(span_ids) + 2))
-        feats.append(span_numeric_features(text, s, e, norm_text))
+        feats.append(span_numeric_features(text, s, e, phrases))
     return seqs, np.asarray(feats, dtype=np.float32).reshape(len(seqs), N_FEATS)
 
 
