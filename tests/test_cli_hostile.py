@@ -5,6 +5,7 @@ traceback."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import socket
 import subprocess
@@ -117,3 +118,18 @@ def test_cli_writer_turns_an_analysis_it_cannot_encode_into_a_failure(tmp_path: 
     assert records[0]["error"]["type"] == "EncodingError" and "U+D800" in records[0]["error"]["message"]
     assert records[1]["document"]["id"] == "good"
     assert records[2]["error"]["source"] == "caf\\udce9.txt"
+
+
+def test_terminal_report_prints_titles_and_span_texts_as_given() -> None:
+    from spinscope.report.terminal import render
+
+    analysis = spinscope.analyze(Document(id="x", title="[bold]Elites[/bold] [/b]", text="Corrupt elites [/b] lie to you, [red]always[/red]."))
+    data = analysis.to_dict()
+    data["spans"]["technique"] = [{**s, "label": f"[i]{s['label']}"} for s in data["spans"]["technique"]]
+    data["summary"]["technique"]["technique_counts"] = {f"[i]{k}": v for k, v in data["summary"]["technique"]["technique_counts"].items()}
+    out = io.StringIO()
+    render(data, Console(file=out, width=300))
+    printed = out.getvalue()
+    assert data["spans"]["technique"], "the text has a span to print"
+    assert "[bold]Elites[/bold] [/b]" in printed
+    assert all(s["label"] in printed and s["text"] in printed for s in data["spans"]["technique"])
