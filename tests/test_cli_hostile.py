@@ -45,7 +45,7 @@ def test_cli_html_report_with_brackets_in_its_path_says_where_it_went(tmp_path: 
 @pytest.mark.parametrize(
     ("output", "fmt", "said"),
     [
-        ("/nonexistent/x.json", "json", "/nonexistent/x.json: no such folder /nonexistent"),
+        ("{tmp}/nowhere/x.json", "json", "{tmp}/nowhere/x.json: no such folder {tmp}/nowhere"),
         ("/proc/version", "json", "/proc/version: cannot be written ("),
         ("/proc/nonexistent/r.html", "html", "/proc/nonexistent/r.html: no such folder /proc/nonexistent"),
         ("{tmp}", "json", "{tmp}: is a folder"),
