@@ -6,7 +6,9 @@ in a batch, a failed document is reported and the rest goes on, and the exit cod
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,8 +18,9 @@ import typer
 from rich.console import Console
 
 from spinscope import __version__
+from spinscope.cli.console import error, warning
 from spinscope.cli.options import default, option
-from spinscope.errors import SpinscopeError
+from spinscope.errors import SpinscopeError, UsageError
 from spinscope.settings import IngestOptions
 
 app = typer.Typer(
@@ -55,7 +58,7 @@ def _main(
 
 
 def _fail(exc: SpinscopeError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+    error(err, str(exc))
     return typer.Exit(exc.exit_code)
 
 
@@ -177,6 +180,7 @@ def serve(
                      page_size=page_size, guide_examples=guide_examples, max_field_chars=max_field_chars)  # fmt: skip
     ingest = IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private)
     try:
+        _check_port(host, port)
         get_detector(detector).info()  # load the model now: a missing model fails here, not on the first request
         analysis = AnalyzeOptions(technique=TechniqueOptions(detector=detector), ingest=ingest)
         web_app = create_app(db or default_db_path(), allow_private=allow_private, options=web, analyze_options=analysis,
@@ -184,8 +188,20 @@ def serve(
     except SpinscopeError as exc:
         raise _fail(exc) from None
     if hosts_for(host) is None:
-        err.print(f"[yellow]warning:[/yellow] listening on {host}: anyone who can reach it can use the app and make it fetch URLs", highlight=False)
+        warning(err, f"listening on {host}: anyone who can reach it can use the app and make it fetch URLs")
     uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False, proxy_headers=False, timeout_graceful_shutdown=5)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Raise UsageError now if uvicorn could not listen on (host, port): in use, not allowed, no such address."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a closing connection does not hold the port
+            probe.bind(address)
+    except OSError as exc:
+        why = "is in use (another program listens there)" if exc.errno == errno.EADDRINUSE else f"cannot be used ({(exc.strerror or str(exc)).lower()})"
+        raise UsageError(f"port {port} on {host} {why}; pick another with --port, or --host") from None
 
 
 class TrainDetector(str, Enum):
@@ -218,14 +234,12 @@ def train(
     checkpoints: Annotated[Optional[Path], typer.Option("--checkpoints", help="Transformer: where epoch checkpoints and the fp32/int8 ONNX files go (default /tmp/spinscope-train).", show_default=False)] = None,
 ) -> None:
     """Train a detector on PTC and write its model folder (needs the train extra)."""
-    from rich.markup import escape
-
     missing = [m for m in TRAIN_NEEDS[detector] if not _importable(m)]
     if missing:
-        err.print(f"[red]error:[/red] training needs {', '.join(missing)}: " + escape(TRAIN_INSTALL[detector]), highlight=False, soft_wrap=True)
+        error(err, f"training needs {', '.join(missing)}: {TRAIN_INSTALL[detector]}")
         raise typer.Exit(2)
     if not data.is_dir():
-        err.print(f"[red]error:[/red] {data}: no such folder (the PTC data, see ../shared/data/ptc/README.md)", highlight=False)
+        error(err, f"{data}: no such folder (the PTC data, see ../shared/data/ptc/README.md)")
         raise typer.Exit(3)
     # the transformer's own options, as TrainConfig fields; unset ones keep TrainConfig's defaults
     options: dict[str, tuple[str, Any]] = {"--epochs": ("epochs", epochs), "--freeze-layers": ("freeze_layers", freeze_layers), "--resume": ("resume", resume),
@@ -233,7 +247,7 @@ def train(
     given = [flag for flag, (_field, value) in options.items() if value is not None]
     if detector is TrainDetector.baseline:
         if given:
-            err.print(f"[red]error:[/red] {', '.join(given)}: transformer options; the baseline takes --data, --out and --quick", highlight=False)
+            error(err, f"{', '.join(given)}: transformer options; the baseline takes --data, --out and --quick")
             raise typer.Exit(2)
         from spinscope.training import baseline
 

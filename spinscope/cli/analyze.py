@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -10,7 +11,9 @@ from typing import IO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from spinscope.cli.console import check_output, error, say, write_text, writing
 from spinscope.document import Analysis, Failure
+from spinscope.errors import EncodingError
 from spinscope.pipeline import AnalyzeOptions, LocalExecutor, analyze_many
 
 
@@ -35,7 +38,7 @@ def _report_failures(results: list[Analysis | Failure], err: Console) -> int:
         return 0
     for f in failures:
         where = "" if f.source in f.message else f"{f.source}: "
-        err.print(f"[red]error:[/red] {where}{f.message}", highlight=False, soft_wrap=True)
+        error(err, f"{where}{f.message}")
     return failures[0].exit_code if len(results) == 1 else 1
 
 
@@ -44,11 +47,12 @@ def _write_html(analyses: list[Analysis], output: Path | None, err: Console) -> 
 
     if len(analyses) == 1 and (output is None or not output.is_dir()):
         target = output or Path(f"spinscope-report-{_safe_name(analyses[0].document.id)}.html")
-        target.write_text(render(analyses[0].to_dict()), encoding="utf-8")
-        err.print(f"report written to {target.resolve()}", highlight=False, soft_wrap=True)
+        write_text(target, render(analyses[0].to_dict()))
+        say(err, f"report written to {target.resolve()}")
         return
     folder = output or Path("spinscope-reports")
-    folder.mkdir(parents=True, exist_ok=True)
+    with writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     for analysis in analyses:
         name = _safe_name(analysis.document.id)
@@ -58,8 +62,8 @@ def _write_html(analyses: list[Analysis], output: Path | None, err: Console) -> 
             name = f"{stem}-{n}"
         used.add(name.lower())
         target = folder / f"{name}.html"
-        target.write_text(render(analysis.to_dict()), encoding="utf-8")
-    err.print(f"{len(analyses)} reports written to {folder.resolve()}", highlight=False, soft_wrap=True)
+        write_text(target, render(analysis.to_dict()))
+    say(err, f"{len(analyses)} reports written to {folder.resolve()}")
 
 
 def _safe_name(doc_id: str) -> str:
@@ -77,23 +81,54 @@ def _write_stream(results: list[Analysis | Failure], fmt: str, out: IO[str]) -> 
         return
     from spinscope.report.terminal import render
 
-    console = Console(file=out, width=None if out is sys.stdout else 160)
+    console = Console(file=out, width=None if out is sys.stdout else 160, markup=False)
     for r in results:
         if isinstance(r, Analysis):
             render(r.to_dict(), console)
 
 
-def run_analyze(inputs: list[str], fmt: str, output: Path | None, options: AnalyzeOptions, err: Console, workers: int = 0) -> int:
-    """Analyse everything, write the chosen format, report failures; returns the exit code."""
-    results = _analyse_all(inputs, options, workers, err)
+def _writable(result: Analysis | Failure) -> Analysis | Failure:
+    """``result`` if UTF-8 can write all of it; the last line of defence against a lone surrogate
+    ("\\ud800"): an analysis holding one becomes a Failure for that document and the batch goes on,
+    a failure record has it escaped."""
+    if isinstance(result, Failure):
+        return dataclasses.replace(result, source=_escape_surrogates(result.source), message=_escape_surrogates(result.message))
+    try:
+        json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        char = f"U+{ord(exc.object[exc.start]):04X}"
+        source = _escape_surrogates(result.document.source or result.document.id)
+        return Failure.of(source, EncodingError(f"{source}: holds a lone surrogate ({char}), which no UTF-8 output can carry; repair the text and analyse it again"))
+    return result
+
+
+def _escape_surrogates(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def write_results(results: list[Analysis | Failure], fmt: str, output: Path | None, err: Console) -> list[Analysis | Failure]:
+    """Write the chosen format to ``output`` (stdout for text and JSON when None), no file when
+    every input failed; returns the results as written, a document UTF-8 cannot carry a Failure."""
+    results = [_writable(r) for r in results]
     analyses = [r for r in results if isinstance(r, Analysis)]
     if fmt == "html":
         if analyses:
             _write_html(analyses, output, err)
-    elif output is not None:
-        with output.open("w", encoding="utf-8") as fh:
-            _write_stream(results, fmt, fh)
-        err.print(f"written to {output.resolve()}", highlight=False, soft_wrap=True)
-    else:
+    elif output is None:
         _write_stream(results, fmt, sys.stdout)
+    elif analyses:
+        with writing(output), output.open("w", encoding="utf-8") as fh:
+            _write_stream(results, fmt, fh)
+        say(err, f"written to {output.resolve()}")
+    return results
+
+
+def run_analyze(inputs: list[str], fmt: str, output: Path | None, options: AnalyzeOptions, err: Console, workers: int = 0) -> int:
+    """Check the output target, analyse everything, write the chosen format, report failures;
+    returns the exit code."""
+    if fmt == "html":
+        check_output(output or Path("."), folder=True)
+    elif output is not None:
+        check_output(output)
+    results = write_results(_analyse_all(inputs, options, workers, err), fmt, output, err)
     return _report_failures(results, err)

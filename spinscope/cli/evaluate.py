@@ -38,6 +38,6 @@ def run_evaluate(data: Path, detectors: list[str], as_json: bool, err: Console) 
     if as_json:
         print(json.dumps(results if len(results) > 1 else results[0], indent=2))
     else:
-        console = Console()
+        console = Console(markup=False)
         console.print(_table(results))
         console.print(f"split: {results[0]['split']}; data sha256 {results[0]['data_sha256'][:16]}…", highlight=False)

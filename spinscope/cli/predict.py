@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import Progress
 
+from spinscope.cli.console import check_output, error, say, write_text
 from spinscope.document import Document, Failure
 from spinscope.errors import MalformedInputError, UnsupportedInputError
 from spinscope.eval.formats import Labelled, format_si, format_tc, read_tc
@@ -26,7 +26,7 @@ def _read_articles(folder: Path, options: IngestOptions, err: Console) -> tuple[
     for item in read_inputs([str(folder)], options):
         if isinstance(item, Failure):
             failures.append(item)
-            err.print(f"[red]error:[/red] {escape(item.message)}", highlight=False, soft_wrap=True)
+            error(err, item.message)
         elif item.id in docs:
             raise UnsupportedInputError(f"{folder}: {docs[item.id].source} and {item.source} are both article {item.id}; keep one of them")
         else:
@@ -65,7 +65,7 @@ def _detect_all(docs: dict[str, Document], options: AnalyzeOptions, workers: int
         for result in analyze_many((docs[i] for i in sorted(docs)), options, LocalExecutor(workers)):
             if isinstance(result, Failure):
                 failures.append(result)
-                err.print(f"[red]error:[/red] {escape(result.message)}", highlight=False, soft_wrap=True)
+                error(err, result.message)
             else:
                 out += [Labelled(result.document.id, s.start, s.end, s.label) for s in result.techniques]
             progress.advance(task)
@@ -76,6 +76,7 @@ def run_predict(folder: Path, task: str, output: Path, template: Path | None, op
     """Write the predictions; returns how many articles could not be read."""
     if task == "tc" and template is None:
         raise UnsupportedInputError("--task tc labels given spans: pass --spans TEMPLATE (lines 'article_id ? start end'); --task flc finds and labels spans")
+    check_output(output)
     docs, failures = _read_articles(folder, options.ingest, err)
     if template is not None and task == "tc":
         text = format_tc(_label_template(template, docs, options.technique.detector, err))
@@ -83,6 +84,6 @@ def run_predict(folder: Path, task: str, output: Path, template: Path | None, op
         rows, failed = _detect_all(docs, options, workers, err)
         failures += failed
         text = format_si(rows) if task == "si" else format_tc(rows)
-    output.write_text(text, encoding="utf-8")
-    err.print(f"{len(text.splitlines())} lines for {len(docs)} articles written to {output.resolve()}", highlight=False, soft_wrap=True)
+    write_text(output, text)
+    say(err, f"{len(text.splitlines())} lines for {len(docs)} articles written to {output.resolve()}")
     return len(failures)

@@ -32,6 +32,8 @@ def _lines(path: Path) -> Iterable[tuple[int, list[str]]]:
         raise UnsupportedInputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise UnsupportedInputError(f"{path}: is a folder, expected a tab-separated file") from None
+    except OSError as exc:
+        raise UnsupportedInputError(f"{path}: cannot be read ({(exc.strerror or type(exc).__name__).lower()})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -13,7 +13,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from spinscope.document import Analysis, Document, Failure
-from spinscope.errors import InputError, UsageError
+from spinscope.errors import EncodingError, InputError, UsageError
 from spinscope.pipeline.executors import Executor, SerialExecutor
 from spinscope.pipeline.options import AnalyzeOptions
 from spinscope.pipeline.stage import Pipeline
@@ -32,11 +32,26 @@ def _analyse(options: AnalyzeOptions, keep_going: bool, item: Document | Failure
     if isinstance(item, Failure):
         return item
     try:
+        _refuse_surrogates(item)
         return pipeline_for(options)(item)
     except InputError as exc:
         if not keep_going:
             raise
         return Failure.of(item.source or item.id, exc)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(doc: Document) -> None:
+    """A lone surrogate ("\\ud800", left by errors="surrogateescape" or a JSON escape) is not a
+    character: no model can read it and no UTF-8 output can carry it."""
+    for name, value in (("text", doc.text), *doc.metadata().items()):
+        if isinstance(value, str) and (found := _SURROGATE.search(value)):
+            raise EncodingError(
+                f"{doc.source or doc.id}: the {name} holds a lone surrogate (U+{ord(found.group()):04X} at character {found.start()}), "
+                "which is not text; decode the bytes as UTF-8 with errors='replace', or drop the character"
+            )
 
 
 def analyze_many(

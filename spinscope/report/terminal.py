@@ -24,10 +24,11 @@ def render(data: dict[str, Any], console: Console) -> None:
         f"{summary['spans']} technique spans in {text_figures.get('sentences', 0)} sentences "
         f"({summary['sentence_share']:.0%} of sentences), {text_figures.get('words', 0)} words; detector {technique_detector(data)}",
         highlight=False,
+        markup=False,
     )
     table = Table("technique", "spans", title="Techniques", title_justify="left")
     for label, count in summary["technique_counts"].items():
-        table.add_row(label, str(count))
+        table.add_row(Text(label), str(count))
     console.print(table)
     if not spans:
         console.print("No technique spans found.")
@@ -38,5 +39,5 @@ def render(data: dict[str, Any], console: Console) -> None:
         if len(text) > MAX_SPAN_CHARS:
             text = text[: MAX_SPAN_CHARS - 1] + "…"
         score = "" if span["score"] is None else f"{span['score']:.2f}"
-        spans_table.add_row(str(span["start"]), str(span["end"]), span["label"], score, Text(text))
+        spans_table.add_row(str(span["start"]), str(span["end"]), Text(span["label"]), score, Text(text))
     console.print(spans_table)
