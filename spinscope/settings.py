@@ -44,6 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("page_size", "web", 50, "Past analyses listed per page.", "--page-size", 1),
     Setting("guide_examples", "web", 3, "Examples shown per technique in the technique guide.", "--guide-examples", 0),
     Setting("max_field_chars", "web", 500, "Longest title, outlet or published date accepted with an analysis.", "--max-field-chars", 1),
+    Setting("header_timeout", "web", 10.0, "Seconds a client has to send a request's headers before its connection is closed.", "--header-timeout", 0.1),
+    Setting("body_timeout", "web", 30.0, "Seconds a client has to send a request's body once its headers are in.", "--body-timeout", 0.1),
+    Setting("max_connections", "web", 256, "Open connections the server keeps; one more is closed at once.", "--max-connections", 1),
     Setting("busy_timeout_ms", "store", 5_000, "Milliseconds a store write waits for another writer before it fails.", "--busy-timeout-ms", 0),
 )  # fmt: skip
 

@@ -21,7 +21,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from spinscope.web import create_app
+from spinscope.web import WebOptions, create_app
+from spinscope.web.connections import server_settings
 from tests.paths import DEMO, EXAMPLE
 
 
@@ -50,7 +51,8 @@ def serve_in_thread(db: Path, **kwargs: Any) -> Iterator[RunningServer]:
     app = create_app(db, **kwargs)
     sock = free_socket()
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2))
+    options = kwargs.get("options", WebOptions())
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2, **server_settings(options)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

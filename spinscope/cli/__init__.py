@@ -165,6 +165,9 @@ def serve(
     page_size: Annotated[int, option("page_size")] = default("page_size"),
     guide_examples: Annotated[int, option("guide_examples")] = default("guide_examples"),
     max_field_chars: Annotated[int, option("max_field_chars")] = default("max_field_chars"),
+    header_timeout: Annotated[float, option("header_timeout")] = default("header_timeout"),
+    body_timeout: Annotated[float, option("body_timeout")] = default("body_timeout"),
+    max_connections: Annotated[int, option("max_connections")] = default("max_connections"),
     busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
 ) -> None:
     """Serve the web app: paste, fetch or upload an article and read its report in a browser."""
@@ -175,9 +178,11 @@ def serve(
     from spinscope.techniques.registry import get_detector
     from spinscope.techniques.stage import TechniqueOptions
     from spinscope.web import WebOptions, create_app, hosts_for
+    from spinscope.web.connections import server_settings
 
     web = WebOptions(max_body_bytes=max_body_bytes, analysis_workers=analysis_workers, analysis_queue=analysis_queue, analysis_timeout=analysis_timeout,
-                     page_size=page_size, guide_examples=guide_examples, max_field_chars=max_field_chars)  # fmt: skip
+                     page_size=page_size, guide_examples=guide_examples, max_field_chars=max_field_chars, header_timeout=header_timeout,
+                     body_timeout=body_timeout, max_connections=max_connections)  # fmt: skip
     ingest = IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private)
     try:
         _check_port(host, port)
@@ -189,7 +194,7 @@ def serve(
         raise _fail(exc) from None
     if hosts_for(host) is None:
         warning(err, f"listening on {host}: anyone who can reach it can use the app and make it fetch URLs")
-    uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False, proxy_headers=False, timeout_graceful_shutdown=5)
+    uvicorn.run(web_app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5, **server_settings(web))
 
 
 def _check_port(host: str, port: int) -> None:

@@ -21,6 +21,9 @@ class WebOptions:
     page_size: int = 50
     guide_examples: int = 3
     max_field_chars: int = 500
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    max_connections: int = 256
 
 
 check_defaults(WebOptions, "web")
