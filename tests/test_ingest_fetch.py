@@ -198,6 +198,36 @@ def test_fetch_mixed_dns_answers_are_refused(answers: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("host", "answer", "message"),
+    [
+        ("intranet.corp.example", "10.20.30.40", "refused intranet.corp.example: it resolves to an address that is not a public address"),
+        ("10.20.30.40", "10.20.30.40", "refused 10.20.30.40: it resolves to 10.20.30.40, which is not a public address"),
+        ("0x7f000001", "127.0.0.1", "refused 0x7f000001: it resolves to 127.0.0.1, which is not a public address"),
+        ("fc00::1", "fc00::1", "refused fc00::1: it resolves to fc00::1, which is not a public address"),
+    ],
+)
+def test_fetch_refusal_names_the_address_only_when_the_url_gave_it(host: str, answer: str, message: str) -> None:
+    with pytest.raises(BlockedURLError) as refused:
+        check_addresses(host, [ipaddress.ip_address(answer)], allow_private=False, exempt=frozenset())
+    assert str(refused.value) == f"{message} (--allow-private permits it)"
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost.", "LocalHost.", "api.localhost", "api.localhost."])
+def test_fetch_refuses_localhost_names_without_a_lookup(monkeypatch: pytest.MonkeyPatch, host: str) -> None:
+    lookups: list[object] = []
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: lookups.append(args))
+    with pytest.raises(BlockedURLError, match=f"refused {host.lower()}: it resolves to an address that is not a public address"):
+        fetch_url(f"http://{host}/", OPTIONS)
+    assert lookups == []
+
+
+def test_fetch_localhost_dot_is_loopback_when_private_addresses_are_allowed(http_server: LocalServer) -> None:
+    url = http_server.serve("/a", PAGE).replace("127.0.0.1", "localhost.")
+    assert fetch_url(url, IngestOptions(fetch_timeout=5.0, allow_private=True)).body == PAGE
+    assert http_server.requests[0][1]["Host"] == f"localhost.:{http_server.port}"
+
+
+@pytest.mark.parametrize(
     ("answers", "allow_private", "exempt", "chosen"),
     [
         (["93.184.215.14", "1.1.1.1"], False, [], "93.184.215.14"),
@@ -319,7 +349,7 @@ def _unsized(request: BaseHTTPRequestHandler) -> None:
 def test_fetch_refuses_a_body_over_the_limit(http_server: LocalServer, kind: str) -> None:
     if kind == "content-length":
         url = http_server.serve("/big", b"a" * 200_000, content_type="text/plain")
-        message = r"is 200,000 bytes, over the limit of 100,000 bytes \(raise it with --max-bytes\)"
+        message = r"is 200,000 bytes, over the limit of 100,000 bytes \(max_bytes: --max-bytes on the command line, spinscope serve --max-bytes for the web app\)"
     elif kind == "no-length":
         url = http_server.handle("/big", _unsized)
         message = r"is over the limit of 100,000 bytes"

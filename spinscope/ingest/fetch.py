@@ -46,6 +46,7 @@ _HEADERS = {
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 _RAW_DEFLATE = -zlib.MAX_WBITS
 _CHUNK = 64 * 1024
+_LOOPBACK: tuple[IPAddress, ...] = (ipaddress.IPv4Address("127.0.0.1"), ipaddress.IPv6Address("::1"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,11 @@ def checked_url(url: str) -> httpx.URL:
 
 def resolve(host: str, port: int) -> list[IPAddress]:
     """Every address `host` resolves to; numeric forms like 2130706433 or 0x7f000001 come out as
-    the address they really mean, which is why the check runs on these and not on the name."""
+    the address they really mean, which is why the check runs on these and not on the name.
+    localhost names are loopback without asking DNS (RFC 6761), so "localhost." is refused
+    before any lookup rather than sent to a resolver that may answer otherwise."""
+    if is_localhost_name(host):
+        return list(_LOOPBACK)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -113,14 +118,34 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return [ipaddress.ip_address(info[4][0]) for info in infos]
 
 
+def is_localhost_name(host: str) -> bool:
+    """localhost, or a name under it, with or without the root's trailing dot (RFC 6761)."""
+    name = host.lower().removesuffix(".")
+    return name == "localhost" or name.endswith(".localhost")
+
+
 def check_addresses(host: str, addresses: list[IPAddress], *, allow_private: bool, exempt: frozenset[IPAddress]) -> IPAddress:
     """The address to connect to, once all of them pass: one bad answer among good ones is
-    refused too, since a later connect could get it."""
+    refused too, since a later connect could get it. The address is named only when the URL
+    gave it: what an internal name resolves to would map the network for whoever asks."""
     if not allow_private:
         for ip in addresses:
             if ip not in exempt and is_forbidden_address(ip):
-                raise BlockedURLError(f"refused {host}: it resolves to {ip}, which is not a public address (--allow-private permits it)")
+                where = f"{ip}, which" if _is_address_literal(host) else "an address that"
+                raise BlockedURLError(f"refused {host}: it resolves to {where} is not a public address (--allow-private permits it)")
     return addresses[0]
+
+
+def _is_address_literal(host: str) -> bool:
+    """Whether `host` is an address written out (in any form the resolver takes, 0x7f000001 too), not a name."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            socket.inet_aton(host)
+        except OSError:
+            return False
+    return True
 
 
 def is_forbidden_address(ip: IPAddress) -> bool:
