@@ -74,7 +74,7 @@ def test_decode_read_limited_reads_up_to_the_limit(size: int) -> None:
 @pytest.mark.parametrize("size", [101, 10_000])
 def test_decode_read_limited_refuses_more(size: int) -> None:
     stream = io.BytesIO(b"x" * size)
-    with pytest.raises(InputTooLargeError, match=r"stdin is over the limit of 100 bytes \(raise it with --max-bytes\)"):
+    with pytest.raises(InputTooLargeError, match=r"stdin is over the limit of 100 bytes \(max_bytes: --max-bytes on the command line, spinscope serve --max-bytes for the web app\)"):
         read_limited(stream, 100, "stdin")
     assert stream.tell() == 101  # stopped reading one byte past the limit
 

@@ -74,7 +74,7 @@ def test_jsonl_line_over_the_limit_is_skipped_without_reading_it_whole(tmp_path:
     big, small = read_jsonl(path, IngestOptions(max_bytes=100))
     assert isinstance(big, Failure)
     assert (big.error, big.source) == ("InputTooLargeError", f"{path}:1")
-    assert big.message == f"{path}:1: the line is over the limit of 100 bytes (raise it with --max-bytes)"
+    assert big.message == f"{path}:1: the line is over the limit of 100 bytes (max_bytes: --max-bytes on the command line, spinscope serve --max-bytes for the web app)"
     assert isinstance(small, Document) and small.source == f"{path}:2"
 
 

@@ -166,7 +166,7 @@ def test_read_inputs_bad_input_is_a_failure(item: str, error: str) -> None:
 def test_read_inputs_file_over_the_limit_says_size_and_option(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"a" * 2_000)
-    with pytest.raises(InputTooLargeError, match=r"is 2,000 bytes, over the limit of 1,000 bytes \(raise it with --max-bytes\)"):
+    with pytest.raises(InputTooLargeError, match=r"is 2,000 bytes, over the limit of 1,000 bytes \(max_bytes: --max-bytes on the command line, spinscope serve --max-bytes for the web app\)"):
         read_one(str(path), IngestOptions(max_bytes=1_000))
 
 

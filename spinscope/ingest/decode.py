@@ -43,9 +43,12 @@ _TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c\x1b")
 
 
 def too_large(name: str, limit: int, size: int | None = None) -> InputTooLargeError:
-    """The one message for every byte-limit hit, so the fix (the setting's flag) is always named."""
+    """The one message for every byte-limit hit, so the fix is always named, for both doors: the
+    CLI and the web app (whose server takes the same flag) share the setting."""
     got = f"is {size:,} bytes, over" if size is not None else "is over"
-    return InputTooLargeError(f"{name} {got} the limit of {limit:,} bytes (raise it with {flag('max_bytes')})")
+    option = flag("max_bytes")
+    fix = f"max_bytes: {option} on the command line, spinscope serve {option} for the web app"
+    return InputTooLargeError(f"{name} {got} the limit of {limit:,} bytes ({fix})")
 
 def read_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
     """Read at most `limit` bytes; reading one more tells us the input is too large without
