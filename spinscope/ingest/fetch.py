@@ -93,7 +93,8 @@ def checked_url(url: str) -> httpx.URL:
     """The URL parsed, if its form is allowed at all; its addresses are checked separately."""
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
+    # UnicodeError: a lone surrogate (from JSON) in the path cannot be percent-encoded as UTF-8.
+    except (httpx.InvalidURL, UnicodeError) as exc:
         raise BlockedURLError(f"refused {url!r}: not a valid URL ({exc})") from exc
     if parsed.scheme not in ("http", "https"):
         raise BlockedURLError(f"refused {url!r}: only http and https URLs are fetched, not {parsed.scheme or 'no scheme'}")
