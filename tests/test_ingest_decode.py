@@ -52,6 +52,12 @@ def test_decode_mostly_utf8_replaces_each_stray_byte_and_marks_it(data: bytes, t
     assert decode_bytes(data, "input") == (text, [Span(i, i + 1, REPLACED_BYTE, attributes={"byte": byte}) for i, byte in replaced])
 
 
+@pytest.mark.parametrize(("strays", "marked"), [(10, True), (11, False)])
+def test_decode_more_than_a_few_stray_bytes_are_left_to_detection(strays: int, marked: bool) -> None:
+    data = (FRENCH.encode() + b" \xff") * strays  # about 200 bytes each: far over 1 in 1,000
+    assert bool(decode_bytes(data, "input")[1]) is marked
+
+
 @pytest.mark.parametrize("text", [FRENCH, GERMAN, SPANISH, "Un café, déjà vu à Noël: ça coûte 5 €."])
 def test_decode_legacy_text_with_a_valid_utf8_pair_is_still_legacy(text: str) -> None:
     # "Ã©" in cp1252 is a valid UTF-8 "é": one valid sequence among many invalid bytes, so

@@ -45,7 +45,8 @@ REPLACED_SURROGATE = "replaced_surrogate"
 REPLACEMENT = "\ufffd"
 # surrogateescape decodes each invalid byte to one of these; valid UTF-8 never decodes to them.
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
-_UTF8_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_ASCII_BYTES = bytes(range(0x80))
+_FEW_STRAYS = 10
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _SNIFF_BYTES = 8192
@@ -110,20 +111,23 @@ def _unmarked(text: str | None) -> tuple[str, list[Span]] | None:
 
 
 def _mostly_utf8(data: bytes) -> tuple[str, list[Span]] | None:
-    """UTF-8 with each invalid byte replaced by U+FFFD, when valid multi-byte characters outnumber
-    the invalid bytes: a stray byte in a UTF-8 file, not a legacy encoding.
+    """UTF-8 with each invalid byte replaced by U+FFFD, when the invalid bytes are a few strays:
+    fewer than the valid multi-byte characters, and at most 1 in 1,000 bytes (or _FEW_STRAYS in a
+    short text), so a hostile input cannot make a span of every other byte.
 
     Legacy Western text almost never holds a valid UTF-8 sequence (its accented letters are single
-    bytes, invalid as UTF-8), so its share of valid non-ASCII characters is near 0; UTF-8 text with
-    a stray byte has it near 1. Detection would otherwise turn all of its accents into mojibake
-    ("Café" as Mac Roman "Caf√©") to explain the one byte, without a word.
+    bytes, invalid as UTF-8), so its valid multi-byte characters are near 0; UTF-8 text with a
+    stray byte has nearly all of them valid. Detection would otherwise turn all of its accents into
+    mojibake ("Café" as Mac Roman "Caf√©") to explain the one byte, without a word.
     """
     escaped = data.decode("utf-8", "surrogateescape")
-    invalid = list(_ESCAPED_BYTE.finditer(escaped))
-    if len(invalid) >= len(_UTF8_NON_ASCII.findall(escaped)):
+    text, invalid = _ESCAPED_BYTE.subn(REPLACEMENT, escaped)
+    high_bytes = len(data.translate(None, _ASCII_BYTES))
+    multibyte = len(escaped) - (len(data) - high_bytes) - invalid
+    if invalid >= multibyte or invalid > max(_FEW_STRAYS, len(data) // 1000):
         return None
-    replaced = [Span(m.start(), m.end(), REPLACED_BYTE, attributes={"byte": f"0x{ord(m.group()) - 0xDC00:02x}"}) for m in invalid]
-    return _ESCAPED_BYTE.sub(REPLACEMENT, escaped), replaced
+    replaced = [Span(m.start(), m.end(), REPLACED_BYTE, attributes={"byte": f"0x{ord(m.group()) - 0xDC00:02x}"}) for m in _ESCAPED_BYTE.finditer(escaped)]
+    return text, replaced
 
 
 def replace_surrogates(text: str) -> tuple[str, list[Span]]:
