@@ -14,6 +14,9 @@ import ssl
 import subprocess
 import threading
 import time
+import tracemalloc
+import zlib
+from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -195,6 +198,36 @@ def test_fetch_mixed_dns_answers_are_refused(answers: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("host", "answer", "message"),
+    [
+        ("intranet.corp.example", "10.20.30.40", "refused intranet.corp.example: it resolves to an address that is not a public address"),
+        ("10.20.30.40", "10.20.30.40", "refused 10.20.30.40: it resolves to 10.20.30.40, which is not a public address"),
+        ("0x7f000001", "127.0.0.1", "refused 0x7f000001: it resolves to 127.0.0.1, which is not a public address"),
+        ("fc00::1", "fc00::1", "refused fc00::1: it resolves to fc00::1, which is not a public address"),
+    ],
+)
+def test_fetch_refusal_names_the_address_only_when_the_url_gave_it(host: str, answer: str, message: str) -> None:
+    with pytest.raises(BlockedURLError) as refused:
+        check_addresses(host, [ipaddress.ip_address(answer)], allow_private=False, exempt=frozenset())
+    assert str(refused.value) == f"{message} (--allow-private permits it)"
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost.", "LocalHost.", "api.localhost", "api.localhost."])
+def test_fetch_refuses_localhost_names_without_a_lookup(monkeypatch: pytest.MonkeyPatch, host: str) -> None:
+    lookups: list[object] = []
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: lookups.append(args))
+    with pytest.raises(BlockedURLError, match=f"refused {host.lower()}: it resolves to an address that is not a public address"):
+        fetch_url(f"http://{host}/", OPTIONS)
+    assert lookups == []
+
+
+def test_fetch_localhost_dot_is_loopback_when_private_addresses_are_allowed(http_server: LocalServer) -> None:
+    url = http_server.serve("/a", PAGE).replace("127.0.0.1", "localhost.")
+    assert fetch_url(url, IngestOptions(fetch_timeout=5.0, allow_private=True)).body == PAGE
+    assert http_server.requests[0][1]["Host"] == f"localhost.:{http_server.port}"
+
+
+@pytest.mark.parametrize(
     ("answers", "allow_private", "exempt", "chosen"),
     [
         (["93.184.215.14", "1.1.1.1"], False, [], "93.184.215.14"),
@@ -316,7 +349,7 @@ def _unsized(request: BaseHTTPRequestHandler) -> None:
 def test_fetch_refuses_a_body_over_the_limit(http_server: LocalServer, kind: str) -> None:
     if kind == "content-length":
         url = http_server.serve("/big", b"a" * 200_000, content_type="text/plain")
-        message = r"is 200,000 bytes, over the limit of 100,000 bytes \(raise it with --max-bytes\)"
+        message = r"is 200,000 bytes, over the limit of 100,000 bytes \(max_bytes: --max-bytes on the command line, spinscope serve --max-bytes for the web app\)"
     elif kind == "no-length":
         url = http_server.handle("/big", _unsized)
         message = r"is over the limit of 100,000 bytes"
@@ -326,6 +359,72 @@ def test_fetch_refuses_a_body_over_the_limit(http_server: LocalServer, kind: str
         message = r"is over the limit of 100,000 bytes"
     with pytest.raises(InputTooLargeError, match=message):
         fetch_url(url, IngestOptions(max_bytes=100_000, fetch_timeout=5.0), allowed_hosts=LOCAL)
+
+
+def _compressed(chunks: Iterable[bytes], wbits: int) -> Iterator[bytes]:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    for chunk in chunks:
+        yield compressor.compress(chunk)
+    yield compressor.flush()
+
+
+GZIP = 16 + zlib.MAX_WBITS
+
+
+@pytest.mark.parametrize(
+    ("encoding", "wbits"),
+    [("gzip, gzip", [GZIP, GZIP]), ("deflate, gzip", [zlib.MAX_WBITS, GZIP]), ("gzip, deflate, gzip", [GZIP, -zlib.MAX_WBITS, GZIP])],
+)
+def test_fetch_stacked_encoding_bomb_is_refused_in_bounded_memory(http_server: LocalServer, encoding: str, wbits: list[int]) -> None:
+    chunks: Iterable[bytes] = (bytes(1 << 20) for _ in range(200))  # 200 MB of zeros, never held
+    for bits in wbits:
+        chunks = _compressed(chunks, bits)
+    bomb = b"".join(chunks)
+    assert len(bomb) < 10_000
+    url = http_server.serve("/bomb", bomb, headers={"Content-Encoding": encoding})
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputTooLargeError, match="over the limit of 100,000 bytes"):
+            fetch_url(url, IngestOptions(max_bytes=100_000, fetch_timeout=5.0), allowed_hosts=LOCAL)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "x-gzip", "deflate", "deflate-raw", "gzip, identity", "deflate, gzip"])
+def test_fetch_decodes_each_content_encoding(http_server: LocalServer, encoding: str) -> None:
+    wbits = {"gzip": GZIP, "x-gzip": GZIP, "deflate": zlib.MAX_WBITS, "deflate-raw": -zlib.MAX_WBITS, "identity": None}
+    body = PAGE
+    layers = [name.strip() for name in encoding.split(",")]
+    for name in layers:
+        bits = wbits[name]
+        body = body if bits is None else b"".join(_compressed([body], bits))
+    header = ", ".join("deflate" if name == "deflate-raw" else name for name in layers)
+    url = http_server.serve("/enc", body, headers={"Content-Encoding": header})
+    assert fetch_url(url, OPTIONS, allowed_hosts=LOCAL).body == PAGE
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding", "error", "words"),
+    [
+        (b"compressed", "br", ContentTypeError, "Content-Encoding 'br', which spinscope does not read"),
+        (b"compressed", "gzip, compress", ContentTypeError, "Content-Encoding 'compress'"),
+        (b"not gzip at all", "gzip", FetchError, "gzip data that cannot be decoded"),
+        (gzip.compress(PAGE)[:40], "gzip", FetchError, "ended in the middle of its gzip data"),
+    ],
+    ids=["brotli", "compress", "not-gzip", "truncated"],
+)
+def test_fetch_refuses_bodies_it_cannot_decode(http_server: LocalServer, body: bytes, encoding: str, error: type[Exception], words: str) -> None:
+    url = http_server.serve("/enc", body, headers={"Content-Encoding": encoding})
+    with pytest.raises(error, match=words):
+        fetch_url(url, OPTIONS, allowed_hosts=LOCAL)
+
+
+def test_fetch_asks_only_for_encodings_it_decodes(http_server: LocalServer) -> None:
+    url = http_server.serve("/a", PAGE)
+    fetch_url(url, OPTIONS, allowed_hosts=LOCAL)
+    assert http_server.requests[0][1]["Accept-Encoding"] == "gzip, deflate"
 
 
 def test_fetch_never_reads_a_redirect_body(http_server: LocalServer) -> None:

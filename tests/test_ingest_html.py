@@ -6,7 +6,7 @@ import pytest
 
 from spinscope.errors import BinaryInputError, EmptyInputError, InputError
 from spinscope.ingest.documents import document_from_bytes
-from spinscope.ingest.html import declared_charset, html_to_document, looks_like_html
+from spinscope.ingest.html import MAX_NESTING, declared_charset, html_to_document, looks_like_html, nesting_depth
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head>
@@ -52,6 +52,31 @@ def test_html_given_url_wins_over_canonical() -> None:
 def test_html_without_article_text_is_refused(html: str) -> None:
     with pytest.raises(EmptyInputError, match="no article text found in the HTML"):
         html_to_document(html, id="x", source="page.html")
+
+
+def _nested(depth: int, inner: str = "<p>The army entered the eastern districts on Tuesday, officials said, ending four years of fighting.</p>") -> str:
+    return "<html><body>" + "<div>" * depth + inner + "</div>" * depth + "</body></html>"
+
+
+@pytest.mark.parametrize("depth", [250, 300, MAX_NESTING])
+def test_html_deeply_nested_article_is_extracted(depth: int) -> None:
+    doc = html_to_document(_nested(depth), id="x", source="page.html")
+    assert doc.text == "The army entered the eastern districts on Tuesday, officials said, ending four years of fighting."
+
+
+@pytest.mark.parametrize("depth", [MAX_NESTING + 1, 10_000])
+def test_html_nested_deeper_than_read_says_how_deep(depth: int) -> None:
+    with pytest.raises(EmptyInputError, match=f"no article text found in the HTML, which is nested {depth:,} elements deep; spinscope reads at most {MAX_NESTING:,}"):
+        html_to_document(_nested(depth), id="x", source="page.html")
+
+
+@pytest.mark.parametrize(
+    ("html", "depth"),
+    [(_nested(3), 3), ("<p>a<p>b<br><img src=x><li>c<div/>" * 500, 0), ("<div><span>a</span><DIV>b</DIV></div></div></div><div>", 2)],
+    ids=["divs", "self-closing-and-optional-end-tags", "stray-end-tags"],
+)
+def test_html_nesting_depth(html: str, depth: int) -> None:
+    assert nesting_depth(html) == depth
 
 
 @pytest.mark.parametrize(

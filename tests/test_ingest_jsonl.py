@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from spinscope.document import BOILERPLATE, Document, Failure
+from spinscope.ingest.decode import DECODING
 from spinscope.ingest.jsonl import read_jsonl
 from spinscope.settings import IngestOptions
 from tests.http_server import LocalServer, _running_server, http_server  # noqa: F401  (fixtures)
@@ -74,7 +75,7 @@ def test_jsonl_line_over_the_limit_is_skipped_without_reading_it_whole(tmp_path:
     big, small = read_jsonl(path, IngestOptions(max_bytes=100))
     assert isinstance(big, Failure)
     assert (big.error, big.source) == ("InputTooLargeError", f"{path}:1")
-    assert big.message == f"{path}:1: the line is over the limit of 100 bytes (raise it with --max-bytes)"
+    assert big.message == f"{path}:1: the line is over the limit of 100 bytes (max_bytes: --max-bytes on the command line, spinscope serve --max-bytes for the web app)"
     assert isinstance(small, Document) and small.source == f"{path}:2"
 
 
@@ -108,3 +109,24 @@ def test_jsonl_url_lines_obey_the_address_check(tmp_path: Path, http_server: Loc
     (failure,) = read_jsonl(path, IngestOptions())
     assert isinstance(failure, Failure) and failure.error == "BlockedURLError"
     assert http_server.requests == []
+
+
+def test_jsonl_lone_surrogates_are_replaced_and_the_batch_goes_on(tmp_path: Path, http_server: LocalServer) -> None:
+    url = http_server.serve("/article", b"<html><body><article><p>The army entered the city on Tuesday.</p></article></body></html>")
+    lines = [
+        json.dumps({"text": "A good first article."}),
+        '{"text": "Broken \\ud800 text.", "id": "s\\udbff"}',
+        '{"text": "Fine text.", "title": "Bad \\udfff title", "outlet": "\\ud800", "published": "2016\\udc00"}',
+        json.dumps({"url": url + "/\ud800"}),
+        json.dumps({"text": "A good last article."}),
+    ]
+    good, text, title, fetched, last = read_jsonl(_write(tmp_path, lines), IngestOptions(allow_private=True))
+    assert isinstance(good, Document) and isinstance(last, Document)
+    assert isinstance(text, Document) and (text.text, text.id) == ("Broken \ufffd text.", "s\ufffd")
+    assert [(s.start, s.end, s.label, s.attributes) for s in text.spans[DECODING]] == [(7, 8, "replaced_surrogate", {"code_point": "U+D800"})]
+    assert isinstance(title, Document) and (title.title, title.outlet, title.published) == ("Bad \ufffd title", "\ufffd", "2016\ufffd")
+    assert DECODING not in title.spans and DECODING not in good.spans
+    assert isinstance(fetched, Failure) and fetched.error == "BlockedURLError" and "not a valid URL" in fetched.message
+    assert http_server.requests == []
+    written = [[doc.id, doc.text, doc.metadata(), [s.to_dict(doc) for s in doc.spans.get(DECODING, ())]] for doc in (good, text, title, last)]
+    json.dumps([*written, fetched.to_dict()], ensure_ascii=False).encode("utf-8")  # UTF-8 output can hold every field

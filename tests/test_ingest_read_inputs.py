@@ -11,6 +11,7 @@ import pytest
 from spinscope.document import BOILERPLATE, Document, Failure
 from spinscope.errors import BinaryInputError, BlockedURLError, EmptyInputError, InputTooLargeError, UnsupportedInputError
 from spinscope.ingest import document_from_text, read_inputs, read_one
+from spinscope.ingest.decode import DECODING
 from spinscope.settings import IngestOptions
 from tests.http_server import LocalServer, _running_server, http_server  # noqa: F401  (fixtures)
 
@@ -166,7 +167,7 @@ def test_read_inputs_bad_input_is_a_failure(item: str, error: str) -> None:
 def test_read_inputs_file_over_the_limit_says_size_and_option(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"a" * 2_000)
-    with pytest.raises(InputTooLargeError, match=r"is 2,000 bytes, over the limit of 1,000 bytes \(raise it with --max-bytes\)"):
+    with pytest.raises(InputTooLargeError, match=r"is 2,000 bytes, over the limit of 1,000 bytes \(max_bytes: --max-bytes on the command line, spinscope serve --max-bytes for the web app\)"):
         read_one(str(path), IngestOptions(max_bytes=1_000))
 
 
@@ -227,3 +228,27 @@ def test_read_inputs_plain_text_title_is_a_short_first_line(text: str, title: st
     doc = document_from_text(text)
     assert doc.title == title
     assert doc.text == text
+
+
+def test_read_inputs_stray_byte_in_utf8_file_is_replaced_and_marked(tmp_path: Path) -> None:
+    path = tmp_path / "stray.txt"
+    path.write_bytes("Café naïve, déjà vu.\n\nThe army entered the city.".encode().replace(b"vu", b"v\xff"))
+    doc = read_one(str(path))
+    assert doc.text == "Café naïve, déjà v\ufffd.\n\nThe army entered the city."
+    (span,) = doc.spans[DECODING]
+    assert (span.text(doc), span.label, span.attributes) == ("\ufffd", "replaced_byte", {"byte": "0xff"})
+
+
+def test_read_inputs_stray_byte_in_utf8_page_is_marked_in_the_extraction(tmp_path: Path) -> None:
+    path = tmp_path / "stray.html"
+    page = "<html><body><article><p>The army entered the café district on Tuesday, officials said. Naïve \xff readers.</p></article></body></html>"
+    path.write_bytes(page.encode().replace(b"\xc3\xbf", b"\xff"))
+    doc = read_one(str(path))
+    (span,) = doc.spans[DECODING]
+    assert "café" in doc.text and (span.text(doc), span.label) == ("\ufffd", "replaced_byte")
+
+
+def test_document_from_text_replaces_lone_surrogates_in_every_field() -> None:
+    doc = document_from_text("Text \udfff here.", id="i\ud800", title="T\ud800", url="https://x.example/\ud800", outlet="\udc00", published="2016\ud800")
+    assert (doc.text, doc.id, doc.title, doc.url, doc.outlet, doc.published) == ("Text \ufffd here.", "i\ufffd", "T\ufffd", "https://x.example/\ufffd", "\ufffd", "2016\ufffd")
+    assert [(s.start, s.label, s.attributes) for s in doc.spans[DECODING]] == [(5, "replaced_surrogate", {"code_point": "U+DFFF"})]

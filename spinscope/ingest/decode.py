@@ -8,10 +8,12 @@ would silently shift every annotation.
 from __future__ import annotations
 
 import codecs
+import re
 from typing import BinaryIO
 
 import charset_normalizer
 
+from spinscope.document import Span
 from spinscope.errors import BinaryInputError, EmptyInputError, EncodingError, InputTooLargeError
 from spinscope.settings import flag
 
@@ -35,6 +37,18 @@ _MAGIC = (
     (b"GIF8", "a GIF image"),
 )
 
+# The span group that marks where decoding put U+FFFD in a document's text, one span per
+# replaced character: a stray byte in otherwise UTF-8 bytes, or a lone surrogate in a str.
+DECODING = "decoding"
+REPLACED_BYTE = "replaced_byte"
+REPLACED_SURROGATE = "replaced_surrogate"
+REPLACEMENT = "\ufffd"
+# surrogateescape decodes each invalid byte to one of these; valid UTF-8 never decodes to them.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_ASCII_BYTES = bytes(range(0x80))
+_FEW_STRAYS = 10
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 _SNIFF_BYTES = 8192
 # Text has almost no C0 control characters besides tab, newlines and form feed; binary data has
 # many. 10% of the sniffed prefix separates the two with a wide margin on both sides.
@@ -43,9 +57,12 @@ _TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c\x1b")
 
 
 def too_large(name: str, limit: int, size: int | None = None) -> InputTooLargeError:
-    """The one message for every byte-limit hit, so the fix (the setting's flag) is always named."""
+    """The one message for every byte-limit hit, so the fix is always named, for both doors: the
+    CLI and the web app (whose server takes the same flag) share the setting."""
     got = f"is {size:,} bytes, over" if size is not None else "is over"
-    return InputTooLargeError(f"{name} {got} the limit of {limit:,} bytes (raise it with {flag('max_bytes')})")
+    option = flag("max_bytes")
+    fix = f"max_bytes: {option} on the command line, spinscope serve {option} for the web app"
+    return InputTooLargeError(f"{name} {got} the limit of {limit:,} bytes ({fix})")
 
 def read_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
     """Read at most `limit` bytes; reading one more tells us the input is too large without
@@ -56,32 +73,76 @@ def read_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
     return data
 
 
-def decode_bytes(data: bytes, name: str, declared: str | None = None) -> str:
-    """Decode text, trusting in order: a byte-order mark, the declared charset, UTF-8, detection.
+def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[str, list[Span]]:
+    """Decode text, trusting in order: a byte-order mark, the declared charset, UTF-8, UTF-8 with
+    a few stray bytes, detection. Returns the text and the spans of the bytes replaced by U+FFFD.
 
     `declared` comes from an HTTP header or an HTML meta tag; it is often wrong, so a charset that
     fails to decode falls through to the next step instead of failing the input.
     """
     if not data.strip():
         raise EmptyInputError(f"{name} is empty")
-    text = _decode(data, name, declared)
-    if text is None:
+    decoded = _decode(data, name, declared)
+    if decoded is None:
         raise EncodingError(f"{name} could not be decoded: no text encoding explains its bytes; convert it to UTF-8")
+    text, replaced = decoded
     if not text.strip():
         raise EmptyInputError(f"{name} contains only whitespace")
-    return text
+    return text, replaced
 
 
-def _decode(data: bytes, name: str, declared: str | None) -> str | None:
+def _decode(data: bytes, name: str, declared: str | None) -> tuple[str, list[Span]] | None:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _strict(data, encoding)
+            return _unmarked(_strict(data, encoding))
     _reject_binary(data, name)
     for candidate in (declared, "utf-8"):
         if candidate and (text := _strict(data, candidate)) is not None:
-            return text
+            return text, []
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly
     detected = _detect(data)
-    return None if detected is None else _strict(data, detected)
+    return None if detected is None else _unmarked(_strict(data, detected))
+
+
+def _unmarked(text: str | None) -> tuple[str, list[Span]] | None:
+    return None if text is None else (text, [])
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, list[Span]] | None:
+    """UTF-8 with each invalid byte replaced by U+FFFD, when the invalid bytes are a few strays:
+    fewer than the valid multi-byte characters, and at most 1 in 1,000 bytes (or _FEW_STRAYS in a
+    short text), so a hostile input cannot make a span of every other byte.
+
+    Legacy Western text almost never holds a valid UTF-8 sequence (its accented letters are single
+    bytes, invalid as UTF-8), so its valid multi-byte characters are near 0; UTF-8 text with a
+    stray byte has nearly all of them valid. Detection would otherwise turn all of its accents into
+    mojibake ("Café" as Mac Roman "Caf√©") to explain the one byte, without a word.
+    """
+    escaped = data.decode("utf-8", "surrogateescape")
+    text, invalid = _ESCAPED_BYTE.subn(REPLACEMENT, escaped)
+    high_bytes = len(data.translate(None, _ASCII_BYTES))
+    multibyte = len(escaped) - (len(data) - high_bytes) - invalid
+    if invalid >= multibyte or invalid > max(_FEW_STRAYS, len(data) // 1000):
+        return None
+    replaced = [Span(m.start(), m.end(), REPLACED_BYTE, attributes={"byte": f"0x{ord(m.group()) - 0xDC00:02x}"}) for m in _ESCAPED_BYTE.finditer(escaped)]
+    return text, replaced
+
+
+def replace_surrogates(text: str) -> tuple[str, list[Span]]:
+    """`text` with each lone surrogate (JSON's "\\ud800" decodes to one) replaced by U+FFFD, and
+    a span for each: no UTF-8 output could hold one, so it would fail the whole batch when written."""
+    replaced = [Span(m.start(), m.end(), REPLACED_SURROGATE, attributes={"code_point": f"U+{ord(m.group()):04X}"}) for m in _SURROGATE.finditer(text)]
+    return (_SURROGATE.sub(REPLACEMENT, text) if replaced else text), replaced
+
+
+def replaced_in_extraction(text: str, replaced: list[Span]) -> list[Span]:
+    """Where replaced bytes of a page ended up in its extracted text: the extraction's offsets are
+    not the page's, so each U+FFFD in it is marked, without its byte, when the page had any."""
+    if not replaced:
+        return []
+    return [Span(m.start(), m.end(), REPLACED_BYTE) for m in re.finditer(REPLACEMENT, text)]
 
 
 def _detect(data: bytes) -> str | None:

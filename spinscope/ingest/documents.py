@@ -11,10 +11,10 @@ import os
 import re
 from pathlib import Path
 
-from spinscope.document import BOILERPLATE, Document
+from spinscope.document import BOILERPLATE, Document, Span
 from spinscope.errors import EmptyInputError, UnsupportedInputError
 from spinscope.ingest.boilerplate import find_trailing_boilerplate
-from spinscope.ingest.decode import decode_bytes, read_limited, reject_binary_text, too_large
+from spinscope.ingest.decode import DECODING, decode_bytes, read_limited, reject_binary_text, replace_surrogates, replaced_in_extraction, too_large
 from spinscope.ingest.fetch import fetch_url
 from spinscope.ingest.html import declared_charset, html_to_document, looks_like_html
 from spinscope.settings import IngestOptions
@@ -36,8 +36,15 @@ def document_from_text(
     outlet: str | None = None,
     published: str | None = None,
 ) -> Document:
-    """A Document for text already in memory, held to the same byte limit as a file."""
-    size = len(text.encode("utf-8", "surrogatepass"))
+    """A Document for text already in memory, held to the same byte limit as a file.
+
+    Lone surrogates (JSON and Python strings may hold them, UTF-8 cannot) become U+FFFD in every
+    field, and each one in the text gets a span in the ``decoding`` group.
+    """
+    text, replaced = replace_surrogates(text)
+    source = without_surrogates(source)
+    id, title, url, outlet, published = (None if value is None else without_surrogates(value) for value in (id, title, url, outlet, published))
+    size = len(text.encode("utf-8"))
     if size > options.max_bytes:
         raise too_large(source, options.max_bytes, size)
     if not text.strip():
@@ -46,7 +53,7 @@ def document_from_text(
     doc = Document(
         id=id or short_id(text), text=text, title=title or headline(text), url=url, outlet=outlet, published=published, source=source
     )
-    return with_boilerplate(doc)
+    return with_decoding(with_boilerplate(doc), replaced)
 
 
 def document_from_bytes(
@@ -62,11 +69,12 @@ def document_from_bytes(
     `id=None` means a hash of the decoded input."""
     if html is not False:
         charset = charset or declared_charset(data)
-    text = decode_bytes(data, source, charset)
+    text, replaced = decode_bytes(data, source, charset)
     doc_id = id or short_id(text)
     if html or (html is None and looks_like_html(text)):
-        return with_boilerplate(html_to_document(text, id=doc_id, source=source, url=url))
-    return with_boilerplate(Document(id=doc_id, text=text, title=headline(text), url=url, source=source))
+        page = with_boilerplate(html_to_document(text, id=doc_id, source=source, url=url))
+        return with_decoding(page, replaced_in_extraction(page.text, replaced))
+    return with_decoding(with_boilerplate(Document(id=doc_id, text=text, title=headline(text), url=url, source=source)), replaced)
 
 
 def document_from_url(url: str, options: IngestOptions, *, id: str | None = None, source: str | None = None) -> Document:
@@ -121,4 +129,14 @@ def short_id(value: str) -> str:
 
 def with_boilerplate(doc: Document) -> Document:
     return doc.with_spans(BOILERPLATE, find_trailing_boilerplate(doc.text))
+
+
+def with_decoding(doc: Document, replaced: list[Span]) -> Document:
+    """The ``decoding`` span group, only on a document where decoding replaced something."""
+    return doc.with_spans(DECODING, replaced) if replaced else doc
+
+
+def without_surrogates(value: str) -> str:
+    """A metadata field with its lone surrogates replaced, as ``document_from_text`` does for the text."""
+    return replace_surrogates(value)[0]
 

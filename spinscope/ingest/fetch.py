@@ -5,6 +5,11 @@ the host resolves to must be public. The connection then goes to the address tha
 host name travels in the Host header and TLS SNI), so a DNS answer that changes between the check
 and the connect cannot redirect it. Redirects are followed here, one checked hop at a time, and
 one deadline covers the whole fetch, body included.
+
+Content encodings are undone here, not by httpx: its decoders inflate a whole network read at
+once, and gzip inside gzip turns 2 KB on the wire into gigabytes in one call. Each layer here
+yields at most `_CHUNK` bytes per step, so the body never holds more than the byte limit plus a
+chunk, whatever the compression ratio or the number of layers.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import ipaddress
 import socket
 import ssl
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -33,7 +39,14 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _HEADERS = {
     "User-Agent": f"spinscope/{__version__}",
     "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
+    "Accept-Encoding": "gzip, deflate",
 }
+# zlib window bits per content encoding: gzip's header, zlib's header (deflate, RFC 9110), and
+# the raw deflate stream that some servers send as "deflate" anyway.
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+_RAW_DEFLATE = -zlib.MAX_WBITS
+_CHUNK = 64 * 1024
+_LOOPBACK: tuple[IPAddress, ...] = (ipaddress.IPv4Address("127.0.0.1"), ipaddress.IPv6Address("::1"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +93,8 @@ def checked_url(url: str) -> httpx.URL:
     """The URL parsed, if its form is allowed at all; its addresses are checked separately."""
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
+    # UnicodeError: a lone surrogate (from JSON) in the path cannot be percent-encoded as UTF-8.
+    except (httpx.InvalidURL, UnicodeError) as exc:
         raise BlockedURLError(f"refused {url!r}: not a valid URL ({exc})") from exc
     if parsed.scheme not in ("http", "https"):
         raise BlockedURLError(f"refused {url!r}: only http and https URLs are fetched, not {parsed.scheme or 'no scheme'}")
@@ -93,7 +107,11 @@ def checked_url(url: str) -> httpx.URL:
 
 def resolve(host: str, port: int) -> list[IPAddress]:
     """Every address `host` resolves to; numeric forms like 2130706433 or 0x7f000001 come out as
-    the address they really mean, which is why the check runs on these and not on the name."""
+    the address they really mean, which is why the check runs on these and not on the name.
+    localhost names are loopback without asking DNS (RFC 6761), so "localhost." is refused
+    before any lookup rather than sent to a resolver that may answer otherwise."""
+    if is_localhost_name(host):
+        return list(_LOOPBACK)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -101,14 +119,34 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return [ipaddress.ip_address(info[4][0]) for info in infos]
 
 
+def is_localhost_name(host: str) -> bool:
+    """localhost, or a name under it, with or without the root's trailing dot (RFC 6761)."""
+    name = host.lower().removesuffix(".")
+    return name == "localhost" or name.endswith(".localhost")
+
+
 def check_addresses(host: str, addresses: list[IPAddress], *, allow_private: bool, exempt: frozenset[IPAddress]) -> IPAddress:
     """The address to connect to, once all of them pass: one bad answer among good ones is
-    refused too, since a later connect could get it."""
+    refused too, since a later connect could get it. The address is named only when the URL
+    gave it: what an internal name resolves to would map the network for whoever asks."""
     if not allow_private:
         for ip in addresses:
             if ip not in exempt and is_forbidden_address(ip):
-                raise BlockedURLError(f"refused {host}: it resolves to {ip}, which is not a public address (--allow-private permits it)")
+                where = f"{ip}, which" if _is_address_literal(host) else "an address that"
+                raise BlockedURLError(f"refused {host}: it resolves to {where} is not a public address (--allow-private permits it)")
     return addresses[0]
+
+
+def _is_address_literal(host: str) -> bool:
+    """Whether `host` is an address written out (in any form the resolver takes, 0x7f000001 too), not a name."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            socket.inet_aton(host)
+        except OSError:
+            return False
+    return True
 
 
 def is_forbidden_address(ip: IPAddress) -> bool:
@@ -183,16 +221,63 @@ def _read_page(response: httpx.Response, url: str, options: IngestOptions, deadl
     if declared.isdigit() and "Content-Encoding" not in response.headers and int(declared) > options.max_bytes:
         raise too_large(url, options.max_bytes, int(declared))
     body = bytearray()
-    # iter_bytes yields decompressed bytes as each network read arrives, so the cap also stops
-    # gzip bombs (one read of at most 64 KiB inflates to ~64 MB before the check sees it) and the
-    # deadline is checked after every read, however small: a 1 byte/s server cannot outlast it.
-    for chunk in response.iter_bytes():
+    # Each decoded chunk is at most _CHUNK bytes, and the deadline is checked after every one,
+    # however small: a 1 byte/s server cannot outlast it.
+    for chunk in _decoded(response.iter_raw(), _content_encodings(response, url), url):
         body += chunk
         if len(body) > options.max_bytes:
             raise too_large(url, options.max_bytes)
         if time.monotonic() > deadline:
             raise _timed_out(url, options)
     return Page(url=url, content_type=content_type, charset=response.charset_encoding, body=bytes(body))
+
+
+def _content_encodings(response: httpx.Response, url: str) -> list[str]:
+    """The encodings applied to the body, in the order they were applied; refused when unknown."""
+    encodings = [value.strip().lower() for value in response.headers.get("Content-Encoding", "").split(",")]
+    applied = [encoding for encoding in encodings if encoding not in ("", "identity")]
+    for encoding in applied:
+        if encoding not in _WBITS:
+            raise ContentTypeError(f"{url} is sent with Content-Encoding {encoding!r}, which spinscope does not read (only gzip and deflate)")
+    return applied
+
+
+def _decoded(raw: Iterable[bytes], encodings: list[str], url: str) -> Iterator[bytes]:
+    """The body with every content encoding undone, last applied first, one bounded chunk at a time."""
+    chunks: Iterable[bytes] = raw
+    for encoding in reversed(encodings):
+        chunks = _inflated(chunks, encoding, url)
+    return iter(chunks)
+
+
+def _inflated(chunks: Iterable[bytes], encoding: str, url: str) -> Iterator[bytes]:
+    """One layer inflated with zlib's `max_length`, so no step yields more than `_CHUNK` bytes.
+
+    Data after the end of the stream is ignored, as browsers do; a stream cut short is an error,
+    since the text would be silently truncated.
+    """
+    inflater = zlib.decompressobj(_WBITS[encoding])
+    started = False
+    try:
+        for chunk in chunks:
+            data = chunk
+            while data and not inflater.eof:
+                if not started and encoding == "deflate" and not _has_zlib_header(data):
+                    inflater = zlib.decompressobj(_RAW_DEFLATE)
+                started = True
+                out = inflater.decompress(data, _CHUNK)
+                data = inflater.unconsumed_tail
+                yield out
+        if started and not inflater.eof:
+            raise FetchError(f"{url} ended in the middle of its {encoding} data")
+        yield inflater.flush()
+    except zlib.error as exc:
+        raise FetchError(f"{url} sent {encoding} data that cannot be decoded ({exc})") from exc
+
+
+def _has_zlib_header(data: bytes) -> bool:
+    """Whether a deflate body starts with the two-byte zlib header (method 8, checksum mod 31)."""
+    return len(data) < 2 or (data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0)
 
 
 def _timed_out(url: str, options: IngestOptions) -> FetchTimeoutError:

@@ -16,10 +16,11 @@ from typing import Any, BinaryIO
 from spinscope.document import Document, Failure
 from spinscope.errors import MalformedInputError, SpinscopeError, UnsupportedInputError
 from spinscope.ingest.decode import too_large
-from spinscope.ingest.documents import document_from_text, document_from_url
+from spinscope.ingest.documents import document_from_text, document_from_url, without_surrogates
 from spinscope.settings import IngestOptions
 
 _STRING_FIELDS = ("text", "url", "title", "outlet", "published")
+_METADATA_FIELDS = ("id", "title", "outlet", "published")
 _SKIP_CHUNK_BYTES = 1 << 20
 
 
@@ -83,6 +84,12 @@ def _parse(line: bytes, where: str) -> dict[str, Any]:
         raise MalformedInputError(f'{where}: "id" must be a string or an integer, got {_json_type(given_id)}')
     if record.get("text") is None and record.get("url") is None:
         raise MalformedInputError(f'{where}: needs a "text" or a "url" field')
+    # JSON may spell lone surrogates ("\\ud800"), which UTF-8 output cannot hold: metadata loses
+    # them here; the text keeps them for document_from_text, which marks each one it replaces, and
+    # a URL to fetch keeps them for the fetcher, which refuses it rather than fetch another URL.
+    for key in _METADATA_FIELDS:
+        if isinstance(record.get(key), str):
+            record[key] = without_surrogates(record[key])
     return record
 
 
