@@ -21,6 +21,9 @@ SCHEMA_VERSION = "2.0"
 
 # Span groups a Document or Analysis may hold. Spans in a group may overlap.
 BOILERPLATE = "boilerplate"
+# Where decoding put U+FFFD in the text, one span per replaced character: a stray byte in
+# otherwise UTF-8 bytes, or a lone surrogate in a str.
+DECODING = "decoding"
 SENTENCE = "sentence"
 TECHNIQUE = "technique"
 

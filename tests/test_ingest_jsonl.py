@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from spinscope.document import BOILERPLATE, Document, Failure
-from spinscope.ingest.decode import DECODING
+from spinscope.document import DECODING
 from spinscope.ingest.jsonl import read_jsonl
 from spinscope.settings import IngestOptions
 from tests.http_server import LocalServer, _running_server, http_server  # noqa: F401  (fixtures)

@@ -11,7 +11,7 @@ import pytest
 from spinscope.document import BOILERPLATE, Document, Failure
 from spinscope.errors import BinaryInputError, BlockedURLError, EmptyInputError, InputTooLargeError, UnsupportedInputError
 from spinscope.ingest import document_from_text, read_inputs, read_one
-from spinscope.ingest.decode import DECODING
+from spinscope.document import DECODING
 from spinscope.settings import IngestOptions
 from tests.http_server import LocalServer, _running_server, http_server  # noqa: F401  (fixtures)
 

@@ -37,9 +37,6 @@ _MAGIC = (
     (b"GIF8", "a GIF image"),
 )
 
-# The span group that marks where decoding put U+FFFD in a document's text, one span per
-# replaced character: a stray byte in otherwise UTF-8 bytes, or a lone surrogate in a str.
-DECODING = "decoding"
 REPLACED_BYTE = "replaced_byte"
 REPLACED_SURROGATE = "replaced_surrogate"
 REPLACEMENT = "\ufffd"

@@ -11,10 +11,10 @@ import os
 import re
 from pathlib import Path
 
-from spinscope.document import BOILERPLATE, Document, Span
+from spinscope.document import BOILERPLATE, DECODING, Document, Span
 from spinscope.errors import EmptyInputError, UnsupportedInputError
 from spinscope.ingest.boilerplate import find_trailing_boilerplate
-from spinscope.ingest.decode import DECODING, decode_bytes, read_limited, reject_binary_text, replace_surrogates, replaced_in_extraction, too_large
+from spinscope.ingest.decode import decode_bytes, read_limited, reject_binary_text, replace_surrogates, replaced_in_extraction, too_large
 from spinscope.ingest.fetch import fetch_url
 from spinscope.ingest.html import declared_charset, html_to_document, looks_like_html
 from spinscope.settings import IngestOptions

@@ -15,11 +15,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from spinscope.document import BOILERPLATE, Analysis, Component, Document
+from spinscope.document import BOILERPLATE, DECODING, Analysis, Component, Document
 from spinscope.errors import PipelineError, UsageError
 
 # Span groups a Document may bring from ingest, before any stage runs.
-INPUT_GROUPS: tuple[str, ...] = (BOILERPLATE,)
+INPUT_GROUPS: tuple[str, ...] = (BOILERPLATE, DECODING)
 
 
 class Stage(Protocol):
