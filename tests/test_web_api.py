@@ -208,7 +208,7 @@ def test_web_host_check_refuses_other_names(small: RunningServer, host: str) -> 
 def _csrf(client: httpx.Client) -> str:
     page = client.get("/")
     match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match and client.cookies.get("spinscope_csrf") == unescape(match.group(1))
+    assert match and client.cookies.get("spinscope_csrf") not in (None, unescape(match.group(1)))
     return unescape(match.group(1))
 
 
@@ -222,13 +222,36 @@ def test_web_form_post_with_token_redirects_to_report(server: RunningServer) -> 
     assert "They are traitors. Only we can save the nation!" in re.sub(r"<[^>]+>", "", report.text)
 
 
-@pytest.mark.parametrize("case", ["no-token", "no-cookie", "wrong-token", "forged-cookie", "cross-site"])
+@pytest.mark.parametrize("origin", ["own", "none"])
+def test_web_form_post_from_own_origin_is_accepted(server: RunningServer, origin: str) -> None:
+    with httpx.Client(base_url=server.url) as c:
+        token = _csrf(c)
+        headers = {"Origin": server.url, "Sec-Fetch-Site": "same-origin"} if origin == "own" else {}
+        response = c.post("/analyze", data={"csrf_token": token, "text": "Only we can save the nation!"}, files={"file": ("", b"")}, headers=headers)
+    assert response.status_code == 303, response.text
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["no-token", "no-cookie", "wrong-token", "forged-cookie", "cross-site", "cookie-as-token", "other-client-token",
+     "evil-origin", "null-origin", "other-port-origin", "other-scheme-origin"],
+)
 def test_web_form_csrf_rejected(server: RunningServer, case: str) -> None:
     with httpx.Client(base_url=server.url) as c:
         token = _csrf(c)
         data = {"text": "Short text to analyse.", "csrf_token": token}
         headers = {}
-        if case == "no-token":
+        port = server.url.rsplit(":", 1)[1]
+        origins = {"evil-origin": "http://evil.example", "null-origin": "null", "other-port-origin": "http://127.0.0.1:1",
+                   "other-scheme-origin": f"https://127.0.0.1:{port}"}
+        if case in origins:
+            headers["Origin"] = origins[case]  # a valid token and cookie, sent from another origin
+        elif case == "cookie-as-token":
+            data["csrf_token"] = c.cookies["spinscope_csrf"]
+        elif case == "other-client-token":
+            with httpx.Client(base_url=server.url) as other:
+                data["csrf_token"] = _csrf(other)  # valid, but issued with another client's cookie
+        elif case == "no-token":
             del data["csrf_token"]
         elif case == "no-cookie":
             c.cookies.clear()
