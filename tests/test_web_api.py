@@ -120,6 +120,38 @@ def test_web_api_404_shape(client: httpx.Client, path: str) -> None:
     assert_error(client.get(path), 404)
 
 
+@pytest.mark.parametrize(
+    "path,status",
+    [("/api/analyses/99999999999999999999", 422), (f"/api/analyses/{2**63 - 1}", 404), ("/api/analyses/0", 422),
+     ("/api/analyses/-1", 422), ("/api/analyses?offset=100000000000000000000", 422), (f"/api/analyses?offset={2**63 - 1}", 200)],
+)
+def test_web_api_ids_past_sqlite_integers_are_refused_not_500(client: httpx.Client, path: str, status: int) -> None:
+    """SQLite integers are 64-bit: a larger id or offset overflowed in the driver and gave a 500."""
+    for _ in range(2):  # the same connection still answers afterwards
+        response = client.get(path)
+        if status == 200:
+            assert response.status_code == 200 and response.json()["analyses"] == []
+        else:
+            assert_error(response, status)
+
+
+@pytest.mark.parametrize("path,status", [("/analyses/99999999999999999999", 422), (f"/analyses/{2**63 - 1}", 404), ("/analyses/0", 422)])
+def test_web_report_page_ids_past_sqlite_integers_are_refused_not_500(client: httpx.Client, path: str, status: int) -> None:
+    response = client.get(path)
+    assert response.status_code == status and response.headers["content-type"].startswith("text/html")
+
+
+def test_web_openapi_says_exactly_one_of_text_or_url(client: httpx.Client) -> None:
+    """The documented schema and the validation agree: each alternative is accepted, neither or both refused."""
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["AnalyzeRequest"]
+    validator = jsonschema.Draft202012Validator(schema)
+    assert validator.is_valid({"text": "Some words."}) and validator.is_valid({"url": "https://example.org/", "title": "t"})
+    assert not validator.is_valid({}) and not validator.is_valid({"title": "t"})
+    assert not validator.is_valid({"text": "a", "url": "https://example.org/"})
+    assert not validator.is_valid({"text": None}) and not validator.is_valid({"text": "", "url": "https://example.org/"})
+    assert validator.is_valid({"text": "a", "url": None})
+
+
 @pytest.mark.parametrize("path", ["/analyses/987654", "/no-such-page"])
 def test_web_html_404_is_a_friendly_page(client: httpx.Client, path: str) -> None:
     response = client.get(path)

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import JSONResponse, Response
 
@@ -23,6 +23,11 @@ from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import web_state
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+# SQLite integers are signed 64-bit: a larger id or offset overflows in the driver, so the
+# declarations bound them and such a request gets 422 instead of a 500.
+SQLITE_MAX_INT = 2**63 - 1
+AnalysisId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INT, description="A stored analysis id.")]
 
 
 class ErrorBody(BaseModel):
@@ -50,7 +55,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 class AnalyzeRequest(BaseModel):
     """One article: its text, or a URL to fetch it from; metadata replaces what the page says."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The validator below, said in the schema too: exactly one of text or url, as a string.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "oneOf": [{"required": [name], "properties": {name: {"type": "string"}}} for name in ("text", "url")],
+    })
 
     text: str | None = Field(None, min_length=1, description="The article text; span offsets index into exactly this string.")
     url: str | None = Field(None, min_length=1, max_length=2048, description="An http(s) URL to fetch (public addresses only unless the server runs with --allow-private).")
@@ -140,7 +148,7 @@ async def analyze(body: AnalyzeRequest, request: Request) -> Response:
 
 
 @router.get("/analyses/{analysis_id}", responses={200: {"model": StoredAnalysis}, 404: ERRORS[404]})
-def get_analysis(analysis_id: int, request: Request) -> JSONResponse:
+def get_analysis(analysis_id: AnalysisId, request: Request) -> JSONResponse:
     """One stored analysis, as POST /api/analyze returned it."""
     analysis = web_state(request).store.get(analysis_id)
     if analysis is None:
@@ -152,7 +160,7 @@ def get_analysis(analysis_id: int, request: Request) -> JSONResponse:
 def list_analyses(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=SQLITE_MAX_INT)] = 0,
 ) -> AnalysisList:
     """Stored analyses, newest first, without their text."""
     page = web_state(request).store.recent(limit, offset)

@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from spinscope.errors import SpinscopeError
 from spinscope.report.html import render as render_report
-from spinscope.web.api import technique_guide
+from spinscope.web.api import AnalysisId, technique_guide
 from spinscope.web.security import CSRF_COOKIE, CSRF_FIELD, is_cross_origin, set_csrf_cookie
 from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import WebState, web_state
@@ -86,7 +86,7 @@ def analyses(request: Request, page: Annotated[int, Query(ge=1, le=100_000)] = 1
 
 
 @router.get("/analyses/{analysis_id}")
-def report(request: Request, analysis_id: int) -> Response:
+def report(request: Request, analysis_id: AnalysisId) -> Response:
     analysis = web_state(request).store.get(analysis_id)
     if analysis is None:
         raise HTTPException(404, f"no analysis with id {analysis_id}")
