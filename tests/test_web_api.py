@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -150,6 +151,36 @@ def test_web_openapi_says_exactly_one_of_text_or_url(client: httpx.Client) -> No
     assert not validator.is_valid({"text": "a", "url": "https://example.org/"})
     assert not validator.is_valid({"text": None}) and not validator.is_valid({"text": "", "url": "https://example.org/"})
     assert validator.is_valid({"text": "a", "url": None})
+
+
+def test_web_api_idempotency_key_retry_returns_the_first_analysis(server: RunningServer, client: httpx.Client) -> None:
+    body = {"text": "They are traitors. Only we can save the nation!", "title": "Retried"}
+    key = {"Idempotency-Key": "retry-test-1"}
+    first = client.post("/api/analyze", json=body, headers=key)
+    assert first.status_code == 200, first.text
+    count = sqlite3.connect(server.db).execute("SELECT count(*) FROM analyses").fetchone()[0]
+    respaced = json.dumps(dict(reversed(body.items())), indent=2).encode()  # the same request, written otherwise
+    for retry in (client.post("/api/analyze", json=body, headers=key),
+                  client.post("/api/analyze", content=respaced, headers={**key, "Content-Type": "application/json"})):
+        assert retry.status_code == 200, retry.text
+        assert retry.json() == first.json()
+    assert sqlite3.connect(server.db).execute("SELECT count(*) FROM analyses").fetchone()[0] == count, "no new row"
+    error = assert_error(client.post("/api/analyze", json={**body, "title": "Another"}, headers=key), 409)
+    assert "Idempotency-Key" in error and "another request" in error
+    other = client.post("/api/analyze", json=body, headers={"Idempotency-Key": "retry-test-2"})
+    assert other.status_code == 200 and other.json()["id"] != first.json()["id"]
+
+
+@pytest.mark.parametrize("key", ["", "x" * 201, "has space", "tab\tkey", "caf\u00e9"])
+def test_web_api_idempotency_key_must_be_short_printable_ascii(client: httpx.Client, key: str) -> None:
+    headers = [("Idempotency-Key", key.encode("latin-1")), ("Content-Type", b"application/json")]
+    assert_error(client.post("/api/analyze", content=b'{"text": "Only we can save the nation!"}', headers=headers), 400)
+
+
+def test_web_openapi_declares_the_idempotency_key(client: httpx.Client) -> None:
+    parameters = client.get("/openapi.json").json()["paths"]["/api/analyze"]["post"]["parameters"]
+    (header,) = [p for p in parameters if p["name"] == "Idempotency-Key"]
+    assert header["in"] == "header" and not header["required"] and "409" in header["description"]
 
 
 @pytest.mark.parametrize("path", ["/analyses/987654", "/no-such-page"])

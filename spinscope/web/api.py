@@ -7,16 +7,17 @@ a CORS preflight, which this server never grants, so the API needs no CSRF token
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import JSONResponse, Response
 
 from spinscope import __version__
-from spinscope.store import Store
+from spinscope.store import RequestKey, Store
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.definitions import DEFINITIONS
 from spinscope.web.service import Metadata, Submission, analyse_and_save
@@ -41,6 +42,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     for code, text in (
         (400, "Bad input: empty, binary, not a supported kind, or a URL that is not allowed."),
         (404, "No analysis with this id."),
+        (409, "The Idempotency-Key was already used with another request."),
         (413, "The body or the text is over the size limit."),
         (415, "The body is not sent as application/json."),
         (422, "The JSON does not have the documented fields."),
@@ -122,6 +124,22 @@ class Health(BaseModel):
     workers: int
 
 
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[!-~]+$",
+    description="Any printable ASCII string (no spaces), at most 200 characters, new for each new request. "
+    "A retry with the same key and the same body returns the analysis stored the first time (same id, nothing "
+    "stored again); the same key with another body gets 409. Keys are kept by this server for as long as its store.",
+)]
+
+
+def request_key(key: str | None, body: AnalyzeRequest) -> RequestKey | None:
+    """The key with the SHA-256 of the request's fields, so that a reordered or re-spaced JSON body is the same request."""
+    if key is None:
+        return None
+    canonical = json.dumps(body.model_dump(), sort_keys=True, ensure_ascii=True)
+    return RequestKey(key, hashlib.sha256(canonical.encode()).hexdigest())
+
+
 def require_json(request: Request) -> None:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/json":
@@ -133,15 +151,18 @@ def stored(analysis_id: int, analysis: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/analyze", dependencies=[Depends(require_json)], responses={200: {"model": StoredAnalysis}, **{k: v for k, v in ERRORS.items() if k != 404}})
-async def analyze(body: AnalyzeRequest, request: Request) -> Response:
-    """Analyse one article (text or URL), store it, and return the analysis with its id."""
+async def analyze(body: AnalyzeRequest, request: Request, idempotency_key: IdempotencyKey = None) -> Response:
+    """Analyse one article (text or URL), store it, and return the analysis with its id.
+
+    Send an Idempotency-Key to retry safely after a lost answer: the retry gets the first analysis."""
     web = web_state(request)
     meta = Metadata(body.title, body.outlet, body.published).check(web.options.max_field_chars)
     submission = Submission(text=body.text, url=body.url, metadata=meta)
+    key = request_key(idempotency_key, body)
 
     def work() -> bytes:
         # Serialised in the worker too: a large analysis would otherwise hold the event loop.
-        analysis_id, analysis = analyse_and_save(submission, web.analyze, web.store)
+        analysis_id, analysis = analyse_and_save(submission, web.analyze, web.store, key)
         return json.dumps(stored(analysis_id, analysis), ensure_ascii=False).encode()
 
     return Response(await web.pool.run(work, web.options.analysis_timeout), media_type="application/json")
