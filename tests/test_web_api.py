@@ -153,6 +153,18 @@ def test_web_openapi_says_exactly_one_of_text_or_url(client: httpx.Client) -> No
     assert validator.is_valid({"text": "a", "url": None})
 
 
+@pytest.mark.parametrize("field", ["text", "title", "outlet", "published", "url"])
+def test_web_api_lone_surrogates_are_refused_not_500(client: httpx.Client, field: str) -> None:
+    """JSON can carry an unpaired \\udfff; it used to reach the store as a str that cannot be encoded."""
+    body = {"text": "Only we can save the nation!", field: "a lone \udfff surrogate"}
+    if field == "url":
+        del body["text"]
+    content = json.dumps(body).encode()  # ensure_ascii writes it as the escape \\udfff
+    assert b"\\udfff" in content
+    error = assert_error(client.post("/api/analyze", content=content, headers={"Content-Type": "application/json"}), 422)
+    assert field in error
+
+
 def test_web_api_idempotency_key_retry_returns_the_first_analysis(server: RunningServer, client: httpx.Client) -> None:
     body = {"text": "They are traitors. Only we can save the nation!", "title": "Retried"}
     key = {"Idempotency-Key": "retry-test-1"}
@@ -420,6 +432,8 @@ def test_web_openapi_served(client: httpx.Client) -> None:
     assert spec["openapi"].startswith("3.")
     assert {"/api/analyze", "/api/analyses/{analysis_id}", "/api/techniques", "/api/health"} <= set(spec["paths"])
     assert "AnalyzeRequest" in spec["components"]["schemas"]
+    errors = [op["responses"]["422"]["content"]["application/json"]["schema"] for path in spec["paths"].values() for op in path.values() if "422" in op["responses"]]
+    assert errors and all(e == {"$ref": "#/components/schemas/ErrorBody"} for e in errors), "422 answers are ErrorBody, as sent"
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/api/analyze" in docs.text and "<script" not in docs.text
 

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.responses import JSONResponse, Response
 
 from spinscope import __version__
@@ -45,7 +45,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (409, "The Idempotency-Key was already used with another request."),
         (413, "The body or the text is over the size limit."),
         (415, "The body is not sent as application/json."),
-        (422, "The JSON does not have the documented fields."),
+        (422, "The JSON, the path or the query does not have the documented fields or values."),
         (502, "The URL could not be fetched."),
         (503, "Too many analyses running or waiting; retry in a moment."),
         (504, "The fetch or the analysis took too long."),
@@ -67,6 +67,18 @@ class AnalyzeRequest(BaseModel):
     title: str | None = None
     outlet: str | None = None
     published: str | None = Field(None, description="Publication date, as given.")
+
+    @field_validator("title", "outlet", "published")
+    @classmethod
+    def _unicode(cls, value: str | None) -> str | None:
+        # JSON can carry a lone surrogate (\udfff); text and url refuse one already, as pydantic does
+        # for constrained strings, and nothing downstream could encode it.
+        if value is not None:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError(f"has a lone surrogate at character {exc.start}; send valid Unicode") from None
+        return value
 
     @model_validator(mode="after")
     def _one_input(self) -> "AnalyzeRequest":
@@ -168,7 +180,7 @@ async def analyze(body: AnalyzeRequest, request: Request, idempotency_key: Idemp
     return Response(await web.pool.run(work, web.options.analysis_timeout), media_type="application/json")
 
 
-@router.get("/analyses/{analysis_id}", responses={200: {"model": StoredAnalysis}, 404: ERRORS[404]})
+@router.get("/analyses/{analysis_id}", responses={200: {"model": StoredAnalysis}, 404: ERRORS[404], 422: ERRORS[422]})
 def get_analysis(analysis_id: AnalysisId, request: Request) -> JSONResponse:
     """One stored analysis, as POST /api/analyze returned it."""
     analysis = web_state(request).store.get(analysis_id)
@@ -177,7 +189,7 @@ def get_analysis(analysis_id: AnalysisId, request: Request) -> JSONResponse:
     return JSONResponse(stored(analysis_id, analysis))
 
 
-@router.get("/analyses", response_model=AnalysisList)
+@router.get("/analyses", response_model=AnalysisList, responses={422: ERRORS[422]})
 def list_analyses(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
