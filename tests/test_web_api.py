@@ -297,11 +297,13 @@ def test_web_form_post_with_token_redirects_to_report(server: RunningServer) -> 
     assert "They are traitors. Only we can save the nation!" in re.sub(r"<[^>]+>", "", report.text)
 
 
-@pytest.mark.parametrize("origin", ["own", "none"])
+@pytest.mark.parametrize("origin", ["own", "none", "null"])
 def test_web_form_post_from_own_origin_is_accepted(server: RunningServer, origin: str) -> None:
+    """``null`` is what Chromium sends for the app's own form under Referrer-Policy: no-referrer."""
     with httpx.Client(base_url=server.url) as c:
         token = _csrf(c)
-        headers = {"Origin": server.url, "Sec-Fetch-Site": "same-origin"} if origin == "own" else {}
+        headers = {"own": {"Origin": server.url, "Sec-Fetch-Site": "same-origin"}, "none": {},
+                   "null": {"Origin": "null", "Sec-Fetch-Site": "same-origin"}}[origin]
         response = c.post("/analyze", data={"csrf_token": token, "text": "Only we can save the nation!"}, files={"file": ("", b"")}, headers=headers)
     assert response.status_code == 303, response.text
 
@@ -309,7 +311,7 @@ def test_web_form_post_from_own_origin_is_accepted(server: RunningServer, origin
 @pytest.mark.parametrize(
     "case",
     ["no-token", "no-cookie", "wrong-token", "forged-cookie", "cross-site", "cookie-as-token", "other-client-token",
-     "evil-origin", "null-origin", "other-port-origin", "other-scheme-origin"],
+     "evil-origin", "null-origin-cross-site", "same-site", "other-port-origin", "other-scheme-origin"],
 )
 def test_web_form_csrf_rejected(server: RunningServer, case: str) -> None:
     with httpx.Client(base_url=server.url) as c:
@@ -317,10 +319,14 @@ def test_web_form_csrf_rejected(server: RunningServer, case: str) -> None:
         data = {"text": "Short text to analyse.", "csrf_token": token}
         headers = {}
         port = server.url.rsplit(":", 1)[1]
-        origins = {"evil-origin": "http://evil.example", "null-origin": "null", "other-port-origin": "http://127.0.0.1:1",
+        origins = {"evil-origin": "http://evil.example", "null-origin-cross-site": "null", "other-port-origin": "http://127.0.0.1:1",
                    "other-scheme-origin": f"https://127.0.0.1:{port}"}
         if case in origins:
             headers["Origin"] = origins[case]  # a valid token and cookie, sent from another origin
+            if case == "null-origin-cross-site":
+                headers["Sec-Fetch-Site"] = "cross-site"
+        elif case == "same-site":
+            headers["Sec-Fetch-Site"] = "same-site"
         elif case == "cookie-as-token":
             data["csrf_token"] = c.cookies["spinscope_csrf"]
         elif case == "other-client-token":

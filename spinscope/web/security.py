@@ -9,7 +9,7 @@
   token issued with one cookie is refused with any other. A restarted server rejects old forms,
   which then ask for a reload.
 - A form POST whose ``Origin`` is not this server's own (scheme, host and port of the request), or
-  that has no ``Origin`` and says ``Sec-Fetch-Site: cross-site``, is refused whatever its token.
+  whose ``Sec-Fetch-Site`` is ``cross-site`` or ``same-site``, is refused whatever its token.
 """
 
 from __future__ import annotations
@@ -135,11 +135,13 @@ def _origin_parts(url: str) -> tuple[str, str, int] | None:
 
 def is_cross_origin(headers: Headers, scheme: str) -> bool:
     """The request came from a page of another origin than this server, reached by `scheme` at its
-    Host header: its ``Origin`` says so (``null`` included), or, without one, ``Sec-Fetch-Site``."""
-    if headers.get("sec-fetch-site") == "cross-site":
+    Host header: its ``Origin`` names another, or ``Sec-Fetch-Site`` says cross-site or same-site.
+    ``Origin: null`` is left to ``Sec-Fetch-Site``: browsers send it for this app's own forms too,
+    because its pages are served with ``Referrer-Policy: no-referrer``."""
+    if headers.get("sec-fetch-site") in ("cross-site", "same-site"):
         return True
     origin = headers.get("origin")
-    if origin is None:
+    if origin is None or origin == "null":
         return False
     own = _origin_parts(f"{scheme}://{headers.get('host', '')}")
     return own is None or _origin_parts(origin) != own
