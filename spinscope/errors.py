@@ -2,6 +2,7 @@
 
     SpinscopeError                 base; the CLI prints its message on one line     exit  HTTP
     ├── UsageError                 a call or option that cannot work as given          2   400
+    │   └── ConflictError          an Idempotency-Key reused with another request      2   409
     ├── InputError                 the input cannot be analysed                        3   400
     │   ├── EmptyInputError        nothing but whitespace
     │   ├── BinaryInputError       looks like binary data, not text
@@ -38,6 +39,10 @@ class SpinscopeError(Exception):
 class UsageError(SpinscopeError):
     exit_code = 2
     http_status = 400
+
+
+class ConflictError(UsageError):
+    http_status = 409
 
 
 class InputError(SpinscopeError):

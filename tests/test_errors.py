@@ -14,6 +14,7 @@ from spinscope.document import Failure
     "error,exit_code,status",
     [
         (errors.UsageError, 2, 400),
+        (errors.ConflictError, 2, 409),
         (errors.InputTooLargeError, 3, 413),
         (errors.EmptyInputError, 3, 400),
         (errors.UnsupportedInputError, 3, 400),

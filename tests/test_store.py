@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from spinscope.document import TECHNIQUE, Analysis, Component, Document, Span
-from spinscope.errors import StoreError, StoreFullError
-from spinscope.store import Store, default_db_path
+from spinscope.errors import ConflictError, StoreError, StoreFullError
+from spinscope.store import RequestKey, Store, default_db_path
 from spinscope.store import schema
 
 
@@ -87,6 +87,39 @@ def test_store_newer_schema_is_refused(db: Path, newer: int) -> None:
     conn.close()
     with pytest.raises(StoreError, match="newer"):
         Store(db)
+
+
+def test_store_previous_version_migrates_in_place_and_keeps_rows(db: Path) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[: schema.LATEST - 1])
+        patch.setattr(schema, "LATEST", schema.LATEST - 1)
+        with Store(db) as old:
+            ids = [old.save(make_analysis(n=n)) for n in range(3)]
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST - 1
+    conn.close()
+    with Store(db) as store:
+        assert [r.id for r in store.recent().rows] == ids[::-1]
+        assert store.get(ids[0]) == make_analysis(n=0) and store.integrity_check() == "ok"
+        keyed = store.save(make_analysis(n=9), RequestKey("k", "h"))
+        assert store.find(RequestKey("k", "h")) == (keyed, make_analysis(n=9))
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST
+    conn.close()
+
+
+def test_store_idempotency_key_returns_the_first_analysis(db: Path) -> None:
+    with Store(db) as store:
+        assert store.find(RequestKey("retry-1", "sha-a")) is None
+        first = store.save(make_analysis(n=1), RequestKey("retry-1", "sha-a"))
+        assert store.find(RequestKey("retry-1", "sha-a")) == (first, make_analysis(n=1))
+        assert store.save(make_analysis(n=2), RequestKey("retry-1", "sha-a")) == first, "a racing retry saves nothing"
+        assert store.count() == 1
+        with pytest.raises(ConflictError, match="another request"):
+            store.find(RequestKey("retry-1", "sha-b"))
+        with pytest.raises(ConflictError):
+            store.save(make_analysis(n=3), RequestKey("retry-1", "sha-b"))
+        assert store.count() == 1
 
 
 @pytest.mark.parametrize("broken_step", ["THIS IS NOT SQL", "CREATE TABLE analyses (x)"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -120,6 +121,80 @@ def test_web_api_404_shape(client: httpx.Client, path: str) -> None:
     assert_error(client.get(path), 404)
 
 
+@pytest.mark.parametrize(
+    "path,status",
+    [("/api/analyses/99999999999999999999", 422), (f"/api/analyses/{2**63 - 1}", 404), ("/api/analyses/0", 422),
+     ("/api/analyses/-1", 422), ("/api/analyses?offset=100000000000000000000", 422), (f"/api/analyses?offset={2**63 - 1}", 200)],
+)
+def test_web_api_ids_past_sqlite_integers_are_refused_not_500(client: httpx.Client, path: str, status: int) -> None:
+    """SQLite integers are 64-bit: a larger id or offset overflowed in the driver and gave a 500."""
+    for _ in range(2):  # the same connection still answers afterwards
+        response = client.get(path)
+        if status == 200:
+            assert response.status_code == 200 and response.json()["analyses"] == []
+        else:
+            assert_error(response, status)
+
+
+@pytest.mark.parametrize("path,status", [("/analyses/99999999999999999999", 422), (f"/analyses/{2**63 - 1}", 404), ("/analyses/0", 422)])
+def test_web_report_page_ids_past_sqlite_integers_are_refused_not_500(client: httpx.Client, path: str, status: int) -> None:
+    response = client.get(path)
+    assert response.status_code == status and response.headers["content-type"].startswith("text/html")
+
+
+def test_web_openapi_says_exactly_one_of_text_or_url(client: httpx.Client) -> None:
+    """The documented schema and the validation agree: each alternative is accepted, neither or both refused."""
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["AnalyzeRequest"]
+    validator = jsonschema.Draft202012Validator(schema)
+    assert validator.is_valid({"text": "Some words."}) and validator.is_valid({"url": "https://example.org/", "title": "t"})
+    assert not validator.is_valid({}) and not validator.is_valid({"title": "t"})
+    assert not validator.is_valid({"text": "a", "url": "https://example.org/"})
+    assert not validator.is_valid({"text": None}) and not validator.is_valid({"text": "", "url": "https://example.org/"})
+    assert validator.is_valid({"text": "a", "url": None})
+
+
+@pytest.mark.parametrize("field", ["text", "title", "outlet", "published", "url"])
+def test_web_api_lone_surrogates_are_refused_not_500(client: httpx.Client, field: str) -> None:
+    """JSON can carry an unpaired \\udfff; it used to reach the store as a str that cannot be encoded."""
+    body = {"text": "Only we can save the nation!", field: "a lone \udfff surrogate"}
+    if field == "url":
+        del body["text"]
+    content = json.dumps(body).encode()  # ensure_ascii writes it as the escape \\udfff
+    assert b"\\udfff" in content
+    error = assert_error(client.post("/api/analyze", content=content, headers={"Content-Type": "application/json"}), 422)
+    assert field in error
+
+
+def test_web_api_idempotency_key_retry_returns_the_first_analysis(server: RunningServer, client: httpx.Client) -> None:
+    body = {"text": "They are traitors. Only we can save the nation!", "title": "Retried"}
+    key = {"Idempotency-Key": "retry-test-1"}
+    first = client.post("/api/analyze", json=body, headers=key)
+    assert first.status_code == 200, first.text
+    count = sqlite3.connect(server.db).execute("SELECT count(*) FROM analyses").fetchone()[0]
+    respaced = json.dumps(dict(reversed(body.items())), indent=2).encode()  # the same request, written otherwise
+    for retry in (client.post("/api/analyze", json=body, headers=key),
+                  client.post("/api/analyze", content=respaced, headers={**key, "Content-Type": "application/json"})):
+        assert retry.status_code == 200, retry.text
+        assert retry.json() == first.json()
+    assert sqlite3.connect(server.db).execute("SELECT count(*) FROM analyses").fetchone()[0] == count, "no new row"
+    error = assert_error(client.post("/api/analyze", json={**body, "title": "Another"}, headers=key), 409)
+    assert "Idempotency-Key" in error and "another request" in error
+    other = client.post("/api/analyze", json=body, headers={"Idempotency-Key": "retry-test-2"})
+    assert other.status_code == 200 and other.json()["id"] != first.json()["id"]
+
+
+@pytest.mark.parametrize("key", ["", "x" * 201, "has space", "tab\tkey", "caf\u00e9"])
+def test_web_api_idempotency_key_must_be_short_printable_ascii(client: httpx.Client, key: str) -> None:
+    headers = [("Idempotency-Key", key.encode("latin-1")), ("Content-Type", b"application/json")]
+    assert_error(client.post("/api/analyze", content=b'{"text": "Only we can save the nation!"}', headers=headers), 400)
+
+
+def test_web_openapi_declares_the_idempotency_key(client: httpx.Client) -> None:
+    parameters = client.get("/openapi.json").json()["paths"]["/api/analyze"]["post"]["parameters"]
+    (header,) = [p for p in parameters if p["name"] == "Idempotency-Key"]
+    assert header["in"] == "header" and not header["required"] and "409" in header["description"]
+
+
 @pytest.mark.parametrize("path", ["/analyses/987654", "/no-such-page"])
 def test_web_html_404_is_a_friendly_page(client: httpx.Client, path: str) -> None:
     response = client.get(path)
@@ -208,7 +283,7 @@ def test_web_host_check_refuses_other_names(small: RunningServer, host: str) -> 
 def _csrf(client: httpx.Client) -> str:
     page = client.get("/")
     match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match and client.cookies.get("spinscope_csrf") == unescape(match.group(1))
+    assert match and client.cookies.get("spinscope_csrf") not in (None, unescape(match.group(1)))
     return unescape(match.group(1))
 
 
@@ -222,13 +297,42 @@ def test_web_form_post_with_token_redirects_to_report(server: RunningServer) -> 
     assert "They are traitors. Only we can save the nation!" in re.sub(r"<[^>]+>", "", report.text)
 
 
-@pytest.mark.parametrize("case", ["no-token", "no-cookie", "wrong-token", "forged-cookie", "cross-site"])
+@pytest.mark.parametrize("origin", ["own", "none", "null"])
+def test_web_form_post_from_own_origin_is_accepted(server: RunningServer, origin: str) -> None:
+    """``null`` is what Chromium sends for the app's own form under Referrer-Policy: no-referrer."""
+    with httpx.Client(base_url=server.url) as c:
+        token = _csrf(c)
+        headers = {"own": {"Origin": server.url, "Sec-Fetch-Site": "same-origin"}, "none": {},
+                   "null": {"Origin": "null", "Sec-Fetch-Site": "same-origin"}}[origin]
+        response = c.post("/analyze", data={"csrf_token": token, "text": "Only we can save the nation!"}, files={"file": ("", b"")}, headers=headers)
+    assert response.status_code == 303, response.text
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["no-token", "no-cookie", "wrong-token", "forged-cookie", "cross-site", "cookie-as-token", "other-client-token",
+     "evil-origin", "null-origin-cross-site", "same-site", "other-port-origin", "other-scheme-origin"],
+)
 def test_web_form_csrf_rejected(server: RunningServer, case: str) -> None:
     with httpx.Client(base_url=server.url) as c:
         token = _csrf(c)
         data = {"text": "Short text to analyse.", "csrf_token": token}
         headers = {}
-        if case == "no-token":
+        port = server.url.rsplit(":", 1)[1]
+        origins = {"evil-origin": "http://evil.example", "null-origin-cross-site": "null", "other-port-origin": "http://127.0.0.1:1",
+                   "other-scheme-origin": f"https://127.0.0.1:{port}"}
+        if case in origins:
+            headers["Origin"] = origins[case]  # a valid token and cookie, sent from another origin
+            if case == "null-origin-cross-site":
+                headers["Sec-Fetch-Site"] = "cross-site"
+        elif case == "same-site":
+            headers["Sec-Fetch-Site"] = "same-site"
+        elif case == "cookie-as-token":
+            data["csrf_token"] = c.cookies["spinscope_csrf"]
+        elif case == "other-client-token":
+            with httpx.Client(base_url=server.url) as other:
+                data["csrf_token"] = _csrf(other)  # valid, but issued with another client's cookie
+        elif case == "no-token":
             del data["csrf_token"]
         elif case == "no-cookie":
             c.cookies.clear()
@@ -334,6 +438,8 @@ def test_web_openapi_served(client: httpx.Client) -> None:
     assert spec["openapi"].startswith("3.")
     assert {"/api/analyze", "/api/analyses/{analysis_id}", "/api/techniques", "/api/health"} <= set(spec["paths"])
     assert "AnalyzeRequest" in spec["components"]["schemas"]
+    errors = [op["responses"]["422"]["content"]["application/json"]["schema"] for path in spec["paths"].values() for op in path.values() if "422" in op["responses"]]
+    assert errors and all(e == {"$ref": "#/components/schemas/ErrorBody"} for e in errors), "422 answers are ErrorBody, as sent"
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/api/analyze" in docs.text and "<script" not in docs.text
 

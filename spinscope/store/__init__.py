@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from spinscope.errors import StoreError, StoreFullError
-from spinscope.store.db import AnalysisRow, Example, Page, Store, StoreOptions
+from spinscope.store.db import AnalysisRow, Example, Page, RequestKey, Store, StoreOptions
 
-__all__ = ["AnalysisRow", "Example", "Page", "Store", "StoreOptions", "StoreError", "StoreFullError", "default_db_path"]
+__all__ = ["AnalysisRow", "Example", "Page", "RequestKey", "Store", "StoreOptions", "StoreError", "StoreFullError", "default_db_path"]
 
 
 def default_db_path() -> Path:

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from spinscope.errors import StoreError, StoreFullError
+from spinscope.errors import ConflictError, StoreError, StoreFullError
 from spinscope.settings import check_defaults
 from spinscope.report import technique_detector
 from spinscope.schema.upgrade import upgrade
@@ -74,6 +74,14 @@ class Example:
     label: str
     score: float | None
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestKey:
+    """A client's idempotency key for one request, and the SHA-256 of that request."""
+
+    key: str
+    request_sha256: str
 
 
 _ROW_COLUMNS = "id, created, document_id, title, url, outlet, source, detector, span_count"
@@ -179,13 +187,42 @@ class Store:
         if self._closed:
             raise StoreError(f"the store {self.path} is closed")
 
-    def save(self, analysis: dict[str, Any]) -> int:
-        """Store one analysis (`Analysis.to_dict()` output) and its technique spans; returns its id."""
+    def _keyed(self, conn: sqlite3.Connection, request_key: RequestKey) -> int | None:
+        """The analysis id stored under this key, None if the key is new; ConflictError when the key
+        came with another request."""
+        row = conn.execute("SELECT request_sha256, analysis_id FROM idempotency_keys WHERE key = ?", (request_key.key,)).fetchone()
+        if row is None:
+            return None
+        if row[0] != request_key.request_sha256:
+            raise ConflictError(
+                f"the Idempotency-Key {request_key.key[:80]!r} was used for another request (analysis {row[1]}); "
+                "send a new key with a new request, or the same request with the same key"
+            )
+        analysis_id: int = row[1]
+        return analysis_id
+
+    def find(self, request_key: RequestKey) -> tuple[int, dict[str, Any]] | None:
+        """The analysis stored under this idempotency key and its id, None if the key is new;
+        ConflictError when the key came with another request."""
+        with self._read("read") as conn:
+            analysis_id = self._keyed(conn, request_key)
+        analysis = None if analysis_id is None else self.get(analysis_id)
+        return None if analysis_id is None or analysis is None else (analysis_id, analysis)
+
+    def save(self, analysis: dict[str, Any], request_key: RequestKey | None = None) -> int:
+        """Store one analysis (`Analysis.to_dict()` output) and its technique spans; returns its id.
+
+        With `request_key`, the key is stored with it in the same transaction; if the key is already
+        stored (a concurrent retry saved first), nothing is saved and that analysis's id is returned.
+        """
         doc = analysis["document"]
         spans = analysis.get("spans", {}).get("technique", [])
         created = datetime.now(UTC).isoformat(timespec="seconds")
         payload = json.dumps(analysis, ensure_ascii=False)
         with self._write("save to") as conn:
+            earlier = None if request_key is None else self._keyed(conn, request_key)
+            if earlier is not None:
+                return earlier
             cursor = conn.execute(
                 f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (created, doc["id"], doc.get("title"), doc.get("url"), doc.get("outlet"), doc.get("source"),
@@ -197,6 +234,11 @@ class Store:
                 "INSERT OR IGNORE INTO technique_spans (analysis_id, start_char, end_char, label, score, text) VALUES (?, ?, ?, ?, ?, ?)",
                 [(analysis_id, s["start"], s["end"], s["label"], s.get("score"), doc["text"][s["start"] : s["end"]]) for s in spans],
             )
+            if request_key is not None:
+                conn.execute(
+                    "INSERT INTO idempotency_keys (key, request_sha256, analysis_id, created) VALUES (?, ?, ?, ?)",
+                    (request_key.key, request_key.request_sha256, analysis_id, created),
+                )
         return analysis_id
 
     def get(self, analysis_id: int) -> dict[str, Any] | None:

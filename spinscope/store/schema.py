@@ -38,6 +38,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) WITHOUT ROWID""",
         "CREATE INDEX technique_spans_by_label ON technique_spans (label, score DESC)",
     ),
+    (
+        # POST /api/analyze's Idempotency-Key: a retry with the same key and request gets the analysis
+        # stored the first time; the same key with another request is refused.
+        """CREATE TABLE idempotency_keys (
+            key TEXT PRIMARY KEY,
+            request_sha256 TEXT NOT NULL,
+            analysis_id INTEGER NOT NULL REFERENCES analyses (id) ON DELETE CASCADE,
+            created TEXT NOT NULL               -- ISO 8601, UTC, seconds
+        ) WITHOUT ROWID""",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

@@ -7,22 +7,28 @@ a CORS preflight, which this server never grants, so the API needs no CSRF token
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.responses import JSONResponse, Response
 
 from spinscope import __version__
-from spinscope.store import Store
+from spinscope.store import RequestKey, Store
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.definitions import DEFINITIONS
 from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import web_state
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+# SQLite integers are signed 64-bit: a larger id or offset overflows in the driver, so the
+# declarations bound them and such a request gets 422 instead of a 500.
+SQLITE_MAX_INT = 2**63 - 1
+AnalysisId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INT, description="A stored analysis id.")]
 
 
 class ErrorBody(BaseModel):
@@ -36,9 +42,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     for code, text in (
         (400, "Bad input: empty, binary, not a supported kind, or a URL that is not allowed."),
         (404, "No analysis with this id."),
+        (409, "The Idempotency-Key was already used with another request."),
         (413, "The body or the text is over the size limit."),
         (415, "The body is not sent as application/json."),
-        (422, "The JSON does not have the documented fields."),
+        (422, "The JSON, the path or the query does not have the documented fields or values."),
         (502, "The URL could not be fetched."),
         (503, "Too many analyses running or waiting; retry in a moment."),
         (504, "The fetch or the analysis took too long."),
@@ -50,13 +57,28 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 class AnalyzeRequest(BaseModel):
     """One article: its text, or a URL to fetch it from; metadata replaces what the page says."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The validator below, said in the schema too: exactly one of text or url, as a string.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "oneOf": [{"required": [name], "properties": {name: {"type": "string"}}} for name in ("text", "url")],
+    })
 
     text: str | None = Field(None, min_length=1, description="The article text; span offsets index into exactly this string.")
     url: str | None = Field(None, min_length=1, max_length=2048, description="An http(s) URL to fetch (public addresses only unless the server runs with --allow-private).")
     title: str | None = None
     outlet: str | None = None
     published: str | None = Field(None, description="Publication date, as given.")
+
+    @field_validator("title", "outlet", "published")
+    @classmethod
+    def _unicode(cls, value: str | None) -> str | None:
+        # JSON can carry a lone surrogate (\udfff); text and url refuse one already, as pydantic does
+        # for constrained strings, and nothing downstream could encode it.
+        if value is not None:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError(f"has a lone surrogate at character {exc.start}; send valid Unicode") from None
+        return value
 
     @model_validator(mode="after")
     def _one_input(self) -> "AnalyzeRequest":
@@ -114,6 +136,22 @@ class Health(BaseModel):
     workers: int
 
 
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[!-~]+$",
+    description="Any printable ASCII string (no spaces), at most 200 characters, new for each new request. "
+    "A retry with the same key and the same body returns the analysis stored the first time (same id, nothing "
+    "stored again); the same key with another body gets 409. Keys are kept by this server for as long as its store.",
+)]
+
+
+def request_key(key: str | None, body: AnalyzeRequest) -> RequestKey | None:
+    """The key with the SHA-256 of the request's fields, so that a reordered or re-spaced JSON body is the same request."""
+    if key is None:
+        return None
+    canonical = json.dumps(body.model_dump(), sort_keys=True, ensure_ascii=True)
+    return RequestKey(key, hashlib.sha256(canonical.encode()).hexdigest())
+
+
 def require_json(request: Request) -> None:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/json":
@@ -125,22 +163,25 @@ def stored(analysis_id: int, analysis: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/analyze", dependencies=[Depends(require_json)], responses={200: {"model": StoredAnalysis}, **{k: v for k, v in ERRORS.items() if k != 404}})
-async def analyze(body: AnalyzeRequest, request: Request) -> Response:
-    """Analyse one article (text or URL), store it, and return the analysis with its id."""
+async def analyze(body: AnalyzeRequest, request: Request, idempotency_key: IdempotencyKey = None) -> Response:
+    """Analyse one article (text or URL), store it, and return the analysis with its id.
+
+    Send an Idempotency-Key to retry safely after a lost answer: the retry gets the first analysis."""
     web = web_state(request)
     meta = Metadata(body.title, body.outlet, body.published).check(web.options.max_field_chars)
     submission = Submission(text=body.text, url=body.url, metadata=meta)
+    key = request_key(idempotency_key, body)
 
     def work() -> bytes:
         # Serialised in the worker too: a large analysis would otherwise hold the event loop.
-        analysis_id, analysis = analyse_and_save(submission, web.analyze, web.store)
+        analysis_id, analysis = analyse_and_save(submission, web.analyze, web.store, key)
         return json.dumps(stored(analysis_id, analysis), ensure_ascii=False).encode()
 
     return Response(await web.pool.run(work, web.options.analysis_timeout), media_type="application/json")
 
 
-@router.get("/analyses/{analysis_id}", responses={200: {"model": StoredAnalysis}, 404: ERRORS[404]})
-def get_analysis(analysis_id: int, request: Request) -> JSONResponse:
+@router.get("/analyses/{analysis_id}", responses={200: {"model": StoredAnalysis}, 404: ERRORS[404], 422: ERRORS[422]})
+def get_analysis(analysis_id: AnalysisId, request: Request) -> JSONResponse:
     """One stored analysis, as POST /api/analyze returned it."""
     analysis = web_state(request).store.get(analysis_id)
     if analysis is None:
@@ -148,11 +189,11 @@ def get_analysis(analysis_id: int, request: Request) -> JSONResponse:
     return JSONResponse(stored(analysis_id, analysis))
 
 
-@router.get("/analyses", response_model=AnalysisList)
+@router.get("/analyses", response_model=AnalysisList, responses={422: ERRORS[422]})
 def list_analyses(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=SQLITE_MAX_INT)] = 0,
 ) -> AnalysisList:
     """Stored analyses, newest first, without their text."""
     page = web_state(request).store.recent(limit, offset)

@@ -73,7 +73,9 @@ def install(app: FastAPI) -> None:
 
     async def on_validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return error_response(request.scope, 422, _validation_message(exc))
+        # A header not as documented is a bad request; 422 is for a body or query without the documented fields.
+        in_headers = all(error.get("loc", ("",))[0] == "header" for error in exc.errors())
+        return error_response(request.scope, 400 if in_headers else 422, _validation_message(exc))
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         # ServerErrorMiddleware calls this outside the other middleware, so the headers go on here.

@@ -18,8 +18,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from spinscope.errors import SpinscopeError
 from spinscope.report.html import render as render_report
-from spinscope.web.api import technique_guide
-from spinscope.web.security import CSRF_COOKIE, CSRF_FIELD, set_csrf_cookie
+from spinscope.web.api import AnalysisId, technique_guide
+from spinscope.web.security import CSRF_COOKIE, CSRF_FIELD, is_cross_origin, set_csrf_cookie
 from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import WebState, web_state
 from spinscope.web.templating import env, templates
@@ -30,15 +30,17 @@ _META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^
 
 
 def _form_page(request: Request, web: WebState, status: int = 200, error: str | None = None, values: dict[str, str] | None = None) -> Response:
-    """The home page with its form; reuses a valid CSRF cookie or sets a new one."""
+    """The home page with its form; reuses a valid CSRF cookie or sets a new one, and puts the token
+    bound to that cookie in the form."""
     cookie = request.cookies.get(CSRF_COOKIE)
     fresh = cookie is None or not web.csrf.is_valid(cookie)
-    token = web.csrf.issue() if fresh or cookie is None else cookie
-    context = {"csrf_field": CSRF_FIELD, "csrf_token": token, "error": error, "values": values or {}, "options": web.options,
+    if fresh or cookie is None:
+        cookie = web.csrf.new_client()
+    context = {"csrf_field": CSRF_FIELD, "csrf_token": web.csrf.token_for(cookie), "error": error, "values": values or {}, "options": web.options,
                "max_bytes": web.analyze.ingest.max_bytes, "allow_private": web.analyze.ingest.allow_private}
     response = templates.TemplateResponse(request, "home.html", context, status_code=status)
     if fresh:
-        set_csrf_cookie(response, token, secure=request.url.scheme == "https")
+        set_csrf_cookie(response, cookie, secure=request.url.scheme == "https")
     return response
 
 
@@ -58,8 +60,7 @@ async def analyze_form(request: Request) -> Response:
     form = await request.form(max_files=1, max_fields=16, max_part_size=web.options.max_body_bytes)
     try:
         values = {k: _text(form.get(k)) for k in ("text", "url", "title", "outlet", "published")}
-        cross_site = request.headers.get("sec-fetch-site") == "cross-site"
-        if cross_site or not web.csrf.check(request.cookies.get(CSRF_COOKIE), _text(form.get(CSRF_FIELD)) or None):
+        if is_cross_origin(request.headers, request.url.scheme) or not web.csrf.check(request.cookies.get(CSRF_COOKIE), _text(form.get(CSRF_FIELD)) or None):
             return _form_page(request, web, 403, "This form has expired or came from another site. Check it and send it again.", values)
         upload = form.get("file")
         name, data = None, None
@@ -85,7 +86,7 @@ def analyses(request: Request, page: Annotated[int, Query(ge=1, le=100_000)] = 1
 
 
 @router.get("/analyses/{analysis_id}")
-def report(request: Request, analysis_id: int) -> Response:
+def report(request: Request, analysis_id: AnalysisId) -> Response:
     analysis = web_state(request).store.get(analysis_id)
     if analysis is None:
         raise HTTPException(404, f"no analysis with id {analysis_id}")

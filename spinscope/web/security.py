@@ -4,9 +4,12 @@
   the report page brings its own hash-pinned policy), ``nosniff`` and ``no-referrer``.
 - The Host header must name this server when it listens on loopback: a page on another site that
   rebinds its DNS name to 127.0.0.1 would otherwise talk to the API as a same-origin page.
-- Forms use a signed double-submit token: a random value, HMAC-signed with a per-process key, sits
-  in a ``SameSite=Strict`` cookie and in a hidden field, and both must match. A restarted server
-  rejects old forms, which then ask for a reload.
+- Forms carry a token bound to the client: a ``SameSite=Strict`` cookie holds a random client
+  value signed with a per-process key, and the hidden field holds an HMAC of that cookie, so a
+  token issued with one cookie is refused with any other. A restarted server rejects old forms,
+  which then ask for a reload.
+- A form POST whose ``Origin`` is not this server's own (scheme, host and port of the request), or
+  whose ``Sec-Fetch-Site`` is ``cross-site`` or ``same-site``, is refused whatever its token.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Collection
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.responses import Response
@@ -88,27 +92,59 @@ class HostCheckMiddleware:
 
 
 class CsrfTokens:
-    """Issues and checks signed double-submit tokens (see the module docstring)."""
+    """Issues client cookies and the form tokens bound to them (see the module docstring)."""
 
     def __init__(self, key: bytes | None = None) -> None:
         self._key = key or secrets.token_bytes(32)
 
-    def _sign(self, nonce: str) -> str:
-        return hmac.new(self._key, nonce.encode(), hashlib.sha256).hexdigest()
+    def _sign(self, purpose: str, value: str) -> str:
+        return hmac.new(self._key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
-    def issue(self) -> str:
+    def new_client(self) -> str:
+        """A cookie value for a new client: a random nonce and its signature."""
         nonce = secrets.token_urlsafe(24)
-        return f"{nonce}.{self._sign(nonce)}"
+        return f"{nonce}.{self._sign('client', nonce)}"
 
-    def is_valid(self, token: str | None) -> bool:
-        if not token or token.count(".") != 1:
+    def is_valid(self, cookie: str | None) -> bool:
+        """The cookie is one this server issued."""
+        if not cookie or cookie.count(".") != 1:
             return False
-        nonce, signature = token.split(".")
-        return hmac.compare_digest(signature, self._sign(nonce))
+        nonce, signature = cookie.split(".")
+        return hmac.compare_digest(signature, self._sign("client", nonce))
+
+    def token_for(self, cookie: str) -> str:
+        """The form token of the client holding `cookie`; it differs from the cookie itself."""
+        return self._sign("form", cookie)
 
     def check(self, cookie: str | None, field: str | None) -> bool:
-        """The form's field equals the cookie, and the cookie is one this server signed."""
-        return self.is_valid(cookie) and field is not None and hmac.compare_digest(field, cookie or "")
+        """The cookie is one this server issued and the form's field is the token bound to it."""
+        return cookie is not None and self.is_valid(cookie) and field is not None and hmac.compare_digest(field, self.token_for(cookie))
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin_parts(url: str) -> tuple[str, str, int] | None:
+    parts = urlsplit(url.strip().lower())
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # a port that is not a number or out of range
+        return None
+    return (parts.scheme, parts.hostname, port) if parts.hostname and port else None
+
+
+def is_cross_origin(headers: Headers, scheme: str) -> bool:
+    """The request came from a page of another origin than this server, reached by `scheme` at its
+    Host header: its ``Origin`` names another, or ``Sec-Fetch-Site`` says cross-site or same-site.
+    ``Origin: null`` is left to ``Sec-Fetch-Site``: browsers send it for this app's own forms too,
+    because its pages are served with ``Referrer-Policy: no-referrer``."""
+    if headers.get("sec-fetch-site") in ("cross-site", "same-site"):
+        return True
+    origin = headers.get("origin")
+    if origin is None or origin == "null":
+        return False
+    own = _origin_parts(f"{scheme}://{headers.get('host', '')}")
+    return own is None or _origin_parts(origin) != own
 
 
 def set_csrf_cookie(response: Response, token: str, secure: bool) -> None:

@@ -16,7 +16,7 @@ from spinscope.errors import InputError, UnsupportedInputError
 from spinscope.ingest.decode import too_large
 from spinscope.ingest.documents import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_bytes, document_from_text, document_from_url
 from spinscope.pipeline import AnalyzeOptions, analyze
-from spinscope.store import Store
+from spinscope.store import RequestKey, Store
 
 UPLOAD_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
@@ -80,7 +80,14 @@ def _read_upload(name: str, data: bytes, max_bytes: int) -> Document:
     return doc if doc.title else replace(doc, title=base)
 
 
-def analyse_and_save(sub: Submission, options: AnalyzeOptions, store: Store) -> tuple[int, dict[str, Any]]:
-    """Blocking: read, analyse and store one submission; returns the stored id and the analysis."""
+def analyse_and_save(sub: Submission, options: AnalyzeOptions, store: Store, request_key: RequestKey | None = None) -> tuple[int, dict[str, Any]]:
+    """Blocking: read, analyse and store one submission; returns the stored id and the analysis.
+
+    With `request_key`, a request seen before returns the analysis stored for it (ConflictError if
+    the key came with another request); a retry racing the first one gets the first one's id.
+    """
+    earlier = None if request_key is None else store.find(request_key)
+    if earlier is not None:
+        return earlier
     analysis = analyze(read_submission(sub, options), options).to_dict()
-    return store.save(analysis), analysis
+    return store.save(analysis, request_key), analysis
