@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 
 from spinscope.pipeline import AnalyzeOptions
+from spinscope.techniques.stage import TechniqueOptions
 from spinscope.settings import IngestOptions
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.web import WebOptions, hosts_for
@@ -417,20 +418,43 @@ def test_web_overload_answers_503_fast_and_health_stays_responsive(tmp_path: Pat
     assert results[0].status_code == 200
 
 
-def test_web_deadline_answers_504_and_keeps_the_slot_until_the_thread_ends(tmp_path: Path) -> None:
-    options = WebOptions(analysis_workers=1, analysis_queue=0, analysis_timeout=0.5)
-    with slow_pages("They are traitors. Only we can save the nation!") as pages, serve_in_thread(tmp_path / "d.db", allow_private=True, options=options) as running:
-        with httpx.Client(base_url=running.url, timeout=10) as c:
+def _wait_idle(client: httpx.Client, seconds: float) -> float:
+    """Seconds until /api/health shows nothing in flight (or ``seconds`` when it never does)."""
+    started = time.monotonic()
+    while client.get("/api/health").json()["in_flight"] and time.monotonic() - started < seconds:
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+BASELINE = AnalyzeOptions(technique=TechniqueOptions(detector="baseline"))
+
+
+def test_web_deadline_stops_a_slow_fetch_and_frees_its_slot_at_once(tmp_path: Path) -> None:
+    options = WebOptions(analysis_workers=1, analysis_queue=0, analysis_timeout=2)
+    with slow_pages("They are traitors. Only we can save the nation!") as pages, \
+            serve_in_thread(tmp_path / "d.db", allow_private=True, options=options, analyze_options=BASELINE) as running:  # fmt: skip
+        with httpx.Client(base_url=running.url, timeout=30) as c:
             started = time.monotonic()
-            late = c.post("/api/analyze", json={"url": pages.url(1.5)})
+            late = c.post("/api/analyze", json={"url": pages.url(30)})
             waited = time.monotonic() - started
-            assert c.get("/api/health").json()["in_flight"] == 1, "the abandoned thread still holds its slot"
-            assert_error(c.post("/api/analyze", json={"text": "Too soon."}), 503)
-            time.sleep(1.5)
-            assert c.get("/api/health").json()["in_flight"] == 0
+            assert _wait_idle(c, 5) < 1, "the slot is free as soon as the deadline passed, not when the page would have come"
             assert c.post("/api/analyze", json={"text": "They are traitors."}).status_code == 200
     assert_error(late, 504)
-    assert 0.4 < waited < 1.4
+    assert 1.8 < waited < 3.5
+
+
+def test_web_deadline_stops_a_huge_analysis_and_the_server_goes_on(tmp_path: Path) -> None:
+    options = WebOptions(analysis_workers=1, analysis_queue=0, analysis_timeout=3)
+    huge = (example_text() + "\n") * (2_000_000 // len(example_text()))
+    with serve_in_thread(tmp_path / "h.db", options=options, analyze_options=BASELINE) as running, httpx.Client(base_url=running.url, timeout=60) as c:
+        assert c.post("/api/analyze", json={"text": "Warm up: they are traitors."}).status_code == 200
+        started = time.monotonic()
+        late = c.post("/api/analyze", json={"text": huge})
+        waited = time.monotonic() - started
+        assert _wait_idle(c, 5) < 1
+        assert c.post("/api/analyze", json={"text": "They are traitors."}).status_code == 200
+    assert_error(late, 504)
+    assert waited < 6, "a 2 MB analysis takes far longer than the deadline; it was stopped at it"
 
 
 def test_web_openapi_served(client: httpx.Client) -> None:

@@ -172,9 +172,9 @@ async def analyze(body: AnalyzeRequest, request: Request, idempotency_key: Idemp
     submission = Submission(text=body.text, url=body.url, metadata=meta)
     key = request_key(idempotency_key, body)
 
-    def work() -> bytes:
+    def work(deadline: float) -> bytes:
         # Serialised in the worker too: a large analysis would otherwise hold the event loop.
-        analysis_id, analysis = analyse_and_save(submission, web.analyze, web.store, key)
+        analysis_id, analysis = analyse_and_save(submission, web.analyze, web.store, web.pool.children, deadline, key)
         return json.dumps(stored(analysis_id, analysis), ensure_ascii=False).encode()
 
     return Response(await web.pool.run(work, web.options.analysis_timeout), media_type="application/json")

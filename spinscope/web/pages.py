@@ -69,7 +69,7 @@ async def analyze_form(request: Request) -> Response:
         try:
             meta = Metadata(values["title"], values["outlet"], values["published"]).check(web.options.max_field_chars)
             submission = Submission(text=values["text"] or None, url=values["url"].strip() or None, upload_name=name, upload=data, metadata=meta)
-            analysis_id, _ = await web.pool.run(partial(analyse_and_save, submission, web.analyze, web.store), web.options.analysis_timeout)
+            analysis_id, _ = await web.pool.run(partial(analyse_and_save, submission, web.analyze, web.store, web.pool.children), web.options.analysis_timeout)
         except SpinscopeError as exc:
             return _form_page(request, web, exc.http_status, " ".join(str(exc).split()), values)
         return RedirectResponse(f"/analyses/{analysis_id}", status_code=303)

@@ -17,6 +17,7 @@ from spinscope.ingest.decode import too_large
 from spinscope.ingest.documents import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_bytes, document_from_text, document_from_url
 from spinscope.pipeline import AnalyzeOptions, analyze
 from spinscope.store import RequestKey, Store
+from spinscope.web.children import Children
 
 UPLOAD_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
@@ -80,8 +81,16 @@ def _read_upload(name: str, data: bytes, max_bytes: int) -> Document:
     return doc if doc.title else replace(doc, title=base)
 
 
-def analyse_and_save(sub: Submission, options: AnalyzeOptions, store: Store, request_key: RequestKey | None = None) -> tuple[int, dict[str, Any]]:
-    """Blocking: read, analyse and store one submission; returns the stored id and the analysis.
+def analyse_submission(sub: Submission, options: AnalyzeOptions) -> dict[str, Any]:
+    """Read and analyse one submission: what a child process runs, so that it can be stopped."""
+    return analyze(read_submission(sub, options), options).to_dict()
+
+
+def analyse_and_save(
+    sub: Submission, options: AnalyzeOptions, store: Store, children: Children, deadline: float, request_key: RequestKey | None = None
+) -> tuple[int, dict[str, Any]]:
+    """Blocking: read and analyse one submission in a child process stopped at ``deadline``, then
+    store it; returns the stored id and the analysis.
 
     With `request_key`, a request seen before returns the analysis stored for it (ConflictError if
     the key came with another request); a retry racing the first one gets the first one's id.
@@ -89,5 +98,5 @@ def analyse_and_save(sub: Submission, options: AnalyzeOptions, store: Store, req
     earlier = None if request_key is None else store.find(request_key)
     if earlier is not None:
         return earlier
-    analysis = analyze(read_submission(sub, options), options).to_dict()
+    analysis = children.call(analyse_submission, sub, options, deadline=deadline)
     return store.save(analysis, request_key), analysis

@@ -5,20 +5,24 @@ never on the event loop and never in the thread pool FastAPI shares with every s
 keeps ``/api/health`` and the pages answering while the pool is busy. Admission is counted, not
 queued without end: with ``workers + queue`` analyses in flight, the next request gets 503 at once.
 
-A request that waits longer than the deadline gets 504. Its thread cannot be killed, so the slot
-stays counted until the thread really ends: capacity never looks larger than it is.
+A request that waits longer than the deadline gets 504. Its thread cannot be killed, but the
+analysis it waits on runs in a child process (children.py) that is killed at the same deadline, so
+the thread, and its slot, are free at once; the slot stays counted until the thread really ends,
+so capacity never looks larger than it is.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from spinscope.errors import AnalysisTimeoutError, OverloadedError
+from spinscope.web.children import Children
 
 T = TypeVar("T")
 
@@ -39,6 +43,7 @@ class AnalysisPool:
         self.workers = workers
         self.capacity = workers + queue
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="spinscope-analysis")
+        self.children = Children(workers)
         self._lock = threading.Lock()
         self._in_flight = 0
 
@@ -57,11 +62,12 @@ class AnalysisPool:
         with self._lock:
             self._in_flight -= 1
 
-    async def run(self, func: Callable[[], T], timeout: float) -> T:
-        """`func()` in a worker thread; OverloadedError at once when full, AnalysisTimeoutError after `timeout` s."""
+    async def run(self, func: Callable[[float], T], timeout: float) -> T:
+        """`func(deadline)` in a worker thread, the deadline a time.monotonic() value `timeout` s from
+        now; OverloadedError at once when full, AnalysisTimeoutError at the deadline."""
         self._admit()
         try:
-            future = self._executor.submit(func)
+            future = self._executor.submit(func, time.monotonic() + timeout)
         except BaseException:
             with self._lock:
                 self._in_flight -= 1
@@ -71,8 +77,10 @@ class AnalysisPool:
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
         except TimeoutError:
-            raise AnalysisTimeoutError(f"the analysis took longer than {timeout:g} seconds and was abandoned") from None
+            raise AnalysisTimeoutError(f"the analysis took longer than {timeout:g} seconds and was stopped") from None
 
     def shutdown(self) -> None:
-        """Drop queued work and stop taking more; running analyses finish in their threads."""
+        """Drop queued work, stop taking more and stop the idle children; a running analysis is
+        stopped at its deadline at the latest."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self.children.close()

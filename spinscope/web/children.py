@@ -1,0 +1,111 @@
+"""Analyses in child processes that are killed at their deadline.
+
+A thread cannot be stopped: an analysis past its deadline used to hold its web worker until it
+finished (minutes for a hostile megabyte page), and two such requests starved every other one.
+Here the fetch, extraction and analysis of a request run in a child process; at the deadline the
+child is killed and the slot is free at once. Children are spawned (clean interpreters), load
+their models on their first analysis and then serve one request at a time for as long as they
+live; the store is written by the parent only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
+
+from spinscope.errors import AnalysisTimeoutError, ModelError, SpinscopeError
+
+R = TypeVar("R")
+
+
+def _serve(conn: Connection, threads: int) -> None:
+    """A child's loop: run each (function, arguments) it is sent, send back (ok, value)."""
+    os.environ["SPINSCOPE_THREADS"] = str(threads)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its children itself
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[bool, Any] = (True, fn(*args))
+        except SpinscopeError as exc:
+            reply = (False, exc)
+        except Exception as exc:  # an unexpected error travels as text: it may not pickle
+            reply = (False, RuntimeError(f"{type(exc).__name__}: {exc}"))
+        conn.send(reply)
+
+
+class _Child:
+    def __init__(self, threads: int) -> None:
+        self.conn, child_end = get_context("spawn").Pipe()
+        self.process: BaseProcess = get_context("spawn").Process(target=_serve, args=(child_end, threads), daemon=True, name="spinscope-analysis")
+        self.process.start()
+        child_end.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class Children:
+    """At most ``slots`` children, reused between requests; the caller bounds concurrency."""
+
+    def __init__(self, slots: int) -> None:
+        self._threads = max(1, (os.cpu_count() or 1) // max(slots, 1))
+        self._idle: list[_Child] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def call(self, fn: Callable[..., R], *args: Any, deadline: float) -> R:
+        """``fn(*args)`` in a child; the child is killed (AnalysisTimeoutError) at ``deadline``
+        (a time.monotonic() value)."""
+        child = self._take()
+        try:
+            child.conn.send((fn, args))
+            if not child.conn.poll(max(0.0, deadline - time.monotonic())):
+                raise AnalysisTimeoutError("the analysis did not finish within its deadline and was stopped")
+            ok, value = child.conn.recv()
+        except AnalysisTimeoutError:
+            child.kill()
+            raise
+        except (EOFError, OSError, BrokenPipeError):
+            child.kill()
+            raise ModelError("the analysis process died (out of memory?); the next request starts a new one") from None
+        self._give_back(child)
+        if not ok:
+            raise value
+        result: R = value
+        return result
+
+    def _take(self) -> _Child:
+        with self._lock:
+            while self._idle:
+                child = self._idle.pop()
+                if child.process.is_alive():
+                    return child
+                child.kill()
+        return _Child(self._threads)
+
+    def _give_back(self, child: _Child) -> None:
+        with self._lock:
+            if not self._closed:
+                self._idle.append(child)
+                return
+        child.kill()
+
+    def close(self) -> None:
+        """Stop every idle child; a busy one is stopped when its call returns."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for child in idle:
+            child.kill()
