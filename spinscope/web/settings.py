@@ -12,9 +12,9 @@ class WebOptions:
     """How the web app limits itself; defaults come from SETTINGS."""
 
     max_body_bytes: int = 6_000_000
-    # The baseline model holds the GIL most of the time: on a 2-CPU machine 4 threads gave no more
-    # requests/s than 2 (about 25-30) and slowed /api/health's p99 from ~25 to ~85 ms at 16 clients
-    # (benchmarks/web_load.py). A model that releases the GIL (ONNX Runtime) wants more.
+    # One child process each (web/children.py), with cores / workers model threads: on 2 cores, 2
+    # workers gave 2.98 requests/s at 4 clients against 2.35 with the threads they replaced
+    # (benchmarks/web_load.py, the aleppo article).
     analysis_workers: int = 2
     analysis_queue: int = 16
     analysis_timeout: float = 60.0
