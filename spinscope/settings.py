@@ -41,6 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("analysis_workers", "web", 2, "Analyses (fetch, model, save) that run at once, each in its own child process, stopped at the deadline.", "--analysis-workers", 1),
     Setting("analysis_queue", "web", 16, "Analyses that may wait for a worker; one more gets 503 at once instead of queueing.", "--analysis-queue", 0),
     Setting("analysis_timeout", "web", 60.0, "Seconds an analysis (fetch included) may take: then its process is stopped and the request gets 504.", "--analysis-timeout", 0.1),
+    Setting("analysis_memory_mb", "web", 2_000, "Megabytes one analysis may add to its process (models included when they first load); past it, 413.",
+            "--analysis-memory-mb", 50),
     Setting("page_size", "web", 50, "Past analyses listed per page.", "--page-size", 1),
     Setting("guide_examples", "web", 3, "Examples shown per technique in the technique guide.", "--guide-examples", 0),
     Setting("max_field_chars", "web", 500, "Longest title, outlet or published date accepted with an analysis.", "--max-field-chars", 1),

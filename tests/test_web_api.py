@@ -457,6 +457,16 @@ def test_web_deadline_stops_a_huge_analysis_and_the_server_goes_on(tmp_path: Pat
     assert waited < 6, "a 2 MB analysis takes far longer than the deadline; it was stopped at it"
 
 
+def test_web_an_analysis_past_its_memory_budget_gets_413_and_the_server_goes_on(tmp_path: Path) -> None:
+    options = WebOptions(analysis_workers=1, analysis_queue=0, analysis_timeout=60, analysis_memory_mb=300)
+    huge = (example_text() + "\n") * (2_000_000 // len(example_text()))
+    with serve_in_thread(tmp_path / "m.db", options=options, analyze_options=BASELINE) as running, httpx.Client(base_url=running.url, timeout=60) as c:
+        assert c.post("/api/analyze", json={"text": "Warm up: they are traitors."}).status_code == 200
+        message = assert_error(c.post("/api/analyze", json={"text": huge}), 413)
+        assert "memory budget of 300 MB" in message
+        assert c.post("/api/analyze", json={"text": "They are traitors."}).status_code == 200, "a fresh process took its place"
+
+
 def test_web_openapi_served(client: httpx.Client) -> None:
     spec = client.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.")

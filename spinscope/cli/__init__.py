@@ -162,6 +162,7 @@ def serve(
     analysis_workers: Annotated[int, option("analysis_workers")] = default("analysis_workers"),
     analysis_queue: Annotated[int, option("analysis_queue")] = default("analysis_queue"),
     analysis_timeout: Annotated[float, option("analysis_timeout")] = default("analysis_timeout"),
+    analysis_memory_mb: Annotated[int, option("analysis_memory_mb")] = default("analysis_memory_mb"),
     page_size: Annotated[int, option("page_size")] = default("page_size"),
     guide_examples: Annotated[int, option("guide_examples")] = default("guide_examples"),
     max_field_chars: Annotated[int, option("max_field_chars")] = default("max_field_chars"),
@@ -181,8 +182,8 @@ def serve(
     from spinscope.web.connections import server_settings
 
     web = WebOptions(max_body_bytes=max_body_bytes, analysis_workers=analysis_workers, analysis_queue=analysis_queue, analysis_timeout=analysis_timeout,
-                     page_size=page_size, guide_examples=guide_examples, max_field_chars=max_field_chars, header_timeout=header_timeout,
-                     body_timeout=body_timeout, max_connections=max_connections)  # fmt: skip
+                     analysis_memory_mb=analysis_memory_mb, page_size=page_size, guide_examples=guide_examples, max_field_chars=max_field_chars,
+                     header_timeout=header_timeout, body_timeout=body_timeout, max_connections=max_connections)  # fmt: skip
     ingest = IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private)
     try:
         _check_port(host, port)

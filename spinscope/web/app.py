@@ -53,7 +53,7 @@ def create_app(
     base = analyze_options or AnalyzeOptions()
     analyze = replace(base, ingest=replace(base.ingest, allow_private=allow_private))
     store = Store(Path(db_path), options=store_options)
-    pool = AnalysisPool(options.analysis_workers, options.analysis_queue)
+    pool = AnalysisPool(options.analysis_workers, options.analysis_queue, options.analysis_memory_mb)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

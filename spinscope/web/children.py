@@ -11,6 +11,7 @@ live; the store is written by the parent only.
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import threading
 import time
@@ -20,13 +21,27 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
-from spinscope.errors import AnalysisTimeoutError, ModelError, SpinscopeError
+from spinscope.errors import AnalysisTimeoutError, InputTooLargeError, ModelError, SpinscopeError
 
 R = TypeVar("R")
 
 
-def _serve(conn: Connection, threads: int) -> None:
-    """A child's loop: run each (function, arguments) it is sent, send back (ok, value)."""
+def _address_space() -> int:
+    """This process's virtual memory in bytes (Linux), or 0 where /proc is not there."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except OSError:
+        return 0
+
+
+def _serve(conn: Connection, threads: int, memory_mb: int) -> None:
+    """A child's loop: run each (function, arguments) it is sent, send back (ok, value).
+
+    Each call may grow the process by ``memory_mb`` at most (an address-space limit set anew
+    before each call, over what the process already holds, models included once loaded); past
+    it the call fails with InputTooLargeError and the child exits, so its memory goes with it.
+    """
     os.environ["SPINSCOPE_THREADS"] = str(threads)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its children itself
     while True:
@@ -34,19 +49,32 @@ def _serve(conn: Connection, threads: int) -> None:
             fn, args = conn.recv()
         except (EOFError, OSError):
             return
+        held = _address_space()
+        if held:
+            limit = held + memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
+        spent = False
         try:
             reply: tuple[bool, Any] = (True, fn(*args))
         except SpinscopeError as exc:
             reply = (False, exc)
+        except MemoryError:
+            spent = True
+            reply = (False, InputTooLargeError(f"the analysis needed more than its memory budget of {memory_mb:,} MB; send a shorter text"))
         except Exception as exc:  # an unexpected error travels as text: it may not pickle
             reply = (False, RuntimeError(f"{type(exc).__name__}: {exc}"))
+        resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
         conn.send(reply)
+        if spent:
+            return
 
 
 class _Child:
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, memory_mb: int) -> None:
         self.conn, child_end = get_context("spawn").Pipe()
-        self.process: BaseProcess = get_context("spawn").Process(target=_serve, args=(child_end, threads), daemon=True, name="spinscope-analysis")
+        self.process: BaseProcess = get_context("spawn").Process(
+            target=_serve, args=(child_end, threads, memory_mb), daemon=True, name="spinscope-analysis"
+        )
         self.process.start()
         child_end.close()
 
@@ -59,8 +87,9 @@ class _Child:
 class Children:
     """At most ``slots`` children, reused between requests; the caller bounds concurrency."""
 
-    def __init__(self, slots: int) -> None:
+    def __init__(self, slots: int, memory_mb: int) -> None:
         self._threads = max(1, (os.cpu_count() or 1) // max(slots, 1))
+        self._memory_mb = memory_mb
         self._idle: list[_Child] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -74,6 +103,8 @@ class Children:
             if not child.conn.poll(max(0.0, deadline - time.monotonic())):
                 raise AnalysisTimeoutError("the analysis did not finish within its deadline and was stopped")
             ok, value = child.conn.recv()
+            if not child.process.is_alive() or isinstance(value, InputTooLargeError):
+                child.process.join(1)
         except AnalysisTimeoutError:
             child.kill()
             raise
@@ -93,7 +124,7 @@ class Children:
                 if child.process.is_alive():
                     return child
                 child.kill()
-        return _Child(self._threads)
+        return _Child(self._threads, self._memory_mb)
 
     def _give_back(self, child: _Child) -> None:
         with self._lock:

@@ -18,6 +18,7 @@ class WebOptions:
     analysis_workers: int = 2
     analysis_queue: int = 16
     analysis_timeout: float = 60.0
+    analysis_memory_mb: int = 2_000
     page_size: int = 50
     guide_examples: int = 3
     max_field_chars: int = 500
