@@ -8,16 +8,8 @@ import zlib
 
 import numpy as np
 
-from spinscope.techniques.features import (
-    ArticleView,
-    Rows,
-    all_token_features,
-    hash_index,
-    linear_scores,
-    lower_same_length,
-    sentence_features,
-    span_feature_names,
-)
+from spinscope.techniques.features import ArticleView, all_token_features, lower_same_length, sentence_features, span_feature_names
+from spinscope.techniques.hashing import Rows, hash_index, linear_scores
 from tests.paths import REPO
 
 ARTICLE = (
@@ -30,7 +22,7 @@ ARTICLE = (
 
 def test_hash_is_crc32_and_stable_across_processes() -> None:
     assert hash_index("w0=regime", 20) == zlib.crc32(b"w0=regime") & 0xFFFFF
-    code = "from spinscope.techniques.features import hash_index; print(hash_index('w0=régime', 18))"
+    code = "from spinscope.techniques.hashing import hash_index; print(hash_index('w0=régime', 18))"
     runs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env={"PYTHONHASHSEED": seed}).stdout
         for seed in ("1", "2")

@@ -44,15 +44,8 @@ from spinscope.techniques.activations import sigmoid, softmax
 from spinscope.techniques.base import TECHNIQUES, check_spans, classify_extent
 from spinscope.techniques.explain import reasons
 from spinscope.techniques.ranking import rank_labels
-from spinscope.techniques.features import (
-    ArticleView,
-    Rows,
-    all_token_features,
-    linear_scores,
-    sentence_features,
-    span_feature_names,
-    stacked,
-)
+from spinscope.techniques.features import ArticleView, all_token_features, sentence_features, span_feature_names
+from spinscope.techniques.hashing import Rows, linear_scores, stacked
 from spinscope.techniques.model_files import model_component, model_info, models_root, verified_files
 
 NAME = "baseline"

@@ -1,9 +1,6 @@
-"""Hashed features shared by the baseline's training script and its run-time detector.
+"""The baseline's features, shared by its trainer (spinscope.training.baseline) and its run-time detector.
 
-Why hashing: a feature name ("w0=regime") maps to a column with a stable hash (CRC-32 of its
-UTF-8 bytes), so the shipped model is just weight arrays: no vocabulary to pickle, nothing to
-keep in sync between training and inference except this module. Python's ``hash()`` is salted
-per process and must never be used here.
+Feature names become columns in `spinscope.techniques.hashing`.
 
 Three views of an article share one pass of tokenisation (`ArticleView`):
 
@@ -18,14 +15,11 @@ Three views of an article share one pass of tokenisation (`ArticleView`):
 
 from __future__ import annotations
 
-import math
 import re
-import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 
 from spinscope.nlp.align import char_span
 from spinscope.nlp.segment import sentences, tokens
@@ -69,11 +63,6 @@ def lower_same_length(text: str) -> str:
     if len(low) == len(text):
         return low
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-
-
-def hash_index(name: str, bits: int) -> int:
-    """Stable column of a feature name: CRC-32 of its UTF-8 bytes, masked to ``bits`` bits."""
-    return zlib.crc32(name.encode("utf-8")) & ((1 << bits) - 1)
 
 
 def _bucket(n: float, edges: Sequence[float]) -> int:
@@ -342,69 +331,4 @@ def span_feature_names(view: ArticleView, start: int, end: int) -> list[str]:
         out.append("caps")
     if shapes and all(s in ("Xx", "X", "C") for s in shapes if s != "p"):
         out.append("allcapitalised")
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Sparse rows and linear scoring.
-
-
-class Rows:
-    """Hashed sparse rows in CSR arrays; a feature repeated in a row adds up (a count).
-
-    Training turns these into a ``scipy.sparse.csr_matrix``; inference scores them with numpy.
-    """
-
-    def __init__(self, bits: int) -> None:
-        self.bits = bits
-        self._mask = (1 << bits) - 1
-        self._cache: dict[str, int] = {}
-        self.indices: list[int] = []
-        self.values: list[float] = []
-        self.indptr: list[int] = [0]
-
-    def add(self, names: Iterable[str], extra: Iterable[tuple[str, float]] = ()) -> None:
-        cache, mask = self._cache, self._mask
-        for name in names:
-            idx = cache.get(name)
-            if idx is None:
-                idx = cache[name] = zlib.crc32(name.encode("utf-8")) & mask
-            self.indices.append(idx)
-            self.values.append(1.0)
-        for name, value in extra:
-            idx = cache.get(name)
-            if idx is None:
-                idx = cache[name] = zlib.crc32(name.encode("utf-8")) & mask
-            self.indices.append(idx)
-            self.values.append(value)
-        self.indptr.append(len(self.indices))
-
-    def __len__(self) -> int:
-        return len(self.indptr) - 1
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return (
-            np.asarray(self.indices, dtype=np.int32),
-            np.asarray(self.values, dtype=np.float32),
-            np.asarray(self.indptr, dtype=np.int64),
-        )
-
-
-def linear_scores(rows: Rows, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    """``X @ W + b`` for hashed rows without scipy: (n_rows, n_outputs) float64."""
-    indices, values, indptr = rows.arrays()
-    w = weights.reshape(weights.shape[0], -1)
-    contrib = w[indices].astype(np.float64) * values[:, None]
-    cum = np.vstack([np.zeros((1, w.shape[1])), np.cumsum(contrib, axis=0)])
-    scores: np.ndarray = cum[indptr[1:]] - cum[indptr[:-1]] + bias.reshape(1, -1)
-    return scores
-
-
-
-def stacked(probs: Sequence[float]) -> list[tuple[str, float]]:
-    """Real-valued and binned encodings of upstream probabilities (sentence models → tokens)."""
-    out = []
-    for k, p in enumerate(probs):
-        logit = math.log(max(p, 1e-6) / max(1 - p, 1e-6))
-        out += [(f"ps{k}_logit", logit), (f"ps{k}_bin={min(int(p * 10), 9)}", 1.0)]
     return out

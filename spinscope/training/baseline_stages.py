@@ -9,7 +9,8 @@ from sklearn.linear_model import LogisticRegression
 
 from spinscope.eval.formats import Labelled
 from spinscope.nlp.align import char_span
-from spinscope.techniques.features import ArticleView, Rows, all_token_features, sentence_features, span_feature_names, stacked
+from spinscope.techniques.features import ArticleView, all_token_features, sentence_features, span_feature_names
+from spinscope.techniques.hashing import Rows, stacked
 from spinscope.training.common import log
 
 SEED = 13
