@@ -36,7 +36,7 @@ def _address_space() -> int:
 
 
 def _serve(conn: Connection, threads: int, memory_mb: int) -> None:
-    """A child's loop: run each (function, arguments) it is sent, send back (ok, value).
+    """A child's loop: run each (function, arguments) it is sent, send back (ok, value, exiting).
 
     Each call may grow the process by ``memory_mb`` at most (an address-space limit set anew
     before each call, over what the process already holds, models included once loaded); past
@@ -64,7 +64,7 @@ def _serve(conn: Connection, threads: int, memory_mb: int) -> None:
         except Exception as exc:  # an unexpected error travels as text: it may not pickle
             reply = (False, RuntimeError(f"{type(exc).__name__}: {exc}"))
         resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-        conn.send(reply)
+        conn.send((*reply, spent))
         if spent:
             return
 
@@ -102,16 +102,17 @@ class Children:
             child.conn.send((fn, args))
             if not child.conn.poll(max(0.0, deadline - time.monotonic())):
                 raise AnalysisTimeoutError("the analysis did not finish within its deadline and was stopped")
-            ok, value = child.conn.recv()
-            if not child.process.is_alive() or isinstance(value, InputTooLargeError):
-                child.process.join(1)
+            ok, value, exiting = child.conn.recv()
         except AnalysisTimeoutError:
             child.kill()
             raise
         except (EOFError, OSError, BrokenPipeError):
             child.kill()
             raise ModelError("the analysis process died (out of memory?); the next request starts a new one") from None
-        self._give_back(child)
+        if exiting:
+            child.kill()
+        else:
+            self._give_back(child)
         if not ok:
             raise value
         result: R = value
