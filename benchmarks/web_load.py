@@ -7,7 +7,9 @@ client sends its next request when the last one is answered. Every answer is che
 exact text back, spans present, every span's offsets slice to its text); a wrong answer counts as
 an error. A separate thread polls /api/health every 50 ms during each level, to show the event
 loop stays free while the analysis pool is busy. A burst of requests far past the pool's capacity
-comes last: the excess must be refused with a fast 503 while the rest are answered correctly.
+comes last: the excess must be refused with a fast 503 while the rest are answered correctly. The
+burst runs twice, from an httpx asyncio client (what a real client sees) and from raw sockets with
+the bytes built in advance (the server's share); the difference is the client's own cost.
 
 Closed loop measures throughput and service latency, not latency at a fixed arrival rate
 (coordinated omission; RELIABILITY.md §5 asks for an open-loop run for published figures).
@@ -19,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
+import re
 import socket
 import statistics
 import subprocess
@@ -150,12 +154,66 @@ def run_burst(url: str, text: str, size: int) -> Burst:
     return burst
 
 
+@dataclass
+class RawBurst:
+    size: int
+    connect: list[float] = field(default_factory=list)
+    refused: list[float] = field(default_factory=list)
+    ok: list[float] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+
+
+def run_raw_burst(url: str, text: str, size: int) -> RawBurst:
+    """The same burst from raw sockets: each request's bytes built before the clock starts and
+    its answer read by Content-Length, so the times are the server's and the network's, with no
+    client library in them. Set beside `run_burst`, the difference is what the client costs."""
+    host, port = url.removeprefix("http://").split(":")
+    body = json.dumps({"text": text}).encode()
+    payload = (f"POST /api/analyze HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body  # fmt: skip
+    burst = RawBurst(size)
+
+    async def one() -> None:
+        started = time.perf_counter()
+        try:
+            reader, writer = await asyncio.open_connection(host, int(port))
+            burst.connect.append(time.perf_counter() - started)
+            writer.write(payload)
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = re.search(rb"(?i)content-length: *(\d+)", head)
+            await reader.readexactly(int(length.group(1)) if length else 0)
+            elapsed = time.perf_counter() - started
+            writer.close()
+            status = int(head.split(b" ", 2)[1])
+            if status == 503:
+                burst.refused.append(elapsed)
+            elif status == 200:
+                burst.ok.append(elapsed)
+            else:
+                burst.other.append(f"status {status}")
+        except (OSError, asyncio.IncompleteReadError) as exc:
+            burst.other.append(f"{type(exc).__name__}: {exc}")
+
+    async def main() -> None:
+        await asyncio.gather(*(one() for _ in range(size)))
+
+    asyncio.run(main())
+    return burst
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def wait_idle(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while httpx.get(f"{url}/api/health").json()["in_flight"] and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def free_port() -> int:
@@ -203,6 +261,8 @@ def main() -> None:
             workers = httpx.get(f"{url}/api/health").json()
             results = [run_level(url, text, c, args.seconds) for c in levels]
             burst = run_burst(url, text, args.burst) if args.burst else None
+            wait_idle(url)  # the burst's admitted analyses finish first
+            raw = run_raw_burst(url, text, args.burst) if args.burst else None
         finally:
             proc.send_signal(2)
             proc.wait(30)
@@ -231,6 +291,11 @@ def main() -> None:
         failed = failed or bool(burst.other)
         for problem in sorted(set(burst.other))[:5]:
             print(f"  burst: {problem}")
+    if raw is not None:
+        ms = [[x * 1000 for x in values] for values in (raw.ok, raw.refused, raw.connect)]
+        print(f"same burst, raw sockets: {len(ms[0])} answered 200, {len(ms[1])} refused 503 (p50 {percentile(ms[1], 50):.0f} ms, "
+              f"p95 {percentile(ms[1], 95):.0f} ms), {len(raw.other)} other; connect p50 {percentile(ms[2], 50):.0f} ms")
+        print("  (the httpx line is what a real client sees; the raw line is the server's share, the difference the client's)")
     for level in results:
         for problem in sorted(set(level.errors))[:5]:
             print(f"  {level.clients} clients: {problem}")
