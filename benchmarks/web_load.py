@@ -114,7 +114,8 @@ class Burst:
     ok: list[float] = field(default_factory=list)
     refused: list[float] = field(default_factory=list)
     other: list[str] = field(default_factory=list)
-    health: list[float] = field(default_factory=list)
+    health: list[float] = field(default_factory=list)  # /api/health during an httpx burst
+    connect: list[float] = field(default_factory=list)  # connection set-up in a raw burst
 
 
 def run_burst(url: str, text: str, size: int) -> Burst:
@@ -154,16 +155,7 @@ def run_burst(url: str, text: str, size: int) -> Burst:
     return burst
 
 
-@dataclass
-class RawBurst:
-    size: int
-    connect: list[float] = field(default_factory=list)
-    refused: list[float] = field(default_factory=list)
-    ok: list[float] = field(default_factory=list)
-    other: list[str] = field(default_factory=list)
-
-
-def run_raw_burst(url: str, text: str, size: int) -> RawBurst:
+def run_raw_burst(url: str, text: str, size: int) -> Burst:
     """The same burst from raw sockets: each request's bytes built before the clock starts and
     its answer read by Content-Length, so the times are the server's and the network's, with no
     client library in them. Set beside `run_burst`, the difference is what the client costs."""
@@ -171,7 +163,7 @@ def run_raw_burst(url: str, text: str, size: int) -> RawBurst:
     body = json.dumps({"text": text}).encode()
     payload = (f"POST /api/analyze HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body  # fmt: skip
-    burst = RawBurst(size)
+    burst = Burst(size)
 
     async def one() -> None:
         started = time.perf_counter()
