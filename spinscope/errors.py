@@ -20,7 +20,7 @@
     ├── StoreError                 the analysis store cannot be opened, read, written  6   500
     │   └── StoreFullError         a write did not fit (disk full or page cap)         6   507
     ├── OverloadedError            every worker busy and the queue full                1   503
-    ├── AnalysisTimeoutError       the analysis did not finish within its deadline     1   504
+    ├── AnalysisTimeoutError       the analysis did not finish within its deadline     7   504
     └── PipelineError              a stage broke the pipeline's contract (a bug)       1   500
 
 The CLI exits with ``exc.exit_code`` and the web app answers ``exc.http_status``: both come from
@@ -116,6 +116,7 @@ class OverloadedError(SpinscopeError):
 
 
 class AnalysisTimeoutError(SpinscopeError):
+    exit_code = 7
     http_status = 504
 
 

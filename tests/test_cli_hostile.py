@@ -73,6 +73,30 @@ def test_cli_analyze_writes_no_file_when_every_input_failed(tmp_path: Path) -> N
     assert not target.exists()
 
 
+def test_cli_predict_writes_no_file_when_every_article_failed(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "article1.txt").write_text("")
+    (articles / "article2.txt").write_bytes(b"\x00\x01\x02binary")
+    target = tmp_path / "out.txt"
+    result = run("predict", str(articles), "--task", "si", "-o", str(target))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no article could be analysed" in result.stderr
+    assert not target.exists(), "an empty prediction file would read as 'no propaganda found'"
+
+
+def test_cli_analyze_document_over_its_time_budget_fails_with_its_own_exit_code(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_text(DEMO.read_text(encoding="utf-8") * 2_000, encoding="utf-8")  # about 2 MB: a minute for the baseline
+    result = run("analyze", str(huge), "--detector", "baseline", "--doc-timeout", "3")
+    assert "took longer than its budget of 3 seconds" in one_line_error(result, 7)
+    target = tmp_path / "out.jsonl"
+    result = run("analyze", str(huge), str(DEMO), "--detector", "baseline", "--doc-timeout", "3", "-f", "json", "-o", str(target))
+    assert result.returncode == 1
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert records[0]["error"]["type"] == "AnalysisTimeoutError" and "technique" in records[1]["spans"]
+
+
 def test_cli_analyze_writes_the_batch_with_its_error_records_when_some_succeeded(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
     target = tmp_path / "out.jsonl"

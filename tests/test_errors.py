@@ -26,7 +26,7 @@ from spinscope.document import Failure
         (errors.StoreError, 6, 500),
         (errors.StoreFullError, 6, 507),
         (errors.OverloadedError, 1, 503),
-        (errors.AnalysisTimeoutError, 1, 504),
+        (errors.AnalysisTimeoutError, 7, 504),
         (errors.PipelineError, 1, 500),
     ],
 )

@@ -122,6 +122,22 @@ def test_store_idempotency_key_returns_the_first_analysis(db: Path) -> None:
         assert store.count() == 1
 
 
+def test_store_idempotency_key_expires_after_a_day(db: Path) -> None:
+    with Store(db) as store:
+        first = store.save(make_analysis(n=1), RequestKey("old-key", "sha-a"))
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE idempotency_keys SET created = '2000-01-01T00:00:00+00:00'")
+    conn.close()
+    with Store(db) as store:
+        assert store.find(RequestKey("old-key", "sha-b")) is None, "an expired key is new again, whatever came with it"
+        second = store.save(make_analysis(n=2), RequestKey("old-key", "sha-b"))
+        assert second != first and store.find(RequestKey("old-key", "sha-b")) == (second, make_analysis(n=2))
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM idempotency_keys").fetchone()[0] == 1, "the expired row was deleted"
+    conn.close()
+
+
 @pytest.mark.parametrize("broken_step", ["THIS IS NOT SQL", "CREATE TABLE analyses (x)"])
 def test_store_failed_migration_rolls_back(db: Path, monkeypatch: pytest.MonkeyPatch, broken_step: str) -> None:
     Store(db).close()

@@ -69,6 +69,8 @@ MaxBytesOpt = Annotated[int, option("max_bytes")]
 AllowPrivateOpt = Annotated[bool, option("allow_private")]
 MaxRedirectsOpt = Annotated[int, option("max_redirects")]
 TimeoutOpt = Annotated[float, option("fetch_timeout")]
+DocTimeoutOpt = Annotated[float, option("doc_timeout")]
+DocMemoryOpt = Annotated[int, option("doc_memory_mb")]
 
 
 @app.command()
@@ -83,10 +85,12 @@ def analyze(
     timeout: TimeoutOpt = default("fetch_timeout"),
     max_redirects: MaxRedirectsOpt = default("max_redirects"),
     workers: WorkersOpt = default("workers"),
+    doc_timeout: DocTimeoutOpt = default("doc_timeout"),
+    doc_memory_mb: DocMemoryOpt = default("doc_memory_mb"),
 ) -> None:
     """Analyse articles and report every technique span with its text and score."""
     from spinscope.cli.analyze import run_analyze
-    from spinscope.pipeline import AnalyzeOptions
+    from spinscope.pipeline import AnalyzeOptions, LocalExecutor
     from spinscope.techniques.stage import TechniqueOptions
 
     options = AnalyzeOptions(
@@ -94,7 +98,7 @@ def analyze(
         ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
     )
     try:
-        code = run_analyze(inputs, format.value, output, options, err, workers)
+        code = run_analyze(inputs, format.value, output, options, err, LocalExecutor(workers, doc_timeout, doc_memory_mb))
     except SpinscopeError as exc:
         raise _fail(exc) from None
     if code:
@@ -111,15 +115,17 @@ def predict(
     min_score: MinScoreOpt = default("min_score"),
     max_bytes: MaxBytesOpt = default("max_bytes"),
     workers: WorkersOpt = default("workers"),
+    doc_timeout: DocTimeoutOpt = default("doc_timeout"),
+    doc_memory_mb: DocMemoryOpt = default("doc_memory_mb"),
 ) -> None:
     """Write SemEval-2020 Task 11 predictions for a folder of articles."""
     from spinscope.cli.predict import run_predict
-    from spinscope.pipeline import AnalyzeOptions
+    from spinscope.pipeline import AnalyzeOptions, LocalExecutor
     from spinscope.techniques.stage import TechniqueOptions
 
     options = AnalyzeOptions(technique=TechniqueOptions(detector=detector, min_score=min_score), ingest=IngestOptions(max_bytes=max_bytes))
     try:
-        failures = run_predict(articles, task.value, output, spans, options, err, workers)
+        failures = run_predict(articles, task.value, output, spans, options, err, LocalExecutor(workers, doc_timeout, doc_memory_mb))
     except SpinscopeError as exc:
         raise _fail(exc) from None
     if failures:
@@ -176,7 +182,6 @@ def serve(
 
     from spinscope.pipeline import AnalyzeOptions
     from spinscope.store import StoreOptions, default_db_path
-    from spinscope.techniques.registry import get_detector
     from spinscope.techniques.stage import TechniqueOptions
     from spinscope.web import WebOptions, create_app, hosts_for
     from spinscope.web.connections import server_settings
@@ -187,8 +192,8 @@ def serve(
     ingest = IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private)
     try:
         _check_port(host, port)
-        get_detector(detector).info()  # load the model now: a missing model fails here, not on the first request
         analysis = AnalyzeOptions(technique=TechniqueOptions(detector=detector), ingest=ingest)
+        analysis.check()  # a missing or altered model fails here, not on the first request; the children load it
         web_app = create_app(db or default_db_path(), allow_private=allow_private, options=web, analyze_options=analysis,
                              allowed_hosts=hosts_for(host), store_options=StoreOptions(busy_timeout_ms=busy_timeout_ms))  # fmt: skip
     except SpinscopeError as exc:

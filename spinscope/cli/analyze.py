@@ -14,10 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from spinscope.cli.console import check_output, error, say, write_text, writing
 from spinscope.document import Analysis, Failure
 from spinscope.errors import EncodingError
-from spinscope.pipeline import AnalyzeOptions, LocalExecutor, analyze_many
+from spinscope.pipeline import AnalyzeOptions, Executor, analyze_many
 
 
-def _analyse_all(inputs: list[str], options: AnalyzeOptions, workers: int, err: Console) -> list[Analysis | Failure]:
+def _analyse_all(inputs: list[str], options: AnalyzeOptions, executor: Executor, err: Console) -> list[Analysis | Failure]:
     from spinscope.ingest import read_inputs
 
     results: list[Analysis | Failure] = []
@@ -25,7 +25,7 @@ def _analyse_all(inputs: list[str], options: AnalyzeOptions, workers: int, err: 
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("analysing", total=None)
         items = read_inputs(inputs, options.ingest, stdin=sys.stdin.buffer)
-        for result in analyze_many(items, options, LocalExecutor(workers)):
+        for result in analyze_many(items, options, executor):
             results.append(result)
             progress.advance(task)
     return results
@@ -123,12 +123,12 @@ def write_results(results: list[Analysis | Failure], fmt: str, output: Path | No
     return results
 
 
-def run_analyze(inputs: list[str], fmt: str, output: Path | None, options: AnalyzeOptions, err: Console, workers: int = 0) -> int:
+def run_analyze(inputs: list[str], fmt: str, output: Path | None, options: AnalyzeOptions, err: Console, executor: Executor) -> int:
     """Check the output target, analyse everything, write the chosen format, report failures;
     returns the exit code."""
     if fmt == "html":
         check_output(output or Path("."), folder=True)
     elif output is not None:
         check_output(output)
-    results = write_results(_analyse_all(inputs, options, workers, err), fmt, output, err)
+    results = write_results(_analyse_all(inputs, options, executor, err), fmt, output, err)
     return _report_failures(results, err)

@@ -11,7 +11,7 @@ from spinscope.cli.console import check_output, error, say, write_text
 from spinscope.document import Document, Failure
 from spinscope.errors import MalformedInputError, UnsupportedInputError
 from spinscope.eval.formats import Labelled, format_si, format_tc, read_tc
-from spinscope.pipeline import AnalyzeOptions, LocalExecutor, analyze_many
+from spinscope.pipeline import AnalyzeOptions, Executor, analyze_many
 from spinscope.settings import IngestOptions
 from spinscope.techniques.registry import get_detector
 
@@ -57,12 +57,12 @@ def _label_template(template: Path, docs: dict[str, Document], detector_name: st
     return [Labelled(r.article_id, r.start, r.end, label) for r, label in zip(rows, labels, strict=True)]
 
 
-def _detect_all(docs: dict[str, Document], options: AnalyzeOptions, workers: int, err: Console) -> tuple[list[Labelled], list[Failure]]:
+def _detect_all(docs: dict[str, Document], options: AnalyzeOptions, executor: Executor, err: Console) -> tuple[list[Labelled], list[Failure]]:
     out: list[Labelled] = []
     failures: list[Failure] = []
     with Progress(transient=True, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("finding spans", total=len(docs))
-        for result in analyze_many((docs[i] for i in sorted(docs)), options, LocalExecutor(workers)):
+        for result in analyze_many((docs[i] for i in sorted(docs)), options, executor):
             if isinstance(result, Failure):
                 failures.append(result)
                 error(err, result.message)
@@ -72,18 +72,22 @@ def _detect_all(docs: dict[str, Document], options: AnalyzeOptions, workers: int
     return out, failures
 
 
-def run_predict(folder: Path, task: str, output: Path, template: Path | None, options: AnalyzeOptions, err: Console, workers: int = 0) -> int:
+def run_predict(folder: Path, task: str, output: Path, template: Path | None, options: AnalyzeOptions, err: Console, executor: Executor) -> int:
     """Write the predictions; returns how many articles could not be read."""
     if task == "tc" and template is None:
         raise UnsupportedInputError("--task tc labels given spans: pass --spans TEMPLATE (lines 'article_id ? start end'); --task flc finds and labels spans")
     check_output(output)
     docs, failures = _read_articles(folder, options.ingest, err)
+    failed: list[Failure] = []
     if template is not None and task == "tc":
         text = format_tc(_label_template(template, docs, options.technique.detector, err))
     else:
-        rows, failed = _detect_all(docs, options, workers, err)
+        rows, failed = _detect_all(docs, options, executor, err)
         failures += failed
         text = format_si(rows) if task == "si" else format_tc(rows)
+    if len(failed) == len(docs):  # an empty file would read as "no propaganda found"
+        error(err, f"no article could be analysed, so {output} was not written")
+        return max(len(failures), 1)
     write_text(output, text)
     say(err, f"{len(text.splitlines())} lines for {len(docs)} articles written to {output.resolve()}")
     return len(failures)

@@ -48,6 +48,14 @@ class AnalyzeOptions:
         if unknown:
             raise UsageError(f"unknown stage {unknown[0]!r}; choose from: {', '.join(STAGES)}")
 
+    def check(self) -> None:
+        """Fail now on what would fail every document (an unknown detector, a missing or altered
+        model file), without loading any model."""
+        if "technique" in self.stages:
+            from spinscope.techniques.registry import check_detector
+
+            check_detector(self.technique.detector)
+
     def build(self) -> list[Stage]:
         """The stages, in pipeline order (the order of STAGES, whatever order they were named in)."""
         return [STAGES[name](self) for name in STAGES if name in self.stages]

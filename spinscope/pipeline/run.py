@@ -13,7 +13,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from spinscope.document import Analysis, Document, Failure
-from spinscope.errors import EncodingError, InputError, UsageError
+from spinscope.errors import AnalysisTimeoutError, EncodingError, InputError, SpinscopeError, UsageError
 from spinscope.pipeline.executors import Executor, SerialExecutor
 from spinscope.pipeline.options import AnalyzeOptions
 from spinscope.pipeline.stage import Pipeline
@@ -26,18 +26,21 @@ def pipeline_for(options: AnalyzeOptions) -> Pipeline:
     return Pipeline(options.build(), options.record())
 
 
-def _analyse(options: AnalyzeOptions, keep_going: bool, item: Document | Failure) -> Analysis | Failure:
-    """One item's analysis; with ``keep_going``, an input the stages cannot analyse becomes a
-    Failure so that a batch goes on."""
+def _analyse(options: AnalyzeOptions, item: Document | Failure) -> Analysis | Failure:
+    """One item's analysis; a Failure from reading passes through."""
     if isinstance(item, Failure):
         return item
-    try:
-        _refuse_surrogates(item)
-        return pipeline_for(options)(item)
-    except InputError as exc:
-        if not keep_going:
-            raise
+    _refuse_surrogates(item)
+    return pipeline_for(options)(item)
+
+
+def _recover(keep_going: bool, item: Document | Failure, exc: SpinscopeError) -> Analysis | Failure:
+    """What a document whose analysis failed becomes: with ``keep_going``, a Failure when the
+    document was at fault (it cannot be analysed, or it spent its time or memory budget) so that a
+    batch goes on; anything else (a missing model, a broken stage) stops the batch."""
+    if keep_going and isinstance(item, Document) and isinstance(exc, (InputError, AnalysisTimeoutError)):
         return Failure.of(item.source or item.id, exc)
+    raise exc
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -64,12 +67,13 @@ def analyze_many(
     """An Analysis (or the Failure) for each item, in input order.
 
     Failures from reading pass through untouched. ``executor`` decides where the work runs
-    (default: here, one document at a time); the results are the same wherever it runs.
+    (default: here, one document at a time, with no budget; ``LocalExecutor(timeout=...,
+    memory_mb=...)`` gives each document a budget); the results are the same wherever it runs.
     ``keep_going=False`` raises the first error instead of recording it.
     """
     options = options or AnalyzeOptions()
-    pipeline_for(options)  # unknown stages or detectors, missing models: fail here, before any work starts
-    return (executor or SerialExecutor()).map(partial(_analyse, options, keep_going), items)
+    options.check()  # unknown detectors, missing models: fail here, before any work starts
+    return (executor or SerialExecutor()).map(partial(_analyse, options), items, partial(_recover, keep_going))
 
 
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)

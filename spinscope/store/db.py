@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,13 @@ class RequestKey:
     request_sha256: str
 
 
+KEY_LIFETIME = timedelta(hours=24)  # as long as a client may sensibly retry (Stripe keeps keys as long); then a key is new again
 _ROW_COLUMNS = "id, created, document_id, title, url, outlet, source, detector, span_count"
+
+
+def _key_cutoff() -> str:
+    """Keys created before this (ISO 8601 strings in UTC compare as times) have expired."""
+    return (datetime.now(UTC) - KEY_LIFETIME).isoformat(timespec="seconds")
 
 
 class Store:
@@ -190,7 +196,9 @@ class Store:
     def _keyed(self, conn: sqlite3.Connection, request_key: RequestKey) -> int | None:
         """The analysis id stored under this key, None if the key is new; ConflictError when the key
         came with another request."""
-        row = conn.execute("SELECT request_sha256, analysis_id FROM idempotency_keys WHERE key = ?", (request_key.key,)).fetchone()
+        row = conn.execute(
+            "SELECT request_sha256, analysis_id FROM idempotency_keys WHERE key = ? AND created >= ?", (request_key.key, _key_cutoff())
+        ).fetchone()
         if row is None:
             return None
         if row[0] != request_key.request_sha256:
@@ -223,6 +231,8 @@ class Store:
             earlier = None if request_key is None else self._keyed(conn, request_key)
             if earlier is not None:
                 return earlier
+            if request_key is not None:  # expired keys go, so the table holds a day of keys, not every key ever sent
+                conn.execute("DELETE FROM idempotency_keys WHERE created < ?", (_key_cutoff(),))
             cursor = conn.execute(
                 f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (created, doc["id"], doc.get("title"), doc.get("url"), doc.get("outlet"), doc.get("source"),

@@ -11,22 +11,37 @@ from importlib import import_module
 
 from spinscope.errors import UnsupportedInputError
 from spinscope.techniques.base import Detector
+from spinscope.techniques.model_files import models_root, verified_files
 
 DETECTORS: dict[str, str] = {
     "baseline": "spinscope.techniques.baseline:BaselineDetector",
     "transformer": "spinscope.techniques.ensemble:EnsembleDetector",
 }
+# the model folders each detector loads, checked by check_detector without loading them
+MODEL_FOLDERS: dict[str, tuple[str, ...]] = {"baseline": ("baseline",), "transformer": ("minilm", "baseline")}
 # the transformer (MiniLM mixed with the baseline) beats the baseline on the validation split
 # (SI, TC and FLC F1: models/minilm/card.json)
 DEFAULT_DETECTOR = "transformer"
 
 
-@cache
-def get_detector(name: str = DEFAULT_DETECTOR) -> Detector:
+def _target(name: str) -> str:
     try:
-        target = DETECTORS[name]
+        return DETECTORS[name]
     except KeyError:
         raise UnsupportedInputError(f"unknown detector {name!r}; choose one of: {', '.join(sorted(DETECTORS))}") from None
+
+
+def check_detector(name: str) -> None:
+    """Fail as loading would (unknown name, missing or altered model file) without loading: a
+    process that hands its documents to children need not hold the models itself."""
+    _target(name)
+    for folder in MODEL_FOLDERS[name]:
+        verified_files(models_root() / folder)
+
+
+@cache
+def get_detector(name: str = DEFAULT_DETECTOR) -> Detector:
+    target = _target(name)
     module, _, attr = target.partition(":")
     detector: Detector = getattr(import_module(module), attr)()
     return detector

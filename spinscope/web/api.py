@@ -140,7 +140,7 @@ IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[!-~]+$",
     description="Any printable ASCII string (no spaces), at most 200 characters, new for each new request. "
     "A retry with the same key and the same body returns the analysis stored the first time (same id, nothing "
-    "stored again); the same key with another body gets 409. Keys are kept by this server for as long as its store.",
+    "stored again); the same key with another body gets 409. A key is kept for 24 hours; then it is new again.",
 )]
 
 

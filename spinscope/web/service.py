@@ -17,7 +17,7 @@ from spinscope.ingest.decode import too_large
 from spinscope.ingest.documents import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_bytes, document_from_text, document_from_url
 from spinscope.pipeline import AnalyzeOptions, analyze
 from spinscope.store import RequestKey, Store
-from spinscope.web.children import Children
+from spinscope.pipeline.children import Children
 
 UPLOAD_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 

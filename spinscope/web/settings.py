@@ -12,7 +12,7 @@ class WebOptions:
     """How the web app limits itself; defaults come from SETTINGS."""
 
     max_body_bytes: int = 6_000_000
-    # One child process each (web/children.py), with cores / workers model threads: on 2 cores, 2
+    # One child process each (pipeline/children.py), with cores / workers model threads: on 2 cores, 2
     # workers gave 2.98 requests/s at 4 clients against 2.35 with the threads they replaced
     # (benchmarks/web_load.py, the aleppo article).
     analysis_workers: int = 2

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from spinscope.errors import AnalysisTimeoutError, OverloadedError
-from spinscope.web.children import Children
+from spinscope.pipeline.children import Children
 
 T = TypeVar("T")
 

@@ -2,10 +2,11 @@
 
 A thread cannot be stopped: an analysis past its deadline used to hold its web worker until it
 finished (minutes for a hostile megabyte page), and two such requests starved every other one.
-Here the fetch, extraction and analysis of a request run in a child process; at the deadline the
-child is killed and the slot is free at once. Children are spawned (clean interpreters), load
-their models on their first analysis and then serve one request at a time for as long as they
-live; the store is written by the parent only.
+Here the fetch, extraction and analysis of a request (the web app) or of a document (the CLI,
+through executors.ProcessExecutor) run in a child process; at the deadline the child is killed
+and the slot is free at once. Children are spawned (clean interpreters), load their models on
+their first analysis and then serve one call at a time for as long as they live; results travel
+back to the parent, which alone writes output and the store.
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ from spinscope.errors import AnalysisTimeoutError, InputTooLargeError, ModelErro
 R = TypeVar("R")
 
 
+def cores() -> int:
+    """The cores this process may run on (its affinity, where the OS says; else all)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def _address_space() -> int:
     """This process's virtual memory in bytes (Linux), or 0 where /proc is not there."""
     try:
@@ -35,12 +44,13 @@ def _address_space() -> int:
         return 0
 
 
-def _serve(conn: Connection, threads: int, memory_mb: int) -> None:
+def _serve(conn: Connection, threads: int, memory_mb: int | None) -> None:
     """A child's loop: run each (function, arguments) it is sent, send back (ok, value, exiting).
 
     Each call may grow the process by ``memory_mb`` at most (an address-space limit set anew
     before each call, over what the process already holds, models included once loaded); past
     it the call fails with InputTooLargeError and the child exits, so its memory goes with it.
+    ``None``: no limit.
     """
     os.environ["SPINSCOPE_THREADS"] = str(threads)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its children itself
@@ -49,8 +59,8 @@ def _serve(conn: Connection, threads: int, memory_mb: int) -> None:
             fn, args = conn.recv()
         except (EOFError, OSError):
             return
-        held = _address_space()
-        if held:
+        held = _address_space() if memory_mb else 0
+        if held and memory_mb:
             limit = held + memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
         spent = False
@@ -60,7 +70,7 @@ def _serve(conn: Connection, threads: int, memory_mb: int) -> None:
             reply = (False, exc)
         except MemoryError:
             spent = True
-            reply = (False, InputTooLargeError(f"the analysis needed more than its memory budget of {memory_mb:,} MB; send a shorter text"))
+            reply = (False, InputTooLargeError(f"the analysis needed more than its memory budget of {memory_mb:,} MB; analyse a shorter text or raise the budget"))
         except Exception as exc:  # an unexpected error travels as text: it may not pickle
             reply = (False, RuntimeError(f"{type(exc).__name__}: {exc}"))
         resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
@@ -70,7 +80,7 @@ def _serve(conn: Connection, threads: int, memory_mb: int) -> None:
 
 
 class _Child:
-    def __init__(self, threads: int, memory_mb: int) -> None:
+    def __init__(self, threads: int, memory_mb: int | None) -> None:
         self.conn, child_end = get_context("spawn").Pipe()
         self.process: BaseProcess = get_context("spawn").Process(
             target=_serve, args=(child_end, threads, memory_mb), daemon=True, name="spinscope-analysis"
@@ -85,30 +95,33 @@ class _Child:
 
 
 class Children:
-    """At most ``slots`` children, reused between requests; the caller bounds concurrency."""
+    """At most ``slots`` children, reused between calls; the caller bounds concurrency."""
 
-    def __init__(self, slots: int, memory_mb: int) -> None:
-        self._threads = max(1, (os.cpu_count() or 1) // max(slots, 1))
+    def __init__(self, slots: int, memory_mb: int | None) -> None:
+        self._threads = max(1, cores() // max(slots, 1))
         self._memory_mb = memory_mb
         self._idle: list[_Child] = []
+        self._busy: set[_Child] = set()
         self._lock = threading.Lock()
         self._closed = False
 
-    def call(self, fn: Callable[..., R], *args: Any, deadline: float) -> R:
+    def call(self, fn: Callable[..., R], *args: Any, deadline: float | None) -> R:
         """``fn(*args)`` in a child; the child is killed (AnalysisTimeoutError) at ``deadline``
-        (a time.monotonic() value)."""
+        (a time.monotonic() value; ``None``: no deadline)."""
         child = self._take()
         try:
             child.conn.send((fn, args))
-            if not child.conn.poll(max(0.0, deadline - time.monotonic())):
+            if not child.conn.poll(None if deadline is None else max(0.0, deadline - time.monotonic())):
                 raise AnalysisTimeoutError("the analysis did not finish within its deadline and was stopped")
             ok, value, exiting = child.conn.recv()
         except AnalysisTimeoutError:
-            child.kill()
+            self._drop(child)
             raise
         except (EOFError, OSError, BrokenPipeError):
-            child.kill()
-            raise ModelError("the analysis process died (out of memory?); the next request starts a new one") from None
+            self._drop(child)
+            raise ModelError("the analysis process died (out of memory?); the next analysis starts a new one") from None
+        with self._lock:
+            self._busy.discard(child)
         if exiting:
             child.kill()
         else:
@@ -123,9 +136,18 @@ class Children:
             while self._idle:
                 child = self._idle.pop()
                 if child.process.is_alive():
+                    self._busy.add(child)
                     return child
                 child.kill()
-        return _Child(self._threads, self._memory_mb)
+        child = _Child(self._threads, self._memory_mb)
+        with self._lock:
+            self._busy.add(child)
+        return child
+
+    def _drop(self, child: _Child) -> None:
+        with self._lock:
+            self._busy.discard(child)
+        child.kill()
 
     def _give_back(self, child: _Child) -> None:
         with self._lock:
@@ -134,10 +156,11 @@ class Children:
                 return
         child.kill()
 
-    def close(self) -> None:
-        """Stop every idle child; a busy one is stopped when its call returns."""
+    def close(self, busy: bool = False) -> None:
+        """Stop every idle child; a busy one is stopped when its call returns, or now with
+        ``busy`` (its call then fails with ModelError): how a batch stops at Ctrl-C."""
         with self._lock:
             self._closed = True
-            idle, self._idle = self._idle, []
-        for child in idle:
+            stopping, self._idle = self._idle + (list(self._busy) if busy else []), []
+        for child in stopping:
             child.kill()
