@@ -252,6 +252,20 @@ class Analysis:
 
 
 @dataclass(frozen=True, slots=True)
+class Pending:
+    """A file or URL of a batch, not read yet: it is read where it is analysed (in a child process,
+    within the document's time and memory budget), so that a hostile page's extraction or a slow
+    fetch is stopped with the analysis, and a batch's fetches run in parallel."""
+
+    location: str  # a file's path or an http(s) URL
+    id: str | None = None
+    source: str | None = None  # where a Failure says it came from; the location when None
+    title: str | None = None  # what a JSONL record says of its URL's article, over what extraction finds
+    outlet: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Failure:
     """One input that could not be read or analysed, kept in a batch instead of stopping it.
 

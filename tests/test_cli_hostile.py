@@ -9,6 +9,7 @@ import io
 import json
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,19 @@ def test_terminal_report_prints_titles_and_span_texts_as_given() -> None:
     assert data["spans"]["technique"], "the text has a span to print"
     assert "[bold]Elites[/bold] [/b]" in printed
     assert all(s["label"] in printed and s["text"] in printed for s in data["spans"]["technique"])
+
+
+def test_cli_analyze_extraction_of_a_hostile_page_is_stopped_with_the_budget(tmp_path: Path) -> None:
+    """The page is read in the analysing child, so its extraction (30 s here: 60,000 paragraphs)
+    is stopped at the document's deadline too, and the next input is analysed."""
+    page = tmp_path / "page.html"
+    paragraph = "<p>The corrupt elites betray our nation again and again, said the mayor.</p>\n"
+    page.write_text("<html><body><article>" + paragraph * 60_000 + "</article></body></html>", encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    started = time.monotonic()
+    result = run("analyze", str(page), str(DEMO), "--detector", "baseline", "--doc-timeout", "4", "-f", "json", "-o", str(target))
+    assert time.monotonic() - started < 20
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert records[0]["error"]["type"] == "AnalysisTimeoutError" and records[0]["error"]["source"] == str(page)
+    assert "technique" in records[1]["spans"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from spinscope.document import BOILERPLATE, Document, Failure
+from spinscope.document import BOILERPLATE, Document, Failure, Pending
 from spinscope.errors import BinaryInputError, BlockedURLError, EmptyInputError, InputTooLargeError, UnsupportedInputError
-from spinscope.ingest import document_from_text, read_inputs, read_one
+from spinscope.ingest import document_from_text, read_inputs, read_one, read_pending
 from spinscope.document import DECODING
 from spinscope.settings import IngestOptions
 from tests.http_server import LocalServer, _running_server, http_server  # noqa: F401  (fixtures)
@@ -252,3 +252,30 @@ def test_document_from_text_replaces_lone_surrogates_in_every_field() -> None:
     doc = document_from_text("Text \udfff here.", id="i\ud800", title="T\ud800", url="https://x.example/\ud800", outlet="\udc00", published="2016\ud800")
     assert (doc.text, doc.id, doc.title, doc.url, doc.outlet, doc.published) == ("Text \ufffd here.", "i\ufffd", "T\ufffd", "https://x.example/\ufffd", "\ufffd", "2016\ufffd")
     assert [(s.start, s.label, s.attributes) for s in doc.spans[DECODING]] == [(5, "replaced_surrogate", {"code_point": "U+DFFF"})]
+
+
+def test_read_inputs_deferred_reads_each_file_and_url_where_it_is_read_pending(tmp_path: Path, http_server: LocalServer) -> None:
+    """Deferred, a batch hands files and URLs on unread (the analysing child reads them, within the
+    document's budget); reading them then gives exactly what reading them at once gives."""
+    (tmp_path / "folder" / "sub").mkdir(parents=True)
+    (tmp_path / "folder" / "sub" / "article7.txt").write_bytes(TEXT.encode())
+    (tmp_path / "page.html").write_text(PAGE, encoding="cp1252")
+    url = http_server.serve("/a", PAGE.encode("cp1252"), content_type="text/html; charset=windows-1252")
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": "one"}) + "\n" + json.dumps({"url": url, "id": "u1", "outlet": "The Corpus"}) + "\n", encoding="utf-8")
+    inputs = [str(tmp_path / "folder"), str(tmp_path / "page.html"), url, str(corpus)]
+    deferred = list(read_inputs(inputs, LOCAL, deferred=True))
+    assert [type(i).__name__ for i in deferred] == ["Pending", "Pending", "Pending", "Document", "Pending"]
+    assert http_server.requests == [], "nothing was fetched while listing the batch"
+    read = [read_pending(i, LOCAL) if isinstance(i, Pending) else i for i in deferred]
+    assert _docs(read) == _docs(list(read_inputs(inputs, LOCAL)))
+    assert (read[1].id, read[4].id, read[4].outlet, read[4].source) == ("page", "u1", "The Corpus", f"{corpus}:2")
+    assert read[0].id == "sub/7", "a file in a folder keeps its subfolder in its id"
+
+
+def test_read_pending_fails_as_reading_at_once_does(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (pending,) = read_inputs([str(tmp_path / "empty.txt")], deferred=True)
+    assert isinstance(pending, Pending)
+    with pytest.raises(EmptyInputError):
+        read_pending(pending)

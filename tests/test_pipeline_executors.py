@@ -70,10 +70,10 @@ def _as_error(item: object, exc: SpinscopeError) -> object:
 
 def test_executors_item_past_its_deadline_is_stopped_and_the_rest_goes_on() -> None:
     started = time.monotonic()
-    results = list(executors.ProcessExecutor(1, timeout=1.0).map(_sleep, [0.1, 30.0, 0.2], _as_error))
+    results = list(executors.ProcessExecutor(1, timeout=5.0).map(_sleep, [0.1, 60.0, 0.2], _as_error))
     assert results[0] == 0.1 and results[2] == 0.2
     assert isinstance(results[1], AnalysisTimeoutError) and "--doc-timeout" in str(results[1])
-    assert time.monotonic() - started < 15, "the 30 s item was stopped at its deadline, not waited for"
+    assert time.monotonic() - started < 40, "the 60 s item was stopped at its deadline, not waited for"
 
 
 def test_executors_item_over_its_memory_budget_fails_alone() -> None:

@@ -24,7 +24,7 @@ def _analyse_all(inputs: list[str], options: AnalyzeOptions, executor: Executor,
     columns = (SpinnerColumn(), TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("analysing", total=None)
-        items = read_inputs(inputs, options.ingest, stdin=sys.stdin.buffer)
+        items = read_inputs(inputs, options.ingest, stdin=sys.stdin.buffer, deferred=True)
         for result in analyze_many(items, options, executor):
             results.append(result)
             progress.advance(task)

@@ -7,13 +7,12 @@ keeps going past bad inputs, each becoming a Failure; `read_one` reads one and r
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal, overload
 
-from spinscope.document import Document, Failure
+from spinscope.document import Document, Failure, Pending
 from spinscope.errors import SpinscopeError, UnsupportedInputError
 from spinscope.ingest.decode import read_limited
 from spinscope.ingest.documents import (
@@ -23,32 +22,50 @@ from spinscope.ingest.documents import (
     document_from_file,
     document_from_text,
     document_from_url,
+    existing_path,
     folder_file_id,
+    is_url,
+    read_pending,
 )
 from spinscope.ingest.jsonl import read_jsonl
 from spinscope.settings import IngestOptions
 
-__all__ = ["IngestOptions", "document_from_text", "read_inputs", "read_one"]
+__all__ = ["IngestOptions", "document_from_text", "read_inputs", "read_one", "read_pending"]
 
-# Two letters at least, so a Windows drive (C:\...) is a path, not a scheme.
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
+
+@overload
+def read_inputs(
+    inputs: list[str], options: IngestOptions = ..., stdin: BinaryIO | None = ..., *, deferred: Literal[False] = ...
+) -> Iterator[Document | Failure]: ...
+
+
+@overload
+def read_inputs(
+    inputs: list[str], options: IngestOptions = ..., stdin: BinaryIO | None = ..., *, deferred: bool
+) -> Iterator[Document | Failure | Pending]: ...
 
 
 def read_inputs(
     inputs: list[str],
     options: IngestOptions = IngestOptions(),
     stdin: BinaryIO | None = None,
-) -> Iterator[Document | Failure]:
-    """Every document in `inputs`, in order; an input or document that fails becomes a Failure."""
+    *,
+    deferred: bool = False,
+) -> Iterator[Document | Failure | Pending]:
+    """Every document in `inputs`, in order; an input or document that fails becomes a Failure.
+
+    With `deferred`, files and URLs (JSONL `url` records too) come as Pending, for the process that
+    analyses them to read (`read_pending`); stdin and JSONL texts are read here, as they must be.
+    """
     for item in inputs:
         try:
             path = _collection(item)
             if path is None:
-                yield read_one(item, options, stdin)
+                yield Pending(item if is_url(item) else str(existing_path(item))) if deferred and item != "-" else read_one(item, options, stdin)
             elif path.is_dir():
-                yield from _read_folder(path, options)
+                yield from _read_folder(path, options, deferred)
             else:
-                yield from read_jsonl(path, options)
+                yield from read_jsonl(path, options, deferred)
         except SpinscopeError as exc:
             yield Failure.of("stdin" if item == "-" else item, exc)
 
@@ -61,34 +78,22 @@ def read_one(input: str, options: IngestOptions = IngestOptions(), stdin: Binary
     if input == "-":
         data = read_limited(stdin or sys.stdin.buffer, options.max_bytes, "stdin")
         return document_from_bytes(data, source="stdin", html=None)
-    if _is_url(input):
+    if is_url(input):
         return document_from_url(input, options)
     if _collection(input) is not None:
         raise UnsupportedInputError(f"{input} holds many documents; read it with read_inputs or the command line")
-    return document_from_file(_existing(input), options)
+    return document_from_file(existing_path(input), options)
 
 
 def _collection(item: str) -> Path | None:
     """The folder or .jsonl file `item` names, if it names one."""
-    if item == "-" or _is_url(item):
+    if item == "-" or is_url(item):
         return None
-    path = _existing(item)
+    path = existing_path(item)
     return path if path.is_dir() or path.suffix.lower() == ".jsonl" else None
 
 
-def _is_url(item: str) -> bool:
-    # Any scheme counts, so file: and gopher: reach the fetcher and are refused there by name.
-    return bool(_SCHEME.match(item)) and not Path(item).exists()
-
-
-def _existing(item: str) -> Path:
-    path = Path(item)
-    if not item or not path.exists():
-        raise UnsupportedInputError(f"{item}: no such file or folder (inputs are files, folders, http(s) URLs or - for stdin)")
-    return path
-
-
-def _read_folder(folder: Path, options: IngestOptions) -> Iterator[Document | Failure]:
+def _read_folder(folder: Path, options: IngestOptions, deferred: bool) -> Iterator[Document | Failure | Pending]:
     """Every .txt/.html/.htm file under `folder`, in path order so that runs are reproducible."""
     suffixes = TEXT_SUFFIXES | HTML_SUFFIXES
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
@@ -96,6 +101,7 @@ def _read_folder(folder: Path, options: IngestOptions) -> Iterator[Document | Fa
         raise UnsupportedInputError(f"{folder}: no .txt, .html or .htm files in this folder")
     for file in files:
         try:
-            yield document_from_file(file, options, id=folder_file_id(folder, file))
+            doc_id = folder_file_id(folder, file)
+            yield Pending(str(file), id=doc_id) if deferred else document_from_file(file, options, id=doc_id)
         except SpinscopeError as exc:
             yield Failure.of(str(file), exc)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
-from spinscope.document import BOILERPLATE, DECODING, Document, Span
+from spinscope.document import BOILERPLATE, DECODING, Document, Pending, Span
 from spinscope.errors import EmptyInputError, UnsupportedInputError
 from spinscope.ingest.boilerplate import find_trailing_boilerplate
 from spinscope.ingest.decode import decode_bytes, read_limited, reject_binary_text, replace_surrogates, replaced_in_extraction, too_large
@@ -140,3 +141,31 @@ def without_surrogates(value: str) -> str:
     """A metadata field with its lone surrogates replaced, as ``document_from_text`` does for the text."""
     return replace_surrogates(value)[0]
 
+
+# Two letters at least, so a Windows drive (C:\\...) is a path, not a scheme.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
+
+
+def is_url(item: str) -> bool:
+    # Any scheme counts, so file: and gopher: reach the fetcher and are refused there by name.
+    return bool(_SCHEME.match(item)) and not Path(item).exists()
+
+
+def existing_path(item: str) -> Path:
+    path = Path(item)
+    if not item or not path.exists():
+        raise UnsupportedInputError(f"{item}: no such file or folder (inputs are files, folders, http(s) URLs or - for stdin)")
+    return path
+
+
+def read_pending(item: Pending, options: IngestOptions = IngestOptions()) -> Document:
+    """The document a Pending names, read now; raises as read_one does."""
+    if is_url(item.location):
+        doc = document_from_url(item.location, options, id=item.id, source=item.source)
+        return replace(
+            doc,
+            title=doc.title if item.title is None else item.title,
+            outlet=doc.outlet if item.outlet is None else item.outlet,
+            published=doc.published if item.published is None else item.published,
+        )
+    return document_from_file(existing_path(item.location), options, id=item.id)

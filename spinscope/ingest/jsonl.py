@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from spinscope.document import Document, Failure
+from spinscope.document import Document, Failure, Pending
 from spinscope.errors import MalformedInputError, SpinscopeError, UnsupportedInputError
 from spinscope.ingest.decode import too_large
-from spinscope.ingest.documents import document_from_text, document_from_url, without_surrogates
+from spinscope.ingest.documents import document_from_text, read_pending, without_surrogates
 from spinscope.settings import IngestOptions
 
 _STRING_FIELDS = ("text", "url", "title", "outlet", "published")
@@ -24,8 +23,9 @@ _METADATA_FIELDS = ("id", "title", "outlet", "published")
 _SKIP_CHUNK_BYTES = 1 << 20
 
 
-def read_jsonl(path: Path, options: IngestOptions) -> Iterator[Document | Failure]:
-    """Each non-blank line as a Document or a Failure, in file order; sources are `path:line`."""
+def read_jsonl(path: Path, options: IngestOptions, deferred: bool = False) -> Iterator[Document | Failure | Pending]:
+    """Each non-blank line as a Document or a Failure, in file order; sources are `path:line`.
+    With `deferred`, a `url` record comes as a Pending, fetched where it is analysed."""
     try:
         stream = path.open("rb")
     except OSError as exc:
@@ -37,7 +37,7 @@ def read_jsonl(path: Path, options: IngestOptions) -> Iterator[Document | Failur
                 if line is None:
                     raise too_large(f"{source}: the line", options.max_bytes)
                 if line.strip():
-                    yield _document(line, path, number, options)
+                    yield _document(line, path, number, options, deferred)
             except SpinscopeError as exc:
                 yield Failure.of(source, exc)
 
@@ -54,7 +54,7 @@ def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
         yield None
 
 
-def _document(line: bytes, path: Path, number: int, options: IngestOptions) -> Document:
+def _document(line: bytes, path: Path, number: int, options: IngestOptions, deferred: bool) -> Document | Pending:
     source = f"{path}:{number}"
     record = _parse(line, source)
     given_id = record.get("id")
@@ -62,9 +62,9 @@ def _document(line: bytes, path: Path, number: int, options: IngestOptions) -> D
     meta = {key: record.get(key) for key in ("title", "outlet", "published")}
     if record.get("text") is not None:
         return document_from_text(record["text"], options, id=doc_id, source=source, url=record.get("url"), **meta)
-    doc = document_from_url(record["url"], options, id=doc_id, source=source)
     # What the corpus says about an article beats what extraction guessed from the page.
-    return replace(doc, **{key: value for key, value in meta.items() if value is not None})
+    pending = Pending(record["url"], id=doc_id, source=source, **meta)
+    return pending if deferred else read_pending(pending, options)
 
 
 def _parse(line: bytes, where: str) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from typing import Any, TypeVar
 from spinscope.errors import AnalysisTimeoutError, InputTooLargeError, ModelError, SpinscopeError
 
 R = TypeVar("R")
+READY = "ready"
+STARTUP_SECONDS = 120  # a fresh interpreter importing spinscope: about a second, far more on a loaded machine
 
 
 def cores() -> int:
@@ -54,6 +56,7 @@ def _serve(conn: Connection, threads: int, memory_mb: int | None) -> None:
     """
     os.environ["SPINSCOPE_THREADS"] = str(threads)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its children itself
+    conn.send(READY)
     while True:
         try:
             fn, args = conn.recv()
@@ -81,12 +84,21 @@ def _serve(conn: Connection, threads: int, memory_mb: int | None) -> None:
 
 class _Child:
     def __init__(self, threads: int, memory_mb: int | None) -> None:
+        """A started child, ready for its first call: a deadline counts from then, so that
+        starting an interpreter on a busy machine is not charged to a document."""
         self.conn, child_end = get_context("spawn").Pipe()
         self.process: BaseProcess = get_context("spawn").Process(
             target=_serve, args=(child_end, threads, memory_mb), daemon=True, name="spinscope-analysis"
         )
         self.process.start()
         child_end.close()
+        try:
+            ready = self.conn.poll(STARTUP_SECONDS) and self.conn.recv() == READY
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.kill()
+            raise ModelError(f"an analysis process did not start within {STARTUP_SECONDS} seconds")
 
     def kill(self) -> None:
         self.process.kill()

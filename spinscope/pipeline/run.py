@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache, partial
 from pathlib import Path
 
-from spinscope.document import Analysis, Document, Failure
-from spinscope.errors import AnalysisTimeoutError, EncodingError, InputError, SpinscopeError, UsageError
+from spinscope.document import Analysis, Document, Failure, Pending
+from spinscope.errors import AnalysisTimeoutError, EncodingError, FetchError, InputError, SpinscopeError, UsageError
 from spinscope.pipeline.executors import Executor, SerialExecutor
 from spinscope.pipeline.options import AnalyzeOptions
 from spinscope.pipeline.stage import Pipeline
@@ -26,20 +26,31 @@ def pipeline_for(options: AnalyzeOptions) -> Pipeline:
     return Pipeline(options.build(), options.record())
 
 
-def _analyse(options: AnalyzeOptions, item: Document | Failure) -> Analysis | Failure:
-    """One item's analysis; a Failure from reading passes through."""
+Item = Document | Failure | Pending
+
+
+def _analyse(options: AnalyzeOptions, item: Item) -> Analysis | Failure:
+    """One item's analysis, a Pending item read first (here, so within the budget); a Failure
+    from reading passes through."""
     if isinstance(item, Failure):
         return item
+    if isinstance(item, Pending):
+        from spinscope.ingest import read_pending
+
+        item = read_pending(item, options.ingest)
     _refuse_surrogates(item)
     return pipeline_for(options)(item)
 
 
-def _recover(keep_going: bool, item: Document | Failure, exc: SpinscopeError) -> Analysis | Failure:
-    """What a document whose analysis failed becomes: with ``keep_going``, a Failure when the
-    document was at fault (it cannot be analysed, or it spent its time or memory budget) so that a
-    batch goes on; anything else (a missing model, a broken stage) stops the batch."""
-    if keep_going and isinstance(item, Document) and isinstance(exc, (InputError, AnalysisTimeoutError)):
-        return Failure.of(item.source or item.id, exc)
+def _recover(keep_going: bool, item: Item, exc: SpinscopeError) -> Analysis | Failure:
+    """What a document whose reading or analysis failed becomes: with ``keep_going``, a Failure
+    when the document was at fault (it cannot be read or analysed, or it spent its time or memory
+    budget) so that a batch goes on; anything else (a missing model, a broken stage) stops it."""
+    if keep_going and isinstance(exc, (InputError, FetchError, AnalysisTimeoutError)):
+        if isinstance(item, Document):
+            return Failure.of(item.source or item.id, exc)
+        if isinstance(item, Pending):
+            return Failure.of(item.source or item.location, exc)
     raise exc
 
 
@@ -58,7 +69,7 @@ def _refuse_surrogates(doc: Document) -> None:
 
 
 def analyze_many(
-    items: Iterable[Document | Failure],
+    items: Iterable[Item],
     options: AnalyzeOptions | None = None,
     executor: Executor | None = None,
     *,
@@ -66,7 +77,8 @@ def analyze_many(
 ) -> Iterator[Analysis | Failure]:
     """An Analysis (or the Failure) for each item, in input order.
 
-    Failures from reading pass through untouched. ``executor`` decides where the work runs
+    Failures from reading pass through untouched; Pending items (``read_inputs(..., deferred=True)``)
+    are read where they are analysed. ``executor`` decides where the work runs
     (default: here, one document at a time, with no budget; ``LocalExecutor(timeout=...,
     memory_mb=...)`` gives each document a budget); the results are the same wherever it runs.
     ``keep_going=False`` raises the first error instead of recording it.
