@@ -46,8 +46,11 @@ def _address_space() -> int:
         return 0
 
 
-def _serve(conn: Connection, threads: int, memory_mb: int | None) -> None:
+def _serve(conn: Connection, threads: int, memory_mb: int | None, warm: Callable[[], object] | None) -> None:
     """A child's loop: run each (function, arguments) it is sent, send back (ok, value, exiting).
+
+    ``warm`` (loading the models, say) runs first, before the child says it is ready, so that no
+    call's deadline or memory budget pays for it; if it fails, the child says so instead.
 
     Each call may grow the process by ``memory_mb`` at most (an address-space limit set anew
     before each call, over what the process already holds, models included once loaded); past
@@ -56,6 +59,12 @@ def _serve(conn: Connection, threads: int, memory_mb: int | None) -> None:
     """
     os.environ["SPINSCOPE_THREADS"] = str(threads)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its children itself
+    try:
+        if warm is not None:
+            warm()
+    except SpinscopeError as exc:
+        conn.send(exc)
+        return
     conn.send(READY)
     while True:
         try:
@@ -83,21 +92,23 @@ def _serve(conn: Connection, threads: int, memory_mb: int | None) -> None:
 
 
 class _Child:
-    def __init__(self, threads: int, memory_mb: int | None) -> None:
+    def __init__(self, threads: int, memory_mb: int | None, warm: Callable[[], object] | None) -> None:
         """A started child, ready for its first call: a deadline counts from then, so that
         starting an interpreter on a busy machine is not charged to a document."""
         self.conn, child_end = get_context("spawn").Pipe()
         self.process: BaseProcess = get_context("spawn").Process(
-            target=_serve, args=(child_end, threads, memory_mb), daemon=True, name="spinscope-analysis"
+            target=_serve, args=(child_end, threads, memory_mb, warm), daemon=True, name="spinscope-analysis"
         )
         self.process.start()
         child_end.close()
         try:
-            ready = self.conn.poll(STARTUP_SECONDS) and self.conn.recv() == READY
+            said = self.conn.recv() if self.conn.poll(STARTUP_SECONDS) else None
         except (EOFError, OSError):
-            ready = False
-        if not ready:
+            said = None
+        if said != READY:
             self.kill()
+            if isinstance(said, SpinscopeError):
+                raise said
             raise ModelError(f"an analysis process did not start within {STARTUP_SECONDS} seconds")
 
     def kill(self) -> None:
@@ -107,14 +118,21 @@ class _Child:
 
 
 class Children:
-    """At most ``slots`` children, reused between calls; the caller bounds concurrency."""
+    """At most ``slots`` children, reused between calls; the caller bounds concurrency.
 
-    def __init__(self, slots: int, memory_mb: int | None) -> None:
+    ``warm`` runs in each child as it starts (see ``_serve``). A child killed at its deadline is
+    replaced at once in the background, and the next call waits for that spare rather than
+    starting a second interpreter beside it.
+    """
+
+    def __init__(self, slots: int, memory_mb: int | None, warm: Callable[[], object] | None = None) -> None:
         self._threads = max(1, cores() // max(slots, 1))
         self._memory_mb = memory_mb
+        self._warm = warm
         self._idle: list[_Child] = []
         self._busy: set[_Child] = set()
-        self._lock = threading.Lock()
+        self._starting = 0
+        self._lock = threading.Condition()
         self._closed = False
 
     def call(self, fn: Callable[..., R], *args: Any, deadline: float | None) -> R:
@@ -132,11 +150,11 @@ class Children:
         except (EOFError, OSError, BrokenPipeError):
             self._drop(child)
             raise ModelError("the analysis process died (out of memory?); the next analysis starts a new one") from None
-        with self._lock:
-            self._busy.discard(child)
         if exiting:
-            child.kill()
+            self._drop(child)
         else:
+            with self._lock:
+                self._busy.discard(child)
             self._give_back(child)
         if not ok:
             raise value
@@ -145,26 +163,50 @@ class Children:
 
     def _take(self) -> _Child:
         with self._lock:
-            while self._idle:
-                child = self._idle.pop()
-                if child.process.is_alive():
-                    self._busy.add(child)
-                    return child
-                child.kill()
-        child = _Child(self._threads, self._memory_mb)
+            while True:
+                while self._idle:
+                    child = self._idle.pop()
+                    if child.process.is_alive():
+                        self._busy.add(child)
+                        return child
+                    child.kill()
+                if not self._starting or not self._lock.wait(STARTUP_SECONDS):
+                    break
+        child = self._start()
         with self._lock:
             self._busy.add(child)
         return child
 
+    def _start(self) -> _Child:
+        return _Child(self._threads, self._memory_mb, self._warm)
+
     def _drop(self, child: _Child) -> None:
+        """Kill a child whose call failed, and start its replacement now, in the background, so
+        that the next call does not wait for an interpreter to start."""
         with self._lock:
             self._busy.discard(child)
+            spare = not self._closed
+            self._starting += spare
         child.kill()
+        if spare:
+            threading.Thread(target=self._spare, daemon=True, name="spinscope-spare").start()
+
+    def _spare(self) -> None:
+        try:
+            child: _Child | None = self._start()
+        except SpinscopeError:
+            child = None  # the next call starts one itself, and says why if that fails too
+        with self._lock:
+            self._starting -= 1
+            self._lock.notify_all()
+        if child is not None:
+            self._give_back(child)
 
     def _give_back(self, child: _Child) -> None:
         with self._lock:
             if not self._closed:
                 self._idle.append(child)
+                self._lock.notify_all()
                 return
         child.kill()
 

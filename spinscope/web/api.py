@@ -174,7 +174,7 @@ async def analyze(body: AnalyzeRequest, request: Request, idempotency_key: Idemp
 
     def work(deadline: float) -> bytes:
         # Serialised in the worker too: a large analysis would otherwise hold the event loop.
-        analysis_id, analysis = analyse_and_save(submission, web.analyze, web.store, web.pool.children, deadline, key)
+        analysis_id, analysis = analyse_and_save(submission, web.analyze, web.store, web.pool.children, deadline, key, web.running)
         return json.dumps(stored(analysis_id, analysis), ensure_ascii=False).encode()
 
     return Response(await web.pool.run(work, web.options.analysis_timeout), media_type="application/json")

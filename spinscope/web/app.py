@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -21,6 +22,7 @@ from spinscope.store import Store, StoreOptions
 from spinscope.web import api, errors, pages
 from spinscope.web.limits import BodyLimitMiddleware
 from spinscope.web.security import LOOPBACK_HOSTS, CsrfTokens, HostCheckMiddleware, SecurityHeadersMiddleware
+from spinscope.web.service import warm_up
 from spinscope.web.settings import WebOptions
 from spinscope.web.state import WebState
 from spinscope.web.worker import AnalysisPool
@@ -53,7 +55,7 @@ def create_app(
     base = analyze_options or AnalyzeOptions()
     analyze = replace(base, ingest=replace(base.ingest, allow_private=allow_private))
     store = Store(Path(db_path), options=store_options)
-    pool = AnalysisPool(options.analysis_workers, options.analysis_queue, options.analysis_memory_mb)
+    pool = AnalysisPool(options.analysis_workers, options.analysis_queue, options.analysis_memory_mb, partial(warm_up, analyze))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

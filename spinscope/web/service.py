@@ -7,15 +7,19 @@ read as a path. URLs must be http(s) and go straight to the SSRF-safe fetcher.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
 from spinscope.document import Document
-from spinscope.errors import InputError, UnsupportedInputError
+from spinscope.errors import AnalysisTimeoutError, InputError, UnsupportedInputError
 from spinscope.ingest.decode import too_large
 from spinscope.ingest.documents import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_bytes, document_from_text, document_from_url
-from spinscope.pipeline import AnalyzeOptions, analyze
+from spinscope.pipeline import AnalyzeOptions, analyze, pipeline_for
 from spinscope.store import RequestKey, Store
 from spinscope.pipeline.children import Children
 
@@ -81,22 +85,65 @@ def _read_upload(name: str, data: bytes, max_bytes: int) -> Document:
     return doc if doc.title else replace(doc, title=base)
 
 
+def warm_up(options: AnalyzeOptions) -> None:
+    """What each analysis child does as it starts: load the models, so that no request waits for them."""
+    pipeline_for(options)
+
+
 def analyse_submission(sub: Submission, options: AnalyzeOptions) -> dict[str, Any]:
     """Read and analyse one submission: what a child process runs, so that it can be stopped."""
     return analyze(read_submission(sub, options), options).to_dict()
 
 
+class RunningKeys:
+    """Idempotency keys whose request is being analysed now: a retry that arrives meanwhile waits
+    for the first one and gets its answer, instead of running the model a second time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[str, threading.Event] = {}
+
+    @contextmanager
+    def first(self, key: str, deadline: float) -> Iterator[None]:
+        """Holds ``key`` while the block runs; waits (until ``deadline``) while another holds it."""
+        while True:
+            with self._lock:
+                running = self._running.get(key)
+                if running is None:
+                    mine = self._running[key] = threading.Event()
+                    break
+            if not running.wait(max(0.0, deadline - time.monotonic())):
+                raise AnalysisTimeoutError("a request with the same Idempotency-Key is still being analysed; retry later with that key")
+        try:
+            yield
+        finally:
+            with self._lock:
+                del self._running[key]
+            mine.set()
+
+
 def analyse_and_save(
-    sub: Submission, options: AnalyzeOptions, store: Store, children: Children, deadline: float, request_key: RequestKey | None = None
+    sub: Submission,
+    options: AnalyzeOptions,
+    store: Store,
+    children: Children,
+    deadline: float,
+    request_key: RequestKey | None = None,
+    running: RunningKeys | None = None,
 ) -> tuple[int, dict[str, Any]]:
     """Blocking: read and analyse one submission in a child process stopped at ``deadline``, then
     store it; returns the stored id and the analysis.
 
     With `request_key`, a request seen before returns the analysis stored for it (ConflictError if
-    the key came with another request); a retry racing the first one gets the first one's id.
+    the key came with another request); with `running` too, a retry that arrives while the first
+    is analysed waits for it rather than analysing again.
     """
-    earlier = None if request_key is None else store.find(request_key)
-    if earlier is not None:
-        return earlier
-    analysis = children.call(analyse_submission, sub, options, deadline=deadline)
-    return store.save(analysis, request_key), analysis
+    if request_key is None:
+        analysis = children.call(analyse_submission, sub, options, deadline=deadline)
+        return store.save(analysis), analysis
+    with running.first(request_key.key, deadline) if running is not None else nullcontext():
+        earlier = store.find(request_key)
+        if earlier is not None:
+            return earlier
+        analysis = children.call(analyse_submission, sub, options, deadline=deadline)
+        return store.save(analysis, request_key), analysis

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
 from spinscope.pipeline import AnalyzeOptions
 from spinscope.store import Store
 from spinscope.web.security import CsrfTokens
+from spinscope.web.service import RunningKeys
 from spinscope.web.settings import WebOptions
 from spinscope.web.worker import AnalysisPool
 
@@ -20,6 +21,7 @@ class WebState:
     options: WebOptions
     analyze: AnalyzeOptions
     csrf: CsrfTokens
+    running: RunningKeys = field(default_factory=RunningKeys)  # idempotency keys being analysed now
 
 
 def web_state(request: Request) -> WebState:

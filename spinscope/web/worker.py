@@ -37,13 +37,13 @@ class PoolStats:
 class AnalysisPool:
     """`workers` threads and room for `queue` waiting analyses; see the module docstring."""
 
-    def __init__(self, workers: int, queue: int, memory_mb: int) -> None:
+    def __init__(self, workers: int, queue: int, memory_mb: int, warm: Callable[[], object] | None = None) -> None:
         if workers < 1 or queue < 0:
             raise ValueError("an analysis pool needs at least one worker and a queue of zero or more")
         self.workers = workers
         self.capacity = workers + queue
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="spinscope-analysis")
-        self.children = Children(workers, memory_mb)
+        self.children = Children(workers, memory_mb, warm)
         self._lock = threading.Lock()
         self._in_flight = 0
 
