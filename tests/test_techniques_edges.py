@@ -16,8 +16,8 @@ from spinscope.techniques.edges import LEADING, TRAILING, Words, at_word_edges, 
 from spinscope.techniques.registry import get_detector
 
 # an oracle apart from the module's own tokens: a hyphen or an apostrophe between letters joins
-# a word, except before a possessive "s", where gold spans often end
-_JOINED = re.compile(r"\w+(?:[-‐]\w+|['’](?!s\b)\w+)*")
+# a word, except before a possessive "s", where gold spans often end; so do the dots of "U.S."
+_JOINED = re.compile(r"(?:[A-Za-z]\.){2,}(?:-\w+)*|\w+(?:[-‐]\w+|['’](?!s\b)\w+)*")
 
 
 def _cut(text: str, pos: int) -> bool:
@@ -50,6 +50,12 @@ def test_edges_span_ending_inside_a_word_grows_to_its_end() -> None:
 def test_edges_hyphenated_words_are_one_word(part: str, whole: str) -> None:
     text = "The Neo-Nazis marched; the extremely pro-European Labour warned of the horrors of a no-deal exit."
     assert _edge(text, *_find(text, part)) == _find(text, whole)
+
+
+def test_edges_initialism_is_one_word() -> None:
+    text = "the U.S.-led imperialist war in the U.K."
+    assert _edge(text, *_find(text, "S.-led imperialist")) == _find(text, "U.S.-led imperialist")
+    assert _edge(text, *_find(text, "the U.K")) == _find(text, "the U.K."), "its last dot is no sentence's end"
 
 
 def test_edges_contraction_is_one_word_but_a_possessive_s_is_its_own() -> None:

@@ -19,10 +19,11 @@ from dataclasses import dataclass, replace
 
 from spinscope.document import Span
 
-# A word: letters and digits, hyphenated compounds as one ("Neo-Nazis", "no-deal"), contractions
-# as one ("won’t"); the possessive "’s" is a word of its own, because gold spans often end
-# before it ("Mr. Trump" in "Mr. Trump’s withdrawal"); every other character is its own token.
-_TOKEN = re.compile(r"\w+(?:[-‐]\w+|['’](?!s\b)\w+)*|['’]s\b|[^\w\s]")
+# A word: letters and digits, hyphenated compounds as one ("Neo-Nazis", "no-deal"), initialisms
+# as one ("U.S.-led"), contractions as one ("won’t"); the possessive "’s" is a word of its own,
+# because gold spans often end before it ("Mr. Trump" in "Mr. Trump’s withdrawal"); every other
+# character is its own token.
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}(?:[-‐]\w+)*|\w+(?:[-‐]\w+|['’](?!s\b)\w+)*|['’]s\b|[^\w\s]")
 
 # Tokens trimmed off a span's edges: those that PTC gold spans (train, 6,128) begin or end with
 # less than a tenth as often as the tokens' share of the text would have them (so "the" stays
