@@ -1,7 +1,9 @@
 """A detector's figures on the validation split: SI, TC (given gold spans), FLC, per technique.
 
 This is how model cards get their numbers and how two detectors are compared side by side; it
-runs the public Detector interface, so it measures exactly what users get.
+runs the public Detector interface, so it measures exactly what `spinscope predict` writes.
+`spinscope analyze` shows the same spans with nested ones of a technique folded into one
+(`spinscope.techniques.edges.outermost`), which the official FLC scorer would mark down.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from spinscope.errors import ModelError
 from spinscope.nlp.segment import sentence_spans
 from spinscope.techniques.activations import sigmoid, softmax
 from spinscope.techniques.base import TECHNIQUES, check_spans, classify_extent
+from spinscope.techniques.edges import at_word_edges
 from spinscope.techniques.explain import reasons
 from spinscope.techniques.ranking import rank_labels
 from spinscope.techniques.features import ArticleView, all_token_features, sentence_features, span_feature_names
@@ -269,7 +270,7 @@ class BaselineDetector:
         return self._model
 
     def detect(self, doc: Document) -> list[Span]:
-        """Technique spans in ``doc.text[:doc.content_end]``, score = span confidence × P(technique)."""
+        """Technique spans in ``doc.text[:doc.content_end]`` at word edges, score = span confidence × P(technique)."""
         model = self.model
         view = ArticleView.build(doc.text, doc.content_end, sentence_spans(doc))
         found = model.find_spans(view)
@@ -289,7 +290,7 @@ class BaselineDetector:
                     attributes={"span_confidence": round(conf, 6), "technique_probability": round(float(p[k]), 6), "why": why},
                 )
             )
-        return spans
+        return at_word_edges(doc.text, spans)
 
     def classify(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """One (technique, probability) per span, in order.

@@ -27,6 +27,7 @@ from spinscope.nlp.segment import sentence_spans
 from spinscope.techniques.activations import softmax
 from spinscope.techniques.base import check_spans, classify_extent
 from spinscope.techniques.baseline import BaselineModel
+from spinscope.techniques.edges import at_word_edges
 from spinscope.techniques.features import ArticleView
 from spinscope.techniques.model_files import model_component, model_info, models_root
 from spinscope.techniques.ranking import rank_labels
@@ -161,7 +162,7 @@ class EnsembleDetector:
         return self._model
 
     def detect(self, doc: Document) -> list[Span]:
-        """Technique spans in ``doc.text[:doc.content_end]``; score = calibrated P(span and technique right)."""
+        """Technique spans in ``doc.text[:doc.content_end]`` at word edges; score = calibrated P(span and technique right)."""
         model = self.model
         view = model.baseline_view(doc.text, doc.content_end, sentence_spans(doc))
         found = model.find_spans(doc.text, doc.content_end, view)
@@ -181,7 +182,7 @@ class EnsembleDetector:
                     attributes={"span_confidence": round(conf, 6), "technique_probability": round(float(p[k]), 6)},
                 )
             )
-        return spans
+        return at_word_edges(doc.text, spans)
 
     def classify(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """One (technique, probability) per span, in order; the n-th repeat of a span gets its

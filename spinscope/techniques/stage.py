@@ -8,6 +8,7 @@ from typing import Any
 from spinscope.document import BOILERPLATE, SENTENCE, TECHNIQUE, Component, Document
 from spinscope.settings import check_defaults
 from spinscope.techniques.base import Detector
+from spinscope.techniques.edges import outermost
 from spinscope.techniques.registry import DEFAULT_DETECTOR, get_detector
 from spinscope.techniques.summary import summarise
 
@@ -24,7 +25,8 @@ check_defaults(TechniqueOptions, "analysis")
 
 
 class TechniqueStage:
-    """Runs one detector over the analysable text (the detector skips boilerplate itself)."""
+    """Runs one detector over the analysable text (the detector skips boilerplate itself), with
+    one span where the detector's spans of a technique nest (`outermost`)."""
 
     name = TECHNIQUE
     reads: tuple[str, ...] = (BOILERPLATE, SENTENCE)
@@ -37,7 +39,8 @@ class TechniqueStage:
 
     def __call__(self, doc: Document) -> Document:
         floor = self.options.min_score
-        kept = [s for s in self.detector.detect(doc) if s.score is None or s.score >= floor]
+        # folded after the score floor, so that a span under it changes no other span
+        kept = outermost([s for s in self.detector.detect(doc) if s.score is None or s.score >= floor])
         return doc.with_spans(TECHNIQUE, kept)
 
     def info(self) -> Component:

@@ -29,17 +29,22 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
+def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[tuple[int, float, float]]:
+    """(count, mean confidence, observed rate) in each of ``bins`` equal-width bins of ``p``
+    (NaN means where a bin is empty): the reliability diagram the error below sums up."""
+    idx = np.minimum((p * bins).astype(int), bins - 1)
+    out = []
+    for b in range(bins):
+        sel = idx == b
+        out.append((int(sel.sum()), float(p[sel].mean()) if sel.any() else math.nan, float(y[sel].mean()) if sel.any() else math.nan))
+    return out
+
+
 def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     """Expected calibration error: bin-weighted |mean confidence - accuracy|, equal-width bins."""
     if not len(p):
         return 0.0
-    idx = np.minimum((p * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        sel = idx == b
-        if sel.any():
-            total += sel.mean() * abs(float(p[sel].mean()) - float(y[sel].mean()))
-    return total
+    return sum(n / len(p) * abs(conf - rate) for n, conf, rate in reliability(p, y, bins) if n)
 
 
 def span_hits(found: list[tuple[int, int, float]], labels: list[str], gold: list[Labelled]) -> list[int]:
@@ -48,6 +53,31 @@ def span_hits(found: list[tuple[int, int, float]], labels: list[str], gold: list
     for (s, e, _), lab in zip(found, labels):
         out.append(int(any(r.start < e and r.end > s and r.technique == lab for r in gold)))
     return out
+
+
+def span_features(span_prob: float, tech_prob: float) -> list[float]:
+    """What Platt scaling reads of a span: [logit(span probability), log(technique probability)]."""
+    sp = min(max(span_prob, 1e-6), 1 - 1e-6)
+    return [math.log(sp / (1 - sp)), math.log(max(tech_prob, 1e-6))]
+
+
+def halves(val: list[str], owner: list[str]) -> np.ndarray:
+    """The fold (0 or 1) of each row, by its article: alternate validation articles, so that no
+    article's spans are both fitted and judged."""
+    half = {a: i % 2 for i, a in enumerate(val)}
+    return np.array([half[a] for a in owner])
+
+
+def platt_out_of_fold(X: np.ndarray, Y: np.ndarray, fold: np.ndarray) -> np.ndarray:
+    """P(hit) for each row from Platt scaling fitted on the other fold: what the calibration's
+    error is on spans it was not fitted on."""
+    from sklearn.linear_model import LogisticRegression
+
+    oof = np.zeros(len(Y))
+    for k in (0, 1):
+        clf = LogisticRegression(C=100.0).fit(X[fold != k], Y[fold != k])
+        oof[fold == k] = clf.predict_proba(X[fold == k])[:, 1]
+    return oof
 
 
 def fit_span_calibration(data: TrainingData, cache: ValCache, params: WordDecodeParams, temperature: float,
@@ -67,18 +97,12 @@ def fit_span_calibration(data: TrainingData, cache: ValCache, params: WordDecode
         labels = [TECHNIQUES[int(np.argmax(p))] for p in probs]
         gold = [r for r in data.tc_val if r.article_id == a]
         for (s, e, conf), p, h in zip(found, probs, span_hits(found, labels, gold)):
-            sp = min(max(conf, 1e-6), 1 - 1e-6)
-            feats.append([math.log(sp / (1 - sp)), math.log(max(float(p.max()), 1e-6))])
+            feats.append(span_features(conf, float(p.max())))
             hits.append(h)
             owner.append(a)
     X, Y = np.array(feats), np.array(hits)
     raw = np.array([Calibration(temperature).score(1 / (1 + math.exp(-f[0])), math.exp(f[1])) for f in feats])
-    half = {a: i % 2 for i, a in enumerate(data.val)}
-    fold = np.array([half[a] for a in owner])
-    oof = np.zeros(len(Y))
-    for k in (0, 1):
-        clf = LogisticRegression(C=100.0).fit(X[fold != k], Y[fold != k])
-        oof[fold == k] = clf.predict_proba(X[fold == k])[:, 1]
+    oof = platt_out_of_fold(X, Y, halves(data.val, owner))
     clf = LogisticRegression(C=100.0).fit(X, Y)
     cal = Calibration(tc_temperature=temperature, a=float(clf.coef_[0, 0]), b=float(clf.coef_[0, 1]), c=float(clf.intercept_[0]))
     span_ece = {"uncalibrated_product": round(ece(raw, Y), 4), "platt_out_of_fold": round(ece(oof, Y), 4),
