@@ -93,14 +93,16 @@ def _serve(conn: Connection, threads: int, memory_mb: int | None, warm: Callable
 
 class _Child:
     def __init__(self, threads: int, memory_mb: int | None, warm: Callable[[], object] | None) -> None:
-        """A started child, ready for its first call: a deadline counts from then, so that
-        starting an interpreter on a busy machine is not charged to a document."""
         self.conn, child_end = get_context("spawn").Pipe()
         self.process: BaseProcess = get_context("spawn").Process(
             target=_serve, args=(child_end, threads, memory_mb, warm), daemon=True, name="spinscope-analysis"
         )
         self.process.start()
         child_end.close()
+
+    def wait_ready(self) -> None:
+        """Wait until the child can take its first call: a deadline counts from then, so that
+        starting an interpreter on a busy machine is not charged to a document."""
         try:
             said = self.conn.recv() if self.conn.poll(STARTUP_SECONDS) else None
         except (EOFError, OSError):
@@ -131,6 +133,7 @@ class Children:
         self._warm = warm
         self._idle: list[_Child] = []
         self._busy: set[_Child] = set()
+        self._launching: set[_Child] = set()
         self._starting = 0
         self._lock = threading.Condition()
         self._closed = False
@@ -178,7 +181,29 @@ class Children:
         return child
 
     def _start(self) -> _Child:
-        return _Child(self._threads, self._memory_mb, self._warm)
+        """A ready child; close() kills it while it starts, so that none outlives its parent
+        half-started (an interpreter whose parent went away mid-start prints a traceback)."""
+        stopping = ModelError("the analysis processes are stopping")
+        if self._stopping():
+            raise stopping
+        child = _Child(self._threads, self._memory_mb, self._warm)
+        with self._lock:
+            admitted = not self._closed
+            if admitted:
+                self._launching.add(child)
+        if not admitted:
+            child.kill()
+            raise stopping
+        try:
+            child.wait_ready()
+        finally:
+            with self._lock:
+                self._launching.discard(child)
+        return child
+
+    def _stopping(self) -> bool:
+        with self._lock:
+            return self._closed
 
     def _drop(self, child: _Child) -> None:
         """Kill a child whose call failed, and start its replacement now, in the background, so
@@ -215,6 +240,8 @@ class Children:
         ``busy`` (its call then fails with ModelError): how a batch stops at Ctrl-C."""
         with self._lock:
             self._closed = True
-            stopping, self._idle = self._idle + (list(self._busy) if busy else []), []
+            stopping, self._idle = self._idle + list(self._launching) + (list(self._busy) if busy else []), []
         for child in stopping:
             child.kill()
+        with self._lock:  # a spare still starting sees the close and stops; wait for it, briefly
+            self._lock.wait_for(lambda: self._starting == 0, timeout=10)
