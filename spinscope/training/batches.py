@@ -104,13 +104,15 @@ def collate_si(items: list[SiItem], specials: SpecialIds = BERT_SPECIALS) -> Bat
 
 
 def collate_tc(items: list[TcItem], specials: SpecialIds = BERT_SPECIALS) -> Batch:
-    """With soft labels, also "soft" (the teacher's distributions) and "gold" (1.0 for a gold span)."""
+    """With soft labels, also "soft" (the teacher's distributions), "has_soft" (1.0 where there is
+    one) and "gold" (1.0 for a gold span)."""
     x, m, t = tc_batch([it.seq for it in items], specials)
     b = {"input_ids": x, "attention_mask": m, "token_type_ids": t, "feats": np.stack([it.feats for it in items]).astype(np.float32),
          "y": np.array([it.label for it in items], np.int64)}  # fmt: skip
     if any(it.soft is not None for it in items):
         uniform = np.full(len(TECHNIQUES), 1 / len(TECHNIQUES), np.float32)
         b["soft"] = np.stack([uniform if it.soft is None else it.soft for it in items]).astype(np.float32)
+        b["has_soft"] = np.array([0.0 if it.soft is None else 1.0 for it in items], np.float32)  # a gold span the teacher never saw: CE only
         b["gold"] = np.array([1.0 if it.gold else 0.0 for it in items], np.float32)
     return b
 

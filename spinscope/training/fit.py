@@ -90,13 +90,16 @@ def _losses(losses: list[float]) -> float | None:
 
 def distil_tc_loss(cfg: TrainConfig, logits: Any, b: dict[str, Any], class_w: Any) -> Any:
     """(1 - a) * class-weighted cross-entropy over the gold spans of the batch + a * T^2 *
-    KL(teacher || student), both softened by T, over all its spans (gold or the teacher's)."""
+    KL(teacher || student), both softened by T, over its spans that have a teacher distribution
+    (gold or the teacher's own)."""
     import torch
     import torch.nn.functional as F
 
     a, t = cfg.distil_alpha, cfg.distil_temperature
     soft, gold, y = b["soft"], b["gold"], b["y"]
-    kl = (soft * (torch.log(soft.clamp(min=1e-8)) - F.log_softmax(logits / t, dim=-1))).sum(-1).mean() * t * t
+    has = b["has_soft"] if "has_soft" in b else torch.ones_like(gold)
+    kl_i = (soft * (torch.log(soft.clamp(min=1e-8)) - F.log_softmax(logits / t, dim=-1))).sum(-1)
+    kl = (kl_i * has).sum() / has.sum().clamp(min=1.0) * t * t
     ce = F.cross_entropy(logits, y, weight=class_w, reduction="none")
     w = class_w[y] * gold
     hard = (ce * gold).sum() / w.sum().clamp(min=1e-6)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -123,14 +124,15 @@ def run(args: argparse.Namespace) -> int:
     from spinscope.training.torch_model import TorchSession
     from spinscope.training.validation import runtime
 
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     out: Path = args.out
     device = args.device if args.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
     report: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "device": device, "torch": torch.__version__,
                               "python": platform.python_version(), "timings": {}}  # fmt: skip
     if device.startswith("cuda"):
         report["gpu"] = torch.cuda.get_device_name(0)
-        torch.backends.cuda.matmul.allow_tf32 = True
-        torch.backends.cudnn.allow_tf32 = True
+        torch.set_float32_matmul_precision("high")  # TF32 for the fp32 validation passes
     log(f"device {device} {report.get('gpu', '')}, torch {torch.__version__}; budget {args.budget}s")
     torch.set_num_threads(args.threads)
     for parcel in args.parcels:
@@ -237,8 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     log_file = (args.out / "gpu_distil.log").open("a", encoding="utf-8", buffering=1)
-    sys.stdout = Tee(sys.__stdout__ or sys.stdout, log_file)  # type: ignore[assignment]
-    sys.stderr = Tee(sys.__stderr__ or sys.stderr, log_file)  # type: ignore[assignment]
+    sys.stdout = Tee(sys.__stdout__ or sys.stdout, log_file)
+    sys.stderr = Tee(sys.__stderr__ or sys.stderr, log_file)
     try:
         return run(args)
     finally:
