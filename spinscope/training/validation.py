@@ -15,15 +15,16 @@ from spinscope.techniques.activations import softmax
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.ranking import rank_labels
 from spinscope.techniques.transformer.decoding import WordDecodeParams, decode_words
-from spinscope.techniques.transformer.inputs import ArticleTokens
+from spinscope.techniques.transformer.inputs import BERT_SPECIALS, ArticleTokens, SpecialIds
 from spinscope.techniques.transformer.model import MiniLMModel
 from spinscope.training.common import TrainingData
 from spinscope.training.config import TrainConfig
 
 
-def runtime(session: Any, tokenizer: Any, cfg: TrainConfig) -> MiniLMModel:
+def runtime(session: Any, tokenizer: Any, cfg: TrainConfig, specials: SpecialIds = BERT_SPECIALS) -> MiniLMModel:
     """The run-time model around a training session (torch or onnxruntime)."""
-    return MiniLMModel(session=session, tokenizer=tokenizer, labels=TECHNIQUES, window=cfg.window, stride=cfg.infer_stride, tc_max_len=cfg.tc_max_len)
+    return MiniLMModel(session=session, tokenizer=tokenizer, labels=TECHNIQUES, window=cfg.window, stride=cfg.infer_stride, tc_max_len=cfg.tc_max_len,
+                       specials=specials)  # fmt: skip
 
 
 @dataclass

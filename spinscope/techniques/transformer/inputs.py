@@ -29,6 +29,33 @@ BATCH_SLACK = 0.2  # see length_batches
 CLS_ID, SEP_ID = 101, 102  # bert-base-uncased vocabulary, checked against the tokenizer on load
 
 
+@dataclass(frozen=True, slots=True)
+class SpecialIds:
+    """The ids a model frames its inputs with. The shipped MiniLM reads BERT's ([CLS] 101,
+    [SEP] 102, [PAD] 0); a trainer's other encoders (MPNet: <s> 0, </s> 2, <pad> 1) bring their
+    own, read off their tokenizer by `special_ids`."""
+
+    cls: int
+    sep: int
+    pad: int
+
+
+BERT_SPECIALS = SpecialIds(CLS_ID, SEP_ID, 0)
+
+
+def special_ids(tokenizer: Any) -> SpecialIds:
+    """The tokenizer's own framing: the first and last id it adds around one sequence, and its
+    padding id (``<pad>`` where the vocabulary has one, else ``[PAD]``)."""
+    framed = tokenizer.encode("a", add_special_tokens=True).ids
+    bare = tokenizer.encode("a", add_special_tokens=False).ids
+    if len(framed) != len(bare) + 2:
+        raise ValueError("the tokenizer does not frame a sequence with one leading and one trailing special token")
+    pad = tokenizer.token_to_id("<pad>")
+    if pad is None:
+        pad = tokenizer.token_to_id("[PAD]")
+    return SpecialIds(int(framed[0]), int(framed[-1]), int(pad if pad is not None else 0))
+
+
 def load_tokenizer(path: str | Path) -> Any:
     from tokenizers import Tokenizer
 
@@ -93,16 +120,16 @@ def windows(n: int, window: int, stride: int) -> list[tuple[int, int]]:
     return out
 
 
-def window_batch(pieces: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(input_ids, attention_mask) of ``[CLS] window [SEP]`` rows, padded with 0 to the longest."""
+def window_batch(pieces: list[np.ndarray], specials: SpecialIds = BERT_SPECIALS) -> tuple[np.ndarray, np.ndarray]:
+    """(input_ids, attention_mask) of ``[CLS] window [SEP]`` rows, padded (with 0 for BERT) to the longest."""
     length = max(len(ids) for ids in pieces) + 2
-    x = np.zeros((len(pieces), length), dtype=np.int64)
+    x = np.full((len(pieces), length), specials.pad, dtype=np.int64)
     m = np.zeros((len(pieces), length), dtype=np.int64)
     for r, ids in enumerate(pieces):
         k = len(ids)
-        x[r, 0] = CLS_ID
+        x[r, 0] = specials.cls
         x[r, 1 : 1 + k] = ids
-        x[r, 1 + k] = SEP_ID
+        x[r, 1 + k] = specials.sep
         m[r, : k + 2] = 1
     return x, m
 
@@ -188,7 +215,9 @@ class TcSequence:
     context_start: int
 
 
-def tc_sequences(tokenizer: Any, text: str, spans: list[tuple[int, int]], max_len: int) -> tuple[list[TcSequence], np.ndarray]:
+def tc_sequences(
+    tokenizer: Any, text: str, spans: list[tuple[int, int]], max_len: int, specials: SpecialIds = BERT_SPECIALS
+) -> tuple[list[TcSequence], np.ndarray]:
     """The classifier input of each span and its (n, N_FEATS) ``span_numeric_features``."""
     phrases = Phrases(text)
     seqs = []
@@ -204,15 +233,15 @@ def tc_sequences(tokenizer: Any, text: str, spans: list[tuple[int, int]], max_le
         left = min(len(before), max(room // 2, room - len(after)))
         right = min(len(after), room - left)
         ctx = before[len(before) - left :] + span_ids + after[:right]
-        seqs.append(TcSequence([CLS_ID, *span_ids, SEP_ID, *ctx, SEP_ID], len(span_ids) + 2))
+        seqs.append(TcSequence([specials.cls, *span_ids, specials.sep, *ctx, specials.sep], len(span_ids) + 2))
         feats.append(span_numeric_features(text, s, e, phrases))
     return seqs, np.asarray(feats, dtype=np.float32).reshape(len(seqs), N_FEATS)
 
 
-def tc_batch(seqs: list[TcSequence]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(input_ids, attention_mask, token_type_ids), padded with 0 to the longest."""
+def tc_batch(seqs: list[TcSequence], specials: SpecialIds = BERT_SPECIALS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(input_ids, attention_mask, token_type_ids), padded (with 0 for BERT) to the longest."""
     length = max((len(q.ids) for q in seqs), default=3)
-    x = np.zeros((len(seqs), length), dtype=np.int64)
+    x = np.full((len(seqs), length), specials.pad, dtype=np.int64)
     m = np.zeros((len(seqs), length), dtype=np.int64)
     t = np.zeros((len(seqs), length), dtype=np.int64)
     for r, q in enumerate(seqs):

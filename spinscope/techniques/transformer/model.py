@@ -27,10 +27,12 @@ from spinscope.techniques.model_files import verified_files
 from spinscope.techniques.transformer.decoding import pieces_to_words
 from spinscope.techniques.transformer.inputs import (
     BATCH_SLACK,
+    BERT_SPECIALS,
     CLS_ID,
     N_FEATS,
     SEP_ID,
     ArticleTokens,
+    SpecialIds,
     article_tokens,
     length_batches,
     load_tokenizer,
@@ -93,6 +95,7 @@ class MiniLMModel:
     tc_max_len: int
     batch: int = 16
     sha256: str | None = None  # the folder's verified hash (model_files.verified_files); None while a trainer holds it
+    specials: SpecialIds = BERT_SPECIALS  # a trainer's teacher (MPNet) frames its inputs with other ids
 
     @classmethod
     def load(cls, directory: Path, config: dict[str, Any], threads: int | None = None) -> "MiniLMModel":
@@ -135,7 +138,7 @@ class MiniLMModel:
         count = np.zeros(n)
         for idx in length_batches([b - a for a, b in wins], self.batch, BATCH_SLACK):
             chunk = [wins[i] for i in idx]
-            x, m = window_batch([art.ids[a:b] for a, b in chunk])
+            x, m = window_batch([art.ids[a:b] for a, b in chunk], self.specials)
             si, _ = self._run(x, m, np.zeros_like(x), np.zeros((len(chunk), N_FEATS), np.float32))
             p = 1 / (1 + np.exp(-si))
             for r, (a, b) in enumerate(chunk):
@@ -155,9 +158,9 @@ class MiniLMModel:
         res = np.zeros((len(spans), len(self.labels)), dtype=np.float64)
         if not spans:
             return res
-        seqs, feats = tc_sequences(self.tokenizer, text, spans, self.tc_max_len)
+        seqs, feats = tc_sequences(self.tokenizer, text, spans, self.tc_max_len, self.specials)
         for idx in length_batches([len(q.ids) for q in seqs], 32, BATCH_SLACK):
-            x, m, t = tc_batch([seqs[i] for i in idx])
+            x, m, t = tc_batch([seqs[i] for i in idx], self.specials)
             _, tc = self._run(x, m, t, feats[idx])
             res[idx] = tc
         return res
