@@ -414,7 +414,8 @@ def test_web_overload_answers_503_fast_and_health_stays_responsive(tmp_path: Pat
     assert_error(refused, 503)
     assert refused.headers["retry-after"] == "1"
     assert refused_after < 0.5
-    assert max(health_times) < 0.1
+    # the event loop never waits on the analysis: a blocked loop would show whole seconds (a noisy machine, a few tens of ms)
+    assert sorted(health_times)[len(health_times) // 2] < 0.1 and max(health_times) < 0.5
     assert results[0].status_code == 200
 
 
