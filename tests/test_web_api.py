@@ -21,6 +21,7 @@ from spinscope.pipeline import AnalyzeOptions
 from spinscope.techniques.stage import TechniqueOptions
 from spinscope.settings import IngestOptions
 from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.definitions import display_name
 from spinscope.web import WebOptions, hosts_for
 from tests.web_server import RunningServer, example_text, serve_in_thread, slow_pages
 
@@ -110,7 +111,10 @@ def test_web_api_list_newest_first(client: httpx.Client, stored: dict[str, Any])
 def test_web_api_techniques(client: httpx.Client, stored: dict[str, Any]) -> None:
     body = client.get("/api/techniques").json()
     assert [t["label"] for t in body["techniques"]] == list(TECHNIQUES)
+    assert [t["name"] for t in body["techniques"]] == [display_name(t) for t in TECHNIQUES]
     assert all(t["definition"] for t in body["techniques"])
+    guide = client.get("/techniques").text
+    assert "Whataboutism, straw man or red herring" in guide and "Straw_Men" not in guide and "Straw Men" not in guide
     examples = [e for t in body["techniques"] for e in t["examples"]]
     assert examples, "stored spans become examples"
     text = stored["analysis"]["document"]["text"]

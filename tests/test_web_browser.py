@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.definitions import NAMES
 from tests.paths import REPO
 from tests.web_server import RunningServer, example_text, serve_in_thread
 
@@ -90,7 +91,7 @@ def test_web_browser_paste_highlights_spans_and_shows_detail(server: RunningServ
     heading = page.locator("#detail .technique h3").first
     heading.wait_for()
     label = heading.inner_text()
-    assert any(label.startswith(t) for t in TECHNIQUES), label
+    assert any(label.startswith(NAMES[t]) for t in TECHNIQUES), label
     assert label.split(" (")[0] in (first.get_attribute("title") or "")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-result.png"), full_page=True)

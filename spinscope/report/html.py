@@ -18,7 +18,7 @@ from typing import Any
 
 from spinscope.report import technique_detector
 from spinscope.report.palette import colour
-from spinscope.techniques.definitions import DEFINITIONS
+from spinscope.techniques.definitions import DEFINITIONS, display_name
 
 SLOT_PX = 4
 _WORDS = re.compile(r"\S+|\s+")
@@ -83,7 +83,7 @@ def _chart(counts: dict[str, int]) -> str:
     for label, n in counts.items():
         width = round(100 * n / top)
         rows.append(
-            f'<div class="row"><span class="name">{escape(label)}</span>'
+            f'<div class="row"><span class="name">{escape(display_name(label))}</span>'
             f'<span class="track"><span class="fill w{width} {_colour_class(label)}"></span></span>'
             f'<span class="n">{n}</span></div>'
         )
@@ -94,6 +94,7 @@ def _details_json(spans: list[dict[str, Any]]) -> str:
     details = [
         {
             "label": s["label"],
+            "name": display_name(s["label"]),
             "score": s["score"],
             "text": s["text"],
             "definition": DEFINITIONS.get(s["label"], ""),
@@ -123,7 +124,7 @@ def render(data: dict[str, Any]) -> str:
     )
     title = doc.get("title") or doc["id"]
     legend = "".join(
-        f'<li><span class="swatch {_colour_class(label)}"></span>{escape(label)}'
+        f'<li><span class="swatch {_colour_class(label)}"></span>{escape(display_name(label))}'
         f'<span class="def">{escape(DEFINITIONS.get(label, ""))}</span></li>'
         for label in summary["technique_counts"]
     )

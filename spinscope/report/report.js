@@ -10,7 +10,7 @@
       var box = document.createElement("div");
       box.className = "technique";
       var h = document.createElement("h3");
-      h.textContent = s.label + (s.score === null ? "" : " (" + Math.round(s.score * 100) + "%)");
+      h.textContent = s.name + (s.score === null ? "" : " (" + Math.round(s.score * 100) + "%)");
       var q = document.createElement("blockquote");
       q.textContent = s.text;
       var d = document.createElement("p");
@@ -23,6 +23,6 @@
   document.querySelectorAll(".mark").forEach(function (el) {
     el.addEventListener("click", function () { show(el); });
     el.addEventListener("keydown", function (e) { if (e.key === "Enter") { show(el); } });
-    el.title = el.getAttribute("data-spans").split(" ").map(function (id) { return spans[Number(id)].label; }).join(", ");
+    el.title = el.getAttribute("data-spans").split(" ").map(function (id) { return spans[Number(id)].name; }).join(", ");
   });
 })();

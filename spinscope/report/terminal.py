@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spinscope.report import technique_detector
+from spinscope.techniques.definitions import display_name
 
 MAX_SPAN_CHARS = 160
 
@@ -28,7 +29,7 @@ def render(data: dict[str, Any], console: Console) -> None:
     )
     table = Table("technique", "spans", title="Techniques", title_justify="left")
     for label, count in summary["technique_counts"].items():
-        table.add_row(Text(label), str(count))
+        table.add_row(Text(display_name(label)), str(count))
     console.print(table)
     if not spans:
         console.print("No technique spans found.")
@@ -39,5 +40,5 @@ def render(data: dict[str, Any], console: Console) -> None:
         if len(text) > MAX_SPAN_CHARS:
             text = text[: MAX_SPAN_CHARS - 1] + "…"
         score = "" if span["score"] is None else f"{span['score']:.2f}"
-        spans_table.add_row(str(span["start"]), str(span["end"]), Text(span["label"]), score, Text(text))
+        spans_table.add_row(str(span["start"]), str(span["end"]), Text(display_name(span["label"])), score, Text(text))
     console.print(spans_table)

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from spinscope import __version__
 from spinscope.store import RequestKey, Store
 from spinscope.techniques.base import TECHNIQUES
-from spinscope.techniques.definitions import DEFINITIONS
+from spinscope.techniques.definitions import DEFINITIONS, display_name
 from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import web_state
 
@@ -118,7 +118,8 @@ class Example(BaseModel):
 
 
 class Technique(BaseModel):
-    label: str
+    label: str = Field(description="The PTC label, as spans carry it.")
+    name: str = Field(description="The technique's name for readers.")
     definition: str
     examples: list[Example]
 
@@ -205,6 +206,7 @@ def technique_guide(store: Store, per_label: int) -> list[Technique]:
     return [
         Technique(
             label=label,
+            name=display_name(label),
             definition=DEFINITIONS.get(label, ""),
             examples=[Example(analysis_id=e.analysis_id, text=e.text, score=e.score) for e in examples.get(label, [])],
         )
