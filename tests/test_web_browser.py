@@ -10,8 +10,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from spinscope.report.html import render as render_report
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.definitions import NAMES
 from tests.paths import REPO
@@ -167,3 +169,48 @@ def test_web_browser_bad_url_error_page_escapes_input(server: RunningServer, wat
     assert page.input_value("#title") == "\"><script>window.__pwned='form'</script>"
     assert page.evaluate("window.__pwned") is None
     assert watch.dialogs == [] and watch.errors == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _in_view(page: "Page", selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    return box is not None and box["y"] < PHONE["height"] and box["y"] + box["height"] > 0
+
+
+def test_web_browser_no_page_scrolls_sideways_on_a_phone(server: RunningServer, browser: "Browser", tmp_path: Path) -> None:
+    """At 390 px (a common phone) every page fits the screen, and the report is one column with
+    the explanation under the text."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        analysis_id = submit_text(page, server, example_text(), "A phone-sized title with a rather long unbroken word: Antidisestablishmentarianism")
+        widths = {}
+        for path in ("/", "/analyses", f"/analyses/{analysis_id}", "/techniques", "/docs"):
+            page.goto(f"{server.url}{path}")
+            widths[path] = page.evaluate("document.documentElement.scrollWidth")
+        assert all(w <= PHONE["width"] for w in widths.values()), widths
+        page.goto(f"{server.url}/analyses/{analysis_id}")
+        article = page.locator("#article").bounding_box()
+        detail = page.locator("#detail").bounding_box()
+        assert article is not None and detail is not None
+        assert detail["y"] >= article["y"] + article["height"], "the explanation panel sits under the text"
+        assert article["width"] >= PHONE["width"] * 0.8, "the text takes the screen's width"
+        mark = page.locator("#article .mark").first
+        mark.click()
+        page.locator("#detail .technique h3").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert _in_view(page, "#detail"), "a tap brings the explanation into view"
+        page.click("#detail button.back")
+        assert _in_view(page, "#article .mark >> nth=0"), "and a button brings the reader back to the passage"
+        assert mark.evaluate("el => el === document.activeElement")
+        data = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]
+        standalone = tmp_path / "report.html"
+        standalone.write_text(render_report(data), encoding="utf-8")
+        page.goto(standalone.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the CLI's report too"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "web-result-phone.png"), full_page=False)
+    finally:
+        context.close()
