@@ -101,3 +101,12 @@ def test_report_html_shows_readers_names_and_keeps_the_ptc_label_in_the_data() -
         ("Name_Calling,Labeling", "Name calling or labelling"),
         ("Whataboutism,Straw_Men,Red_Herring", "Whataboutism, straw man or red herring"),
     ]
+
+
+def test_report_html_names_each_span_on_its_last_word_for_print() -> None:
+    text = "They are corrupt traitors and liars.\nNothing here."
+    spans = [Span(9, 25, "Name_Calling,Labeling", 0.7), Span(9, 16, "Loaded_Language", 0.8), Span(29, 35, "Loaded_Language", 0.6)]
+    page = render(_analysis(text, spans))
+    ends = re.findall(r'<span class="mark[^"]*"(?: tabindex="0")? data-ends="([^"]*)" data-spans="[^"]*">([^<]*)<', page)
+    assert ends == [("Loaded language", "corrupt"), ("Name calling or labelling", "traitors"), ("Loaded language", "liars")]
+    assert re.search(r"@media print \{[^@]*\.mark\[data-ends\]::after \{ content: [^;]*attr\(data-ends\)", page)

@@ -214,3 +214,23 @@ def test_web_browser_no_page_scrolls_sideways_on_a_phone(server: RunningServer, 
         page.screenshot(path=str(ARTIFACTS / "web-result-phone.png"), full_page=False)
     finally:
         context.close()
+
+
+def test_web_browser_printed_report_keeps_every_technique_name(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    """On paper there is no colour to tell techniques apart and no panel to click: print media
+    writes each span's technique name after its last word."""
+    page, watch = watched
+    analysis_id = submit_text(page, server, example_text(), "Printed article")
+    spans = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]["spans"]["technique"]
+    after = "els => els.map(el => getComputedStyle(el, '::after').content)"
+    marks = page.locator("#article .mark[data-ends]")
+    assert set(marks.evaluate_all(after)) == {"none"}, "on screen the names stay in the panel"
+    page.emulate_media(media="print")
+    printed = marks.evaluate_all(after)
+    assert len(printed) == len({s["end"] for s in spans}), "one note at each place where spans end"
+    shown = [name for content in printed for name in content.strip('"').removeprefix(" [").removesuffix("]").split("; ")]
+    assert sorted(shown) == sorted(NAMES[s["label"]] for s in spans), "every span's name is printed once"
+    assert page.locator("#detail").is_hidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-result-print.png"), full_page=False)
+    assert watch.errors == [] and watch.csp == []

@@ -52,7 +52,9 @@ def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], cont
     """The article as escaped text with marked segments.
 
     A marked segment is cut into words, each carrying its own underline bars, because an
-    absolutely placed bar under an inline box that wraps shows on one line only.
+    absolutely placed bar under an inline box that wraps shows on one line only. The last word of
+    a span carries the names of the spans ending there (``data-ends``), which print CSS writes
+    after it: on paper there are no colours to tell apart and no panel to click.
     """
     cuts = sorted({0, len(text), content_end} | {s["start"] for s in spans} | {s["end"] for s in spans})
     parts: list[str] = []
@@ -66,12 +68,16 @@ def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], cont
             depth = max(slots[i] for i in active) + 1
             bars = "".join(f'<span class="bar s{slots[i]} {_colour_class(spans[i]["label"])}"></span>' for i in active)
             ids = " ".join(str(i) for i in active)
-            for k, word in enumerate(_WORDS.findall(text, a, b)):
+            words = _WORDS.findall(text, a, b)
+            last = max((k for k, word in enumerate(words) if "\n" not in word), default=-1)
+            ending = "; ".join(display_name(spans[i]["label"]) for i in active if spans[i]["end"] == b)
+            for k, word in enumerate(words):
                 if "\n" in word:
                     parts.append(escape(word))
                     continue
                 focus = ' tabindex="0"' if k == 0 else ""
-                parts.append(f'<span class="mark d{depth}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
+                ends = f' data-ends="{escape(ending)}"' if k == last and ending else ""
+                parts.append(f'<span class="mark d{depth}"{focus}{ends} data-spans="{ids}">{escape(word)}{bars}</span>')
     return "".join(parts)
 
 
