@@ -6,6 +6,9 @@ browser downloads are never used. A screenshot of a result page lands in test-ar
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -234,3 +237,24 @@ def test_web_browser_printed_report_keeps_every_technique_name(server: RunningSe
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-result-print.png"), full_page=False)
     assert watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_result_page_downloads_json_and_csv_and_links_itself(server: RunningServer, browser: "Browser") -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        analysis_id = submit_text(page, server, "They are traitors and cowards. Only we can save the nation!", "Exported article")
+        stored = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]
+        with page.expect_download() as json_download:
+            page.click(".export >> text=JSON")
+        assert json_download.value.suggested_filename == f"spinscope-analysis-{analysis_id}.json"
+        assert json.loads(Path(json_download.value.path()).read_text(encoding="utf-8")) == stored
+        with page.expect_download() as csv_download:
+            page.click(".export >> text=CSV")
+        assert csv_download.value.suggested_filename == f"spinscope-analysis-{analysis_id}.csv"
+        rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8"), newline="")))
+        assert [r["text"] for r in rows] == [s["text"] for s in stored["spans"]["technique"]] and rows
+        link = page.locator(".export a.permalink")
+        assert link.inner_text() == page.url == f"{server.url}/analyses/{analysis_id}"
+    finally:
+        context.close()

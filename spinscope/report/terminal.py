@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from spinscope.nlp.segment import sentences
-from spinscope.report import technique_detector
+from spinscope.report import sentence_around, sentence_bounds, technique_detector
 from spinscope.techniques.definitions import display_name
 
 MAX_SPAN_CHARS = 160
@@ -19,19 +17,9 @@ MAX_SPAN_CHARS = 160
 CONTEXT_CHARS = 90
 
 
-def _sentence_bounds(data: dict[str, Any]) -> list[tuple[int, int]]:
-    """The analysis's own sentences; an analysis without the sentence stage is segmented here."""
-    group = data["spans"].get("sentence")
-    if group is not None:
-        return [(s["start"], s["end"]) for s in group]
-    return sentences(data["document"]["text"])
-
-
 def _in_context(text: str, start: int, end: int, bounds: list[tuple[int, int]]) -> Text:
     """The sentences a span touches, trimmed at word boundaries around it, the span itself in bold."""
-    first = bisect_right([s for s, _ in bounds], start) - 1
-    lo = bounds[first][0] if first >= 0 and bounds[first][1] > start else start
-    hi = next((e for _, e in bounds[max(first, 0):] if e >= end), end)
+    lo, hi = sentence_around(bounds, start, end)
     before, span, after = text[lo:start], text[start:end], text[end:hi]
     if len(before) > CONTEXT_CHARS:
         cut = before[-CONTEXT_CHARS:]
@@ -67,7 +55,7 @@ def render(data: dict[str, Any], console: Console) -> None:
     if not spans:
         console.print("No technique spans found.")
         return
-    bounds = _sentence_bounds(data)
+    bounds = sentence_bounds(data)
     spans_table = Table("technique", "score", "in its sentence (the span in bold)", title="Spans", title_justify="left")
     for span in spans:
         score = "" if span["score"] is None else f"{span['score']:.2f}"
