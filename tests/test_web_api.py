@@ -20,6 +20,7 @@ import jsonschema
 import pytest
 
 from spinscope.pipeline import AnalyzeOptions
+from spinscope.report.html import render as render_report
 from spinscope.techniques.stage import TechniqueOptions
 from spinscope.settings import IngestOptions
 from spinscope.techniques.base import TECHNIQUES
@@ -145,8 +146,23 @@ def test_web_result_page_links_its_downloads_and_itself(client: httpx.Client, st
     page = client.get(f"/analyses/{stored['id']}").text
     links = re.findall(r'<a (?:class="permalink" )?href="([^"]+)"( download)?', page.split('<p class="export">')[1].split("</p>")[0])
     permalink = f"{str(client.base_url).rstrip('/')}/analyses/{stored['id']}"
-    assert links == [(f"/api/analyses/{stored['id']}/analysis.json", " download"), (f"/api/analyses/{stored['id']}/spans.csv", " download"), (permalink, "")]
+    assert links == [
+        (f"/api/analyses/{stored['id']}/analysis.json", " download"),
+        (f"/api/analyses/{stored['id']}/spans.csv", " download"),
+        (f"/analyses/{stored['id']}/report.html", " download"),
+        (permalink, ""),
+    ]
     assert client.get(permalink).status_code == 200
+
+
+def test_web_standalone_report_download_is_the_clis_report(client: httpx.Client, stored: dict[str, Any]) -> None:
+    response = client.get(f"/analyses/{stored['id']}/report.html")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-disposition"] == f'attachment; filename="spinscope-analysis-{stored["id"]}.html"'
+    assert response.text == render_report(stored["analysis"]), "no navigation of this site: it opens offline"
+    meta = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', response.text).group(1))
+    assert response.headers["content-security-policy"] == meta + "; frame-ancestors 'none'"
+    assert client.get("/analyses/987654/report.html").status_code == 404
 
 
 def test_web_api_list_newest_first(client: httpx.Client, stored: dict[str, Any]) -> None:

@@ -239,7 +239,7 @@ def test_web_browser_printed_report_keeps_every_technique_name(server: RunningSe
     assert watch.errors == [] and watch.csp == []
 
 
-def test_web_browser_result_page_downloads_json_and_csv_and_links_itself(server: RunningServer, browser: "Browser") -> None:
+def test_web_browser_result_page_downloads_json_csv_and_html_and_links_itself(server: RunningServer, browser: "Browser", tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     try:
@@ -254,6 +254,16 @@ def test_web_browser_result_page_downloads_json_and_csv_and_links_itself(server:
         assert csv_download.value.suggested_filename == f"spinscope-analysis-{analysis_id}.csv"
         rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8"), newline="")))
         assert [r["text"] for r in rows] == [s["text"] for s in stored["spans"]["technique"]] and rows
+        with page.expect_download() as html_download:
+            page.click(".export >> text=HTML report")
+        assert html_download.value.suggested_filename == f"spinscope-analysis-{analysis_id}.html"
+        saved = tmp_path / html_download.value.suggested_filename
+        html_download.value.save_as(saved)
+        report_page = context.new_page()
+        report_page.goto(saved.as_uri())
+        assert report_page.locator("header h1").inner_text() == "Exported article"
+        assert report_page.locator("nav.site, .export").count() == 0
+        report_page.close()
         link = page.locator(".export a.permalink")
         assert link.inner_text() == page.url == f"{server.url}/analyses/{analysis_id}"
     finally:

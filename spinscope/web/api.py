@@ -196,7 +196,8 @@ def get_analysis(analysis_id: AnalysisId, request: Request) -> JSONResponse:
     return JSONResponse(stored(analysis_id, load_analysis(request, analysis_id)))
 
 
-def _attachment(analysis_id: int, extension: str) -> dict[str, str]:
+def attachment(analysis_id: int, extension: str) -> dict[str, str]:
+    """The header that makes a download of an analysis a file named after it."""
     return {"Content-Disposition": f'attachment; filename="spinscope-analysis-{analysis_id}.{extension}"'}
 
 
@@ -213,7 +214,7 @@ def download_json(analysis_id: AnalysisId, request: Request) -> Response:
     """One stored analysis as a JSON file to download: the analysis object alone (what
     `spinscope analyze --format json` writes, spinscope/schema/analysis.schema.json), PTC labels and all."""
     body = json.dumps(load_analysis(request, analysis_id), ensure_ascii=False, indent=2)
-    return Response(body, media_type="application/json", headers=_attachment(analysis_id, "json"))
+    return Response(body, media_type="application/json", headers=attachment(analysis_id, "json"))
 
 
 @router.get(
@@ -233,7 +234,7 @@ def download_csv(analysis_id: AnalysisId, request: Request) -> Response:
     name, score, text, start, end (offsets into the text) and the sentence it is in. A text
     cell that a spreadsheet would take for a formula starts with an apostrophe."""
     body = spans_csv(load_analysis(request, analysis_id))
-    return Response(body, media_type="text/csv; charset=utf-8", headers=_attachment(analysis_id, "csv"))
+    return Response(body, media_type="text/csv; charset=utf-8", headers=attachment(analysis_id, "csv"))
 
 
 @router.get("/analyses", response_model=AnalysisList, responses={422: ERRORS[422]})
