@@ -103,10 +103,10 @@ def test_report_html_shows_readers_names_and_keeps_the_ptc_label_in_the_data() -
     ]
 
 
-def test_report_html_names_each_span_on_its_last_word_for_print() -> None:
+def test_report_html_names_each_span_where_it_ends_for_print() -> None:
     text = "They are corrupt traitors and liars.\nNothing here."
     spans = [Span(9, 25, "Name_Calling,Labeling", 0.7), Span(9, 16, "Loaded_Language", 0.8), Span(29, 35, "Loaded_Language", 0.6)]
     page = render(_analysis(text, spans))
-    ends = re.findall(r'<span class="mark[^"]*"(?: tabindex="0")? data-ends="([^"]*)" data-spans="[^"]*">([^<]*)<', page)
-    assert ends == [("Loaded language", "corrupt"), ("Name calling or labelling", "traitors"), ("Loaded language", "liars")]
-    assert re.search(r"@media print \{[^@]*\.mark\[data-ends\]::after \{ content: [^;]*attr\(data-ends\)", page)
+    ends = re.findall(r'>([^<>]*)(?:<span class="bar[^"]*"></span>)+</span><span class="ends" data-ends="([^"]*)"></span>', page)
+    assert ends == [("corrupt", "Loaded language"), ("traitors", "Name calling or labelling"), ("liars", "Loaded language")]
+    assert re.search(r"@media print \{[^@]*\.ends::after \{ content: [^;]*attr\(data-ends\)", page)

@@ -226,7 +226,7 @@ def test_web_browser_printed_report_keeps_every_technique_name(server: RunningSe
     analysis_id = submit_text(page, server, example_text(), "Printed article")
     spans = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]["spans"]["technique"]
     after = "els => els.map(el => getComputedStyle(el, '::after').content)"
-    marks = page.locator("#article .mark[data-ends]")
+    marks = page.locator("#article .ends")
     assert set(marks.evaluate_all(after)) == {"none"}, "on screen the names stay in the panel"
     page.emulate_media(media="print")
     printed = marks.evaluate_all(after)

@@ -52,9 +52,10 @@ def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], cont
     """The article as escaped text with marked segments.
 
     A marked segment is cut into words, each carrying its own underline bars, because an
-    absolutely placed bar under an inline box that wraps shows on one line only. The last word of
-    a span carries the names of the spans ending there (``data-ends``), which print CSS writes
-    after it: on paper there are no colours to tell apart and no panel to click.
+    absolutely placed bar under an inline box that wraps shows on one line only. Where spans end,
+    an empty element carries their names (``data-ends``), which print CSS writes there: on paper
+    there are no colours to tell apart and no panel to click. It sits outside the marks, so the
+    underlines stop before the name and the text content stays the article's.
     """
     cuts = sorted({0, len(text), content_end} | {s["start"] for s in spans} | {s["end"] for s in spans})
     parts: list[str] = []
@@ -68,16 +69,15 @@ def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], cont
             depth = max(slots[i] for i in active) + 1
             bars = "".join(f'<span class="bar s{slots[i]} {_colour_class(spans[i]["label"])}"></span>' for i in active)
             ids = " ".join(str(i) for i in active)
-            words = _WORDS.findall(text, a, b)
-            last = max((k for k, word in enumerate(words) if "\n" not in word), default=-1)
-            ending = "; ".join(display_name(spans[i]["label"]) for i in active if spans[i]["end"] == b)
-            for k, word in enumerate(words):
+            for k, word in enumerate(_WORDS.findall(text, a, b)):
                 if "\n" in word:
                     parts.append(escape(word))
                     continue
                 focus = ' tabindex="0"' if k == 0 else ""
-                ends = f' data-ends="{escape(ending)}"' if k == last and ending else ""
-                parts.append(f'<span class="mark d{depth}"{focus}{ends} data-spans="{ids}">{escape(word)}{bars}</span>')
+                parts.append(f'<span class="mark d{depth}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
+            ending = "; ".join(display_name(spans[i]["label"]) for i in active if spans[i]["end"] == b)
+            if ending:
+                parts.append(f'<span class="ends" data-ends="{escape(ending)}"></span>')
     return "".join(parts)
 
 
