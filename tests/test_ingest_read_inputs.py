@@ -10,7 +10,7 @@ import pytest
 
 from spinscope.document import BOILERPLATE, Document, Failure, Pending
 from spinscope.errors import BinaryInputError, BlockedURLError, EmptyInputError, InputTooLargeError, UnsupportedInputError
-from spinscope.ingest import document_from_text, read_inputs, read_one, read_pending
+from spinscope.ingest import count_inputs, document_from_text, read_inputs, read_one, read_pending
 from spinscope.document import DECODING
 from spinscope.settings import IngestOptions
 from tests.http_server import LocalServer, _running_server, http_server  # noqa: F401  (fixtures)
@@ -279,3 +279,21 @@ def test_read_pending_fails_as_reading_at_once_does(tmp_path: Path) -> None:
     assert isinstance(pending, Pending)
     with pytest.raises(EmptyInputError):
         read_pending(pending)
+
+
+def test_count_inputs_matches_what_read_inputs_yields(tmp_path: Path) -> None:
+    """The progress bar's total: counted from file names and JSONL lines, and equal to the results."""
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("article1.txt", "b.html", "sub/c.htm", "notes.md"):
+        (folder / name).write_text("The corrupt elite lies to you every day.", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    corpus = tmp_path / "batch.jsonl"
+    small = IngestOptions(max_bytes=200)
+    corpus.write_bytes(b'{"text": "One."}\n\n   \n{"text": "Two."}\nnot json\n{"text": "' + b"x" * 300 + b'"}\n{"text": "Last, no newline."}')
+    single = tmp_path / "story.txt"
+    single.write_text("A story.", encoding="utf-8")
+    inputs = [str(folder), str(corpus), str(single), str(tmp_path / "missing.txt"), str(tmp_path / "empty"), "https://example.org/story"]
+    assert [count_inputs([i], small) for i in inputs] == [3, 5, 1, 1, 1, 1]
+    assert count_inputs(inputs, small) == len(list(read_inputs(inputs, small, deferred=True))) == 12
+    assert count_inputs(["-"]) == 1 and count_inputs([]) == 0

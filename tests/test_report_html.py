@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 
@@ -87,3 +88,25 @@ def test_report_html_span_data_cannot_close_its_script_block() -> None:
     page = render(_analysis(text, [Span(2, 36, "Slogans", 0.5)]))
     data_block = page.split('id="span-data">')[1].split("</script>")[0]
     assert "<" not in data_block and "\\u003c/script\\u003e" in data_block
+
+
+def test_report_html_shows_readers_names_and_keeps_the_ptc_label_in_the_data() -> None:
+    text = "They are corrupt traitors and liars."
+    page = render(_analysis(text, [Span(9, 24, "Name_Calling,Labeling", 0.7), Span(29, 35, "Whataboutism,Straw_Men,Red_Herring", 0.6)]))
+    visible = page.split('<script type="application/json"')[0]
+    assert "Name calling or labelling" in visible and "Whataboutism, straw man or red herring" in visible
+    assert "Name_Calling" not in visible and "Straw_Men" not in visible, "no raw PTC label is shown to the reader"
+    data_block = json.loads(html.unescape(page.split('id="span-data">')[1].split("</script>")[0]))
+    assert [(d["label"], d["name"]) for d in data_block] == [
+        ("Name_Calling,Labeling", "Name calling or labelling"),
+        ("Whataboutism,Straw_Men,Red_Herring", "Whataboutism, straw man or red herring"),
+    ]
+
+
+def test_report_html_names_each_span_where_it_ends_for_print() -> None:
+    text = "They are corrupt traitors and liars.\nNothing here."
+    spans = [Span(9, 25, "Name_Calling,Labeling", 0.7), Span(9, 16, "Loaded_Language", 0.8), Span(29, 35, "Loaded_Language", 0.6)]
+    page = render(_analysis(text, spans))
+    ends = re.findall(r'>([^<>]*)(?:<span class="bar[^"]*"></span>)+</span><span class="ends" data-ends="([^"]*)"></span>', page)
+    assert ends == [("corrupt", "Loaded language"), ("traitors", "Name calling or labelling"), ("liars", "Loaded language")]
+    assert re.search(r"@media print \{[^@]*\.ends::after \{ content: [^;]*attr\(data-ends\)", page)

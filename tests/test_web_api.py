@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import sqlite3
@@ -18,9 +20,11 @@ import jsonschema
 import pytest
 
 from spinscope.pipeline import AnalyzeOptions
+from spinscope.report.html import render as render_report
 from spinscope.techniques.stage import TechniqueOptions
 from spinscope.settings import IngestOptions
 from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.definitions import display_name
 from spinscope.web import WebOptions, hosts_for
 from tests.web_server import RunningServer, example_text, serve_in_thread, slow_pages
 
@@ -98,6 +102,69 @@ def test_web_api_get_analysis_matches_post(client: httpx.Client, stored: dict[st
     assert response.json() == stored
 
 
+def test_web_api_downloads_the_analysis_as_json(client: httpx.Client, stored: dict[str, Any]) -> None:
+    response = client.get(f"/api/analyses/{stored['id']}/analysis.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-disposition"] == f'attachment; filename="spinscope-analysis-{stored["id"]}.json"'
+    assert response.json() == stored["analysis"], "the analysis object alone, as the CLI writes it"
+    jsonschema.validate(response.json(), SCHEMA)
+
+
+def test_web_api_downloads_the_spans_as_csv(client: httpx.Client, stored: dict[str, Any]) -> None:
+    response = client.get(f"/api/analyses/{stored['id']}/spans.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == f'attachment; filename="spinscope-analysis-{stored["id"]}.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.text, newline="")))
+    spans = stored["analysis"]["spans"]["technique"]
+    text = stored["analysis"]["document"]["text"]
+    assert list(rows[0]) == ["technique", "name", "score", "text", "start", "end", "sentence"]
+    assert [(r["technique"], int(r["start"]), int(r["end"]), float(r["score"])) for r in rows] == [(s["label"], s["start"], s["end"], s["score"]) for s in spans]
+    for row, span in zip(rows, spans, strict=True):
+        assert row["name"] == display_name(span["label"]) and row["text"] == span["text"]
+        assert span["text"] in row["sentence"] and row["sentence"] in text, "the whole sentence(s) the span is in"
+
+
+@pytest.mark.parametrize("suffix", ["analysis.json", "spans.csv"])
+def test_web_api_download_of_a_missing_analysis_is_404(client: httpx.Client, suffix: str) -> None:
+    assert "987654" in assert_error(client.get(f"/api/analyses/987654/{suffix}"), 404)
+    assert_error(client.get(f"/api/analyses/0/{suffix}"), 422)
+
+
+def test_web_api_downloads_are_documented(client: httpx.Client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, media in (("/api/analyses/{analysis_id}/analysis.json", "application/json"), ("/api/analyses/{analysis_id}/spans.csv", "text/csv")):
+        op = paths[path]["get"]
+        assert op["description"] and list(op["responses"]["200"]["content"]) == [media]
+        assert {"200", "404", "422"} <= set(op["responses"])
+    docs = client.get("/docs").text
+    assert "/api/analyses/{analysis_id}/spans.csv" in docs
+
+
+def test_web_result_page_links_its_downloads_and_itself(client: httpx.Client, stored: dict[str, Any]) -> None:
+    page = client.get(f"/analyses/{stored['id']}").text
+    links = re.findall(r'<a (?:class="permalink" )?href="([^"]+)"( download)?', page.split('<p class="export">')[1].split("</p>")[0])
+    permalink = f"{str(client.base_url).rstrip('/')}/analyses/{stored['id']}"
+    assert links == [
+        (f"/api/analyses/{stored['id']}/analysis.json", " download"),
+        (f"/api/analyses/{stored['id']}/spans.csv", " download"),
+        (f"/analyses/{stored['id']}/report.html", " download"),
+        (permalink, ""),
+    ]
+    assert client.get(permalink).status_code == 200
+
+
+def test_web_standalone_report_download_is_the_clis_report(client: httpx.Client, stored: dict[str, Any]) -> None:
+    response = client.get(f"/analyses/{stored['id']}/report.html")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-disposition"] == f'attachment; filename="spinscope-analysis-{stored["id"]}.html"'
+    assert response.text == render_report(stored["analysis"]), "no navigation of this site: it opens offline"
+    meta = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', response.text).group(1))
+    assert response.headers["content-security-policy"] == meta + "; frame-ancestors 'none'"
+    assert client.get("/analyses/987654/report.html").status_code == 404
+
+
 def test_web_api_list_newest_first(client: httpx.Client, stored: dict[str, Any]) -> None:
     second = client.post("/api/analyze", json={"text": "They are traitors and cowards. Only we can save the nation!"}).json()
     listed = client.get("/api/analyses", params={"limit": 500}).json()["analyses"]
@@ -110,7 +177,10 @@ def test_web_api_list_newest_first(client: httpx.Client, stored: dict[str, Any])
 def test_web_api_techniques(client: httpx.Client, stored: dict[str, Any]) -> None:
     body = client.get("/api/techniques").json()
     assert [t["label"] for t in body["techniques"]] == list(TECHNIQUES)
+    assert [t["name"] for t in body["techniques"]] == [display_name(t) for t in TECHNIQUES]
     assert all(t["definition"] for t in body["techniques"])
+    guide = client.get("/techniques").text
+    assert "Whataboutism, straw man or red herring" in guide and "Straw_Men" not in guide and "Straw Men" not in guide
     examples = [e for t in body["techniques"] for e in t["examples"]]
     assert examples, "stored spans become examples"
     text = stored["analysis"]["document"]["text"]

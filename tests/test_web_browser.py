@@ -6,13 +6,19 @@ browser downloads are never used. A screenshot of a result page lands in test-ar
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from spinscope.report.html import render as render_report
 from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.definitions import NAMES
 from tests.paths import REPO
 from tests.web_server import RunningServer, example_text, serve_in_thread
 
@@ -90,7 +96,7 @@ def test_web_browser_paste_highlights_spans_and_shows_detail(server: RunningServ
     heading = page.locator("#detail .technique h3").first
     heading.wait_for()
     label = heading.inner_text()
-    assert any(label.startswith(t) for t in TECHNIQUES), label
+    assert any(label.startswith(NAMES[t]) for t in TECHNIQUES), label
     assert label.split(" (")[0] in (first.get_attribute("title") or "")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-result.png"), full_page=True)
@@ -166,3 +172,99 @@ def test_web_browser_bad_url_error_page_escapes_input(server: RunningServer, wat
     assert page.input_value("#title") == "\"><script>window.__pwned='form'</script>"
     assert page.evaluate("window.__pwned") is None
     assert watch.dialogs == [] and watch.errors == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _in_view(page: "Page", selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    return box is not None and box["y"] < PHONE["height"] and box["y"] + box["height"] > 0
+
+
+def test_web_browser_no_page_scrolls_sideways_on_a_phone(server: RunningServer, browser: "Browser", tmp_path: Path) -> None:
+    """At 390 px (a common phone) every page fits the screen, and the report is one column with
+    the explanation under the text."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        analysis_id = submit_text(page, server, example_text(), "A phone-sized title with a rather long unbroken word: Antidisestablishmentarianism")
+        widths = {}
+        for path in ("/", "/analyses", f"/analyses/{analysis_id}", "/techniques", "/docs"):
+            page.goto(f"{server.url}{path}")
+            widths[path] = page.evaluate("document.documentElement.scrollWidth")
+        assert all(w <= PHONE["width"] for w in widths.values()), widths
+        page.goto(f"{server.url}/analyses/{analysis_id}")
+        article = page.locator("#article").bounding_box()
+        detail = page.locator("#detail").bounding_box()
+        assert article is not None and detail is not None
+        assert detail["y"] >= article["y"] + article["height"], "the explanation panel sits under the text"
+        assert article["width"] >= PHONE["width"] * 0.8, "the text takes the screen's width"
+        mark = page.locator("#article .mark").first
+        mark.click()
+        page.locator("#detail .technique h3").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert _in_view(page, "#detail"), "a tap brings the explanation into view"
+        page.click("#detail button.back")
+        assert _in_view(page, "#article .mark >> nth=0"), "and a button brings the reader back to the passage"
+        assert mark.evaluate("el => el === document.activeElement")
+        data = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]
+        standalone = tmp_path / "report.html"
+        standalone.write_text(render_report(data), encoding="utf-8")
+        page.goto(standalone.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the CLI's report too"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "web-result-phone.png"), full_page=False)
+    finally:
+        context.close()
+
+
+def test_web_browser_printed_report_keeps_every_technique_name(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    """On paper there is no colour to tell techniques apart and no panel to click: print media
+    writes each span's technique name after its last word."""
+    page, watch = watched
+    analysis_id = submit_text(page, server, example_text(), "Printed article")
+    spans = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]["spans"]["technique"]
+    after = "els => els.map(el => getComputedStyle(el, '::after').content)"
+    marks = page.locator("#article .ends")
+    assert set(marks.evaluate_all(after)) == {"none"}, "on screen the names stay in the panel"
+    page.emulate_media(media="print")
+    printed = marks.evaluate_all(after)
+    assert len(printed) == len({s["end"] for s in spans}), "one note at each place where spans end"
+    shown = [name for content in printed for name in content.strip('"').removeprefix(" [").removesuffix("]").split("; ")]
+    assert sorted(shown) == sorted(NAMES[s["label"]] for s in spans), "every span's name is printed once"
+    assert page.locator("#detail").is_hidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-result-print.png"), full_page=False)
+    assert watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_result_page_downloads_json_csv_and_html_and_links_itself(server: RunningServer, browser: "Browser", tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        analysis_id = submit_text(page, server, "They are traitors and cowards. Only we can save the nation!", "Exported article")
+        stored = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]
+        with page.expect_download() as json_download:
+            page.click(".export >> text=JSON")
+        assert json_download.value.suggested_filename == f"spinscope-analysis-{analysis_id}.json"
+        assert json.loads(Path(json_download.value.path()).read_text(encoding="utf-8")) == stored
+        with page.expect_download() as csv_download:
+            page.click(".export >> text=CSV")
+        assert csv_download.value.suggested_filename == f"spinscope-analysis-{analysis_id}.csv"
+        rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8"), newline="")))
+        assert [r["text"] for r in rows] == [s["text"] for s in stored["spans"]["technique"]] and rows
+        with page.expect_download() as html_download:
+            page.click(".export >> text=HTML report")
+        assert html_download.value.suggested_filename == f"spinscope-analysis-{analysis_id}.html"
+        saved = tmp_path / html_download.value.suggested_filename
+        html_download.value.save_as(saved)
+        report_page = context.new_page()
+        report_page.goto(saved.as_uri())
+        assert report_page.locator("header h1").inner_text() == "Exported article"
+        assert report_page.locator("nav.site, .export").count() == 0
+        report_page.close()
+        link = page.locator(".export a.permalink")
+        assert link.inner_text() == page.url == f"{server.url}/analyses/{analysis_id}"
+    finally:
+        context.close()

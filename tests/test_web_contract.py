@@ -23,6 +23,8 @@ from tests.web_server import serve_in_thread
 OPERATIONS = {
     "POST /api/analyze": (15, True),
     "GET /api/analyses/{analysis_id}": (30, True),
+    "GET /api/analyses/{analysis_id}/analysis.json": (30, True),
+    "GET /api/analyses/{analysis_id}/spans.csv": (30, True),
     "GET /api/analyses": (30, True),
     "GET /api/techniques": (30, False),
     "GET /api/health": (30, False),

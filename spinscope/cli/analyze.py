@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from spinscope.cli.console import check_output, error, say, write_text, writing
 from spinscope.document import Analysis, Failure
@@ -18,12 +18,14 @@ from spinscope.pipeline import AnalyzeOptions, Executor, analyze_many
 
 
 def _analyse_all(inputs: list[str], options: AnalyzeOptions, executor: Executor, err: Console) -> list[Analysis | Failure]:
-    from spinscope.ingest import read_inputs
+    """Every result, in order, with a progress bar on a terminal: its total is counted first (file
+    names and JSONL lines, no document read), so that it can show how many are left and an ETA."""
+    from spinscope.ingest import count_inputs, read_inputs
 
     results: list[Analysis | Failure] = []
-    columns = (SpinnerColumn(), TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (SpinnerColumn(), TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task("analysing", total=None)
+        task = progress.add_task("analysing", total=count_inputs(inputs, options.ingest) if err.is_terminal else None)
         items = read_inputs(inputs, options.ingest, stdin=sys.stdin.buffer, deferred=True)
         for result in analyze_many(items, options, executor):
             results.append(result)

@@ -27,10 +27,10 @@ from spinscope.ingest.documents import (
     is_url,
     read_pending,
 )
-from spinscope.ingest.jsonl import read_jsonl
+from spinscope.ingest.jsonl import count_jsonl, read_jsonl
 from spinscope.settings import IngestOptions
 
-__all__ = ["IngestOptions", "document_from_text", "read_inputs", "read_one", "read_pending"]
+__all__ = ["IngestOptions", "count_inputs", "document_from_text", "read_inputs", "read_one", "read_pending"]
 
 
 @overload
@@ -93,10 +93,37 @@ def _collection(item: str) -> Path | None:
     return path if path.is_dir() or path.suffix.lower() == ".jsonl" else None
 
 
-def _read_folder(folder: Path, options: IngestOptions, deferred: bool) -> Iterator[Document | Failure | Pending]:
-    """Every .txt/.html/.htm file under `folder`, in path order so that runs are reproducible."""
+def count_inputs(inputs: list[str], options: IngestOptions = IngestOptions()) -> int:
+    """How many results `read_inputs(inputs)` yields, for a progress bar's total, without reading
+    a document: a folder's matching files, a JSONL file's non-blank lines (scanned, not parsed),
+    one for anything else, an input that cannot be read among them (it yields one Failure)."""
+    total = 0
+    for item in inputs:
+        try:
+            total += _count(item, options)
+        except (SpinscopeError, OSError):
+            total += 1
+    return total
+
+
+def _count(item: str, options: IngestOptions) -> int:
+    path = _collection(item)
+    if path is None:
+        return 1
+    if path.is_dir():
+        return len(_folder_files(path)) or 1  # an empty folder yields one Failure
+    return count_jsonl(path, options)
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The .txt/.html/.htm files under `folder`, in path order so that runs are reproducible."""
     suffixes = TEXT_SUFFIXES | HTML_SUFFIXES
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+
+
+def _read_folder(folder: Path, options: IngestOptions, deferred: bool) -> Iterator[Document | Failure | Pending]:
+    """Every .txt/.html/.htm file under `folder`, in path order."""
+    files = _folder_files(folder)
     if not files:
         raise UnsupportedInputError(f"{folder}: no .txt, .html or .htm files in this folder")
     for file in files:

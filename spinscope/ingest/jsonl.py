@@ -42,6 +42,13 @@ def read_jsonl(path: Path, options: IngestOptions, deferred: bool = False) -> It
                 yield Failure.of(source, exc)
 
 
+def count_jsonl(path: Path, options: IngestOptions) -> int:
+    """How many results `read_jsonl` yields for `path` (one a non-blank or over-long line), with
+    no line parsed: a progress total."""
+    with path.open("rb") as stream:
+        return sum(1 for line in _lines(stream, options.max_bytes) if line is None or line.strip())
+
+
 def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
     """Physical lines without their newline, or None for a line over `limit` bytes."""
     while line := stream.readline(limit + 1):

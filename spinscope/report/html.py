@@ -18,7 +18,7 @@ from typing import Any
 
 from spinscope.report import technique_detector
 from spinscope.report.palette import colour
-from spinscope.techniques.definitions import DEFINITIONS
+from spinscope.techniques.definitions import DEFINITIONS, display_name
 
 SLOT_PX = 4
 _WORDS = re.compile(r"\S+|\s+")
@@ -52,7 +52,10 @@ def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], cont
     """The article as escaped text with marked segments.
 
     A marked segment is cut into words, each carrying its own underline bars, because an
-    absolutely placed bar under an inline box that wraps shows on one line only.
+    absolutely placed bar under an inline box that wraps shows on one line only. Where spans end,
+    an empty element carries their names (``data-ends``), which print CSS writes there: on paper
+    there are no colours to tell apart and no panel to click. It sits outside the marks, so the
+    underlines stop before the name and the text content stays the article's.
     """
     cuts = sorted({0, len(text), content_end} | {s["start"] for s in spans} | {s["end"] for s in spans})
     parts: list[str] = []
@@ -72,6 +75,9 @@ def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], cont
                     continue
                 focus = ' tabindex="0"' if k == 0 else ""
                 parts.append(f'<span class="mark d{depth}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
+            ending = "; ".join(display_name(spans[i]["label"]) for i in active if spans[i]["end"] == b)
+            if ending:
+                parts.append(f'<span class="ends" data-ends="{escape(ending)}"></span>')
     return "".join(parts)
 
 
@@ -83,7 +89,7 @@ def _chart(counts: dict[str, int]) -> str:
     for label, n in counts.items():
         width = round(100 * n / top)
         rows.append(
-            f'<div class="row"><span class="name">{escape(label)}</span>'
+            f'<div class="row"><span class="name">{escape(display_name(label))}</span>'
             f'<span class="track"><span class="fill w{width} {_colour_class(label)}"></span></span>'
             f'<span class="n">{n}</span></div>'
         )
@@ -94,6 +100,7 @@ def _details_json(spans: list[dict[str, Any]]) -> str:
     details = [
         {
             "label": s["label"],
+            "name": display_name(s["label"]),
             "score": s["score"],
             "text": s["text"],
             "definition": DEFINITIONS.get(s["label"], ""),
@@ -123,7 +130,7 @@ def render(data: dict[str, Any]) -> str:
     )
     title = doc.get("title") or doc["id"]
     legend = "".join(
-        f'<li><span class="swatch {_colour_class(label)}"></span>{escape(label)}'
+        f'<li><span class="swatch {_colour_class(label)}"></span>{escape(display_name(label))}'
         f'<span class="def">{escape(DEFINITIONS.get(label, ""))}</span></li>'
         for label in summary["technique_counts"]
     )

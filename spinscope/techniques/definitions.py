@@ -1,6 +1,8 @@
-"""What each technique means, in the reader's words, for reports and the technique guide.
+"""What each technique is called and means, in the reader's words, for reports and the technique guide.
 
-Definitions paraphrase the PTC annotation guidelines (Da San Martino et al., 2019).
+Definitions paraphrase the PTC annotation guidelines (Da San Martino et al., 2019). The PTC labels
+("Name_Calling,Labeling") stay the identifiers in JSON, TSV and the store, so that results compare
+with the corpus and its scorers; NAMES is only what a reader sees.
 """
 
 from __future__ import annotations
@@ -21,3 +23,26 @@ DEFINITIONS: dict[str, str] = {
     "Thought-terminating_Cliches": "A short phrase that discourages thinking and ends a discussion.",
     "Whataboutism,Straw_Men,Red_Herring": "Deflects criticism by pointing at the opponent, distorts the opponent's position, or changes the subject.",
 }
+
+NAMES: dict[str, str] = {
+    "Appeal_to_Authority": "Appeal to authority",
+    "Appeal_to_fear-prejudice": "Appeal to fear or prejudice",
+    "Bandwagon,Reductio_ad_hitlerum": "Bandwagon or reductio ad Hitlerum",
+    "Black-and-White_Fallacy": "Black-and-white fallacy",
+    "Causal_Oversimplification": "Causal oversimplification",
+    "Doubt": "Doubt",
+    "Exaggeration,Minimisation": "Exaggeration or minimisation",
+    "Flag-Waving": "Flag-waving",
+    "Loaded_Language": "Loaded language",
+    "Name_Calling,Labeling": "Name calling or labelling",
+    "Repetition": "Repetition",
+    "Slogans": "Slogans",
+    "Thought-terminating_Cliches": "Thought-terminating cliché",
+    "Whataboutism,Straw_Men,Red_Herring": "Whataboutism, straw man or red herring",
+}
+
+
+def display_name(label: str) -> str:
+    """The reader's name for a PTC label; a label outside the corpus's 14 (an older or foreign
+    analysis) shows as itself rather than failing the whole report."""
+    return NAMES.get(label, label)

@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from starlette.responses import JSONResponse, Response
 
 from spinscope import __version__
+from spinscope.report.spans_csv import render as spans_csv
 from spinscope.store import RequestKey, Store
 from spinscope.techniques.base import TECHNIQUES
-from spinscope.techniques.definitions import DEFINITIONS
+from spinscope.techniques.definitions import DEFINITIONS, display_name
 from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import web_state
 
@@ -118,7 +119,8 @@ class Example(BaseModel):
 
 
 class Technique(BaseModel):
-    label: str
+    label: str = Field(description="The PTC label, as spans carry it.")
+    name: str = Field(description="The technique's name for readers.")
     definition: str
     examples: list[Example]
 
@@ -180,13 +182,59 @@ async def analyze(body: AnalyzeRequest, request: Request, idempotency_key: Idemp
     return Response(await web.pool.run(work, web.options.analysis_timeout), media_type="application/json")
 
 
-@router.get("/analyses/{analysis_id}", responses={200: {"model": StoredAnalysis}, 404: ERRORS[404], 422: ERRORS[422]})
-def get_analysis(analysis_id: AnalysisId, request: Request) -> JSONResponse:
-    """One stored analysis, as POST /api/analyze returned it."""
+def load_analysis(request: Request, analysis_id: int) -> dict[str, Any]:
+    """The stored analysis, or the 404 every reader of one (API, page, download) answers."""
     analysis = web_state(request).store.get(analysis_id)
     if analysis is None:
         raise HTTPException(404, f"no analysis with id {analysis_id}")
-    return JSONResponse(stored(analysis_id, analysis))
+    return analysis
+
+
+@router.get("/analyses/{analysis_id}", responses={200: {"model": StoredAnalysis}, 404: ERRORS[404], 422: ERRORS[422]})
+def get_analysis(analysis_id: AnalysisId, request: Request) -> JSONResponse:
+    """One stored analysis, as POST /api/analyze returned it."""
+    return JSONResponse(stored(analysis_id, load_analysis(request, analysis_id)))
+
+
+def attachment(analysis_id: int, extension: str) -> dict[str, str]:
+    """The header that makes a download of an analysis a file named after it."""
+    return {"Content-Disposition": f'attachment; filename="spinscope-analysis-{analysis_id}.{extension}"'}
+
+
+@router.get(
+    "/analyses/{analysis_id}/analysis.json",
+    response_class=Response,
+    responses={
+        200: {"description": "The analysis as a file, spinscope-analysis-{id}.json.", "content": {"application/json": {"schema": {"type": "object"}}}},
+        404: ERRORS[404],
+        422: ERRORS[422],
+    },
+)
+def download_json(analysis_id: AnalysisId, request: Request) -> Response:
+    """One stored analysis as a JSON file to download: the analysis object alone (what
+    `spinscope analyze --format json` writes, spinscope/schema/analysis.schema.json), PTC labels and all."""
+    body = json.dumps(load_analysis(request, analysis_id), ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/json", headers=attachment(analysis_id, "json"))
+
+
+@router.get(
+    "/analyses/{analysis_id}/spans.csv",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "UTF-8 CSV with a header row, spinscope-analysis-{id}.csv.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        404: ERRORS[404],
+        422: ERRORS[422],
+    },
+)
+def download_csv(analysis_id: AnalysisId, request: Request) -> Response:
+    """One stored analysis's technique spans as a CSV file, one row a span: technique (PTC label),
+    name, score, text, start, end (offsets into the text) and the sentence it is in. A text
+    cell that a spreadsheet would take for a formula starts with an apostrophe."""
+    body = spans_csv(load_analysis(request, analysis_id))
+    return Response(body, media_type="text/csv; charset=utf-8", headers=attachment(analysis_id, "csv"))
 
 
 @router.get("/analyses", response_model=AnalysisList, responses={422: ERRORS[422]})
@@ -205,6 +253,7 @@ def technique_guide(store: Store, per_label: int) -> list[Technique]:
     return [
         Technique(
             label=label,
+            name=display_name(label),
             definition=DEFINITIONS.get(label, ""),
             examples=[Example(analysis_id=e.analysis_id, text=e.text, score=e.score) for e in examples.get(label, [])],
         )

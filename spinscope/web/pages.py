@@ -12,13 +12,13 @@ import re
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from spinscope.errors import SpinscopeError
 from spinscope.report.html import render as render_report
-from spinscope.web.api import AnalysisId, technique_guide
+from spinscope.web.api import AnalysisId, attachment, load_analysis, technique_guide
 from spinscope.web.security import CSRF_COOKIE, CSRF_FIELD, is_cross_origin, set_csrf_cookie
 from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import WebState, web_state
@@ -87,20 +87,29 @@ def analyses(request: Request, page: Annotated[int, Query(ge=1, le=100_000)] = 1
 
 @router.get("/analyses/{analysis_id}")
 def report(request: Request, analysis_id: AnalysisId) -> Response:
-    analysis = web_state(request).store.get(analysis_id)
-    if analysis is None:
-        raise HTTPException(404, f"no analysis with id {analysis_id}")
-    return report_response(analysis_id, analysis)
+    return report_response(analysis_id, load_analysis(request, analysis_id), str(request.url_for("report", analysis_id=analysis_id)))
 
 
-def report_response(analysis_id: int, analysis: dict[str, Any]) -> HTMLResponse:
-    """The report page, with a navigation bar, and its own CSP sent as a header as well."""
+def report_response(analysis_id: int, analysis: dict[str, Any], link: str) -> HTMLResponse:
+    """The report page, with a navigation bar, its downloads and its stable ``link``."""
     page = render_report(analysis)
-    nav = env.get_template("report_nav.html").render(analysis_id=analysis_id)
+    nav = env.get_template("report_nav.html").render(analysis_id=analysis_id, link=link)
     page = page.replace("<body>\n", "<body>\n" + nav, 1)
+    return HTMLResponse(page, headers=_report_csp(page))
+
+
+@router.get("/analyses/{analysis_id}/report.html")
+def report_file(request: Request, analysis_id: AnalysisId) -> Response:
+    """The standalone report, what `spinscope analyze --format html` writes, as a file to keep or
+    send on: no navigation of this site, and it opens offline."""
+    page = render_report(load_analysis(request, analysis_id))
+    return HTMLResponse(page, headers={**_report_csp(page), **attachment(analysis_id, "html")})
+
+
+def _report_csp(page: str) -> dict[str, str]:
+    """The report's own hash-pinned CSP, as a header too, so that both policies agree."""
     match = _META_CSP.search(page)
-    headers = {"Content-Security-Policy": html.unescape(match.group(1)) + "; frame-ancestors 'none'"} if match else {}
-    return HTMLResponse(page, headers=headers)
+    return {"Content-Security-Policy": html.unescape(match.group(1)) + "; frame-ancestors 'none'"} if match else {}
 
 
 @router.get("/techniques")
