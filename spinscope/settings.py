@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("min_score", "analysis", 0.0, "Drop technique spans scored below this.", "--min-score", 0.0, 1.0),
     Setting("workers", "analysis", 0, "Processes that run the analysis: 0 = one per core (at most 4) for 8 or more documents; 1 = this process only.",
             "--workers", 0),
-    Setting("doc_timeout", "analysis", 600.0, "Seconds one document's analysis may take; then its process is stopped and the document fails (exit 7).",
+    Setting("doc_timeout", "analysis", 1800.0, "Seconds one document's analysis may take; then its process is stopped and the document fails (exit 7).",
             "--doc-timeout", 0.1),
     Setting("doc_memory_mb", "analysis", 4_000, "Megabytes one document's analysis may add to its process; past it the document fails (exit 3).",
             "--doc-memory-mb", 50),

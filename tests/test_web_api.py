@@ -497,6 +497,17 @@ def _wait_idle(client: httpx.Client, seconds: float) -> float:
     return time.monotonic() - started
 
 
+def _serves_again(client: httpx.Client, seconds: float = 30) -> bool:
+    """Whether a small analysis gets 200 within ``seconds``: after a kill, the replacement process
+    loads its models in the background, and on a loaded machine that can outlast a short deadline."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if client.post("/api/analyze", json={"text": "They are traitors."}).status_code == 200:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 BASELINE = AnalyzeOptions(technique=TechniqueOptions(detector="baseline"))
 
 
@@ -509,7 +520,7 @@ def test_web_deadline_stops_a_slow_fetch_and_frees_its_slot_at_once(tmp_path: Pa
             late = c.post("/api/analyze", json={"url": pages.url(30)})
             waited = time.monotonic() - started
             assert _wait_idle(c, 5) < 1, "the slot is free as soon as the deadline passed, not when the page would have come"
-            assert c.post("/api/analyze", json={"text": "They are traitors."}).status_code == 200
+            assert _serves_again(c)
     assert_error(late, 504)
     assert 1.8 < waited < 3.5
 
@@ -523,7 +534,7 @@ def test_web_deadline_stops_a_huge_analysis_and_the_server_goes_on(tmp_path: Pat
         late = c.post("/api/analyze", json={"text": huge})
         waited = time.monotonic() - started
         assert _wait_idle(c, 5) < 1
-        assert c.post("/api/analyze", json={"text": "They are traitors."}).status_code == 200
+        assert _serves_again(c)
     assert_error(late, 504)
     assert waited < 6, "a 2 MB analysis takes far longer than the deadline; it was stopped at it"
 
