@@ -16,9 +16,11 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from spinscope.report import technique_detector
+from spinscope.report import technique_component, technique_detector
 from spinscope.report.palette import colour
+from spinscope.techniques.confidence import DISPLAY_PRECISION, DISPLAY_THRESHOLD, STRONG_SCORE, is_calibrated, level
 from spinscope.techniques.definitions import DEFINITIONS, display_name
+from spinscope.techniques.registry import detector_card, installed_sha256
 
 SLOT_PX = 4
 _WORDS = re.compile(r"\S+|\s+")
@@ -48,7 +50,31 @@ def _assign_slots(spans: list[dict[str, Any]]) -> list[int]:
     return slots
 
 
-def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], content_end: int) -> str:
+def _model_card(data: dict[str, Any]) -> dict[str, Any]:
+    """The card of the model that found the spans, where the installed model has the same files
+    (model hash): another model's figures and calibration would mislead, so then {}."""
+    component = technique_component(data)
+    name = str(component.get("name", ""))
+    known = component.get("model_sha256") is not None and component.get("model_sha256") == installed_sha256(name)
+    return detector_card(name) if known else {}
+
+
+def _is_weak(span: dict[str, Any], calibrated: bool) -> bool:
+    """Below the display threshold; only a calibrated score can be, since the threshold was measured on one."""
+    return calibrated and span["score"] is not None and span["score"] < DISPLAY_THRESHOLD
+
+
+def _mark_classes(active: list[dict[str, Any]], calibrated: bool) -> str:
+    """The highlight's strength (the strongest of the spans on the segment) and, where every one of
+    them is below the display threshold, ``weak``, which the report hides until asked."""
+    if not calibrated:
+        return "lvl-unrated"
+    scores = [s["score"] for s in active if s["score"] is not None]
+    weak = " weak" if all(_is_weak(s, calibrated) for s in active) else ""
+    return f"lvl-{level(max(scores) if scores else None)}{weak}"
+
+
+def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], content_end: int, calibrated: bool) -> str:
     """The article as escaped text with marked segments.
 
     A marked segment is cut into words, each carrying its own underline bars, because an
@@ -67,17 +93,23 @@ def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], cont
             parts.append(escape(text[a:b]))
         else:
             depth = max(slots[i] for i in active) + 1
-            bars = "".join(f'<span class="bar s{slots[i]} {_colour_class(spans[i]["label"])}"></span>' for i in active)
+            bars = "".join(
+                f'<span class="bar s{slots[i]} {_colour_class(spans[i]["label"])}{" weak" if _is_weak(spans[i], calibrated) else ""}"></span>'
+                for i in active
+            )
             ids = " ".join(str(i) for i in active)
+            classes = _mark_classes([spans[i] for i in active], calibrated)
             for k, word in enumerate(_WORDS.findall(text, a, b)):
                 if "\n" in word:
                     parts.append(escape(word))
                     continue
                 focus = ' tabindex="0"' if k == 0 else ""
-                parts.append(f'<span class="mark d{depth}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
-            ending = "; ".join(display_name(spans[i]["label"]) for i in active if spans[i]["end"] == b)
-            if ending:
-                parts.append(f'<span class="ends" data-ends="{escape(ending)}"></span>')
+                parts.append(f'<span class="mark d{depth} {classes}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
+            ending = [spans[i] for i in active if spans[i]["end"] == b]
+            for weak in (False, True):  # apart, so that a hidden weak span's name is not printed either
+                names = "; ".join(display_name(s["label"]) for s in ending if _is_weak(s, calibrated) == weak)
+                if names:
+                    parts.append(f'<span class="ends{" weak" if weak else ""}" data-ends="{escape(names)}"></span>')
     return "".join(parts)
 
 
@@ -96,20 +128,39 @@ def _chart(counts: dict[str, int]) -> str:
     return '<div class="chart">' + "".join(rows) + "</div>"
 
 
-def _details_json(spans: list[dict[str, Any]]) -> str:
+def _details_json(spans: list[dict[str, Any]], calibrated: bool) -> str:
     details = [
         {
             "label": s["label"],
             "name": display_name(s["label"]),
             "score": s["score"],
+            "level": level(s["score"]) if calibrated else None,
+            "weak": _is_weak(s, calibrated),
             "text": s["text"],
             "definition": DEFINITIONS.get(s["label"], ""),
             "why": s.get("attributes", {}).get("why", ""),
         }
         for s in spans
     ]
-    raw = json.dumps(details, ensure_ascii=True)
+    raw = json.dumps({"calibrated": calibrated, "spans": details}, ensure_ascii=True)
     return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _confidence_note(spans: list[dict[str, Any]], calibrated: bool) -> str:
+    """What the highlights' strength means and which spans are shown; with the control that shows
+    the weaker ones where some are hidden."""
+    if not calibrated:
+        return ('<p class="confidence">These scores are not calibrated: a score ranks spans but is not a '
+                "probability, so every span is shown with the same highlight.</p>")
+    weak = sum(_is_weak(s, calibrated) for s in spans)
+    strength = (f"A deeper highlight means a likelier technique: strong from {STRONG_SCORE:.0%}, moderate from "
+                f"{DISPLAY_THRESHOLD:.0%}, weak below; a score is the estimated chance that the span is right.")
+    if not weak:
+        return (f'<p class="confidence">{strength} Every span here scores at least {DISPLAY_THRESHOLD:.0%}, '
+                f"the threshold above which spans were {DISPLAY_PRECISION:.0%} precise on the PTC validation split.</p>")
+    return (f'<p class="confidence">{strength} Showing spans with at least {DISPLAY_PRECISION:.0%} estimated precision '
+            f"(score {DISPLAY_THRESHOLD:.0%} or more, measured on the PTC validation split); {weak} weaker "
+            f'{"span is" if weak == 1 else "spans are"} hidden. <button type="button" id="show-weak" aria-pressed="false">Show weaker spans</button></p>')
 
 
 def render(data: dict[str, Any]) -> str:
@@ -121,6 +172,7 @@ def render(data: dict[str, Any]) -> str:
     script = resources.files("spinscope.report").joinpath("report.js").read_text()
     css = resources.files("spinscope.report").joinpath("report.css").read_text()
     slots = _assign_slots(spans)
+    calibrated = is_calibrated(_model_card(data))
     css += _generated_css(spans, list(summary["technique_counts"]), max(slots, default=0) + 1)
     script_hash = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     style_hash = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
@@ -152,15 +204,16 @@ def render(data: dict[str, Any]) -> str:
 </div>
 <p class="terms">Most loaded terms: {terms}</p>
 {_chart(summary['technique_counts'])}
+{_confidence_note(spans, calibrated)}
 </section>
-<main>
-<article id="article">{_article_html(doc['text'], spans, slots, content_end)}</article>
+<main id="report" class="hide-weak">
+<article id="article">{_article_html(doc['text'], spans, slots, content_end, calibrated)}</article>
 <aside id="detail" aria-live="polite"><p>Click a highlighted passage to see its techniques.</p></aside>
 </main>
 <section class="legend"><h2>Legend</h2><ul>{legend}</ul></section>
 <footer>spinscope {escape(str(data.get('spinscope_version', '')))} · detector {escape(technique_detector(data))}.
 spinscope shows how a text persuades; it does not say who is right.</footer>
-<script type="application/json" id="span-data">{_details_json(spans)}</script>
+<script type="application/json" id="span-data">{_details_json(spans, calibrated)}</script>
 <script>{script}</script>
 </body></html>
 """

@@ -12,7 +12,7 @@ from typing import Any
 
 from spinscope.errors import ModelError, UnsupportedInputError
 from spinscope.techniques.base import Detector
-from spinscope.techniques.model_files import models_root, read_card, verified_files
+from spinscope.techniques.model_files import model_component, models_root, read_card, verified_files
 
 DETECTORS: dict[str, str] = {
     "baseline": "spinscope.techniques.baseline:BaselineDetector",
@@ -51,6 +51,22 @@ def detector_card(name: str) -> dict[str, Any]:
         return read_card(models_root() / folders[0])
     except ModelError:
         return {}
+
+
+@cache
+def installed_sha256(name: str) -> str | None:
+    """The ``model_sha256`` an analysis made by the installed ``name`` records (as its
+    ``component()`` computes it), without loading the model; None where it is not installed.
+    A report trusts a model card's figures and calibration only for analyses with this hash."""
+    folders = MODEL_FOLDERS.get(name)
+    if not folders:
+        return None
+    try:
+        hashes = [verified_files(models_root() / folder) for folder in folders]
+    except ModelError:
+        return None
+    digest = model_component(name, {}, *hashes)["model_sha256"]
+    return str(digest) if digest is not None else None
 
 
 @cache
