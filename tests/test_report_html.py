@@ -11,7 +11,8 @@ from spinscope.document import TECHNIQUE, Analysis, Component, Document, Span
 from spinscope.nlp.stage import SentenceStage
 from spinscope.report.html import render
 from spinscope.techniques.confidence import DISPLAY_THRESHOLD
-from spinscope.techniques.registry import installed_sha256
+from spinscope.techniques.registry import detector_card, installed_sha256
+from tests.test_nlp_language import FRENCH
 from spinscope.techniques.summary import summarise
 
 PAYLOADS = [
@@ -158,3 +159,22 @@ def test_report_html_trusts_no_calibration_of_another_model() -> None:
     spans = [Span(30, 35, "Loaded_Language", 0.1)]
     page = render(_analysis(CONFIDENCE_TEXT, spans, component=Component("technique", "transformer", "1", "0" * 64)))
     assert "scores are not calibrated" in page and 'id="show-weak"' not in page
+
+
+def test_report_html_how_to_read_quotes_the_installed_model_card() -> None:
+    page = _confidence_page("transformer")
+    note = re.sub(r"<[^>]+>", "", page.split('<section class="howto">')[1].split("</section>")[0])
+    si = detector_card("transformer")["metrics"]["si"]
+    assert note.startswith("How to read this")
+    assert f"{si['recall']:.0%} of the text the annotators marked" in note and f"F1 {si['f1']:.2f}" in note
+    assert "not whether it is true" in note and "languages other than English" in note
+    assert "Least reliable" in note
+    unknown = render(_analysis(CONFIDENCE_TEXT, [], component=Component("technique", "transformer", "1", "0" * 64)))
+    assert "its measured figures cannot be shown" in unknown
+
+
+def test_report_html_warns_when_the_text_does_not_look_english() -> None:
+    page = render(_analysis(FRENCH, []))
+    warning = re.search(r'<p class="warning" role="alert">([^<]*)</p>', page)
+    assert warning and "does not look like English" in warning.group(1)
+    assert 'class="warning"' not in render(_analysis(CONFIDENCE_TEXT * 5, []))

@@ -21,6 +21,7 @@ from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.confidence import DISPLAY_THRESHOLD
 from spinscope.techniques.definitions import NAMES
 from tests.paths import REPO
+from tests.test_nlp_language import FRENCH
 from tests.web_server import RunningServer, example_text, serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -255,6 +256,17 @@ def test_web_browser_threshold_control_shows_and_hides_the_weaker_spans(server: 
     page.screenshot(path=str(ARTIFACTS / "web-result-weaker-shown.png"), full_page=False)
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "false" and set(hidden.evaluate_all(background)) == {"rgba(0, 0, 0, 0)"}
+    assert watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_result_page_says_how_to_read_it_and_warns_on_french(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    page, watch = watched
+    submit_text(page, server, example_text(), "English article")
+    assert page.get_by_role("heading", name="How to read this").is_visible()
+    assert "not whether it is true" in page.locator("section.howto").inner_text()
+    assert page.get_by_role("alert").count() == 0
+    submit_text(page, server, FRENCH, "Article en français")
+    assert "does not look like English" in page.get_by_role("alert").inner_text()
     assert watch.errors == [] and watch.csp == []
 
 

@@ -1,7 +1,7 @@
 """Is this text English? A cheap offline check, so that a French article is flagged instead of
 being analysed as if it were English (the models were trained on English news only).
 
-Why function words: articles, pronouns, prepositions and auxiliaries make up about half of the
+Why function words: articles, pronouns, prepositions and auxiliaries make up a good share of the
 words of any English prose and are rare in other languages' prose, so their share separates the
 two without a language model or a new dependency. The words below are short and frequent in
 English and are not also common words of French, German, Spanish, Italian or Portuguese ("a",
@@ -16,14 +16,15 @@ _ENGLISH = frozenset(
     "the of and to is that it for with as are by this have from or had not but were which they their "
     "you he she his her we our its has been would there what who all can more if when about than them "
     "these those into could should after only other just over such any some most very how because "
-    "while where then out up does did being may".split()
+    "while where then out up does did being may at said says against between during without".split()
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
-# The share of English function words under which a text is flagged. Measured: every PTC training
-# article has at least 0.28 (tests/test_nlp_language.py checks them all), while French, German and
-# Spanish news prose has under 0.05; 0.15 leaves room either side.
-MIN_ENGLISH_SHARE = 0.15
+# The share of English function words under which a text is flagged. Measured: every one of the
+# 461 PTC articles (train and unlabeled) has at least 0.148 (a terse Border Patrol brief; most have
+# 0.3 or more; tests/test_nlp_language.py checks them all), while the French, German and Spanish
+# news paragraphs of the tests have none; 0.06 leaves a wide margin either side.
+MIN_ENGLISH_SHARE = 0.06
 # Under this many words the share says too little (a headline, a slogan): no warning.
 MIN_WORDS = 20
 

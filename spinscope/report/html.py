@@ -23,6 +23,9 @@ from spinscope.techniques.definitions import DEFINITIONS, display_name
 from spinscope.techniques.registry import detector_card, installed_sha256
 
 SLOT_PX = 4
+# Techniques the model labels right less often than this (technique F1 on validation) are named
+# in the report's note as its least reliable.
+WEAK_TECHNIQUE_F1 = 0.4
 _WORDS = re.compile(r"\S+|\s+")
 
 
@@ -163,6 +166,35 @@ def _confidence_note(spans: list[dict[str, Any]], calibrated: bool) -> str:
             f'{"span is" if weak == 1 else "spans are"} hidden. <button type="button" id="show-weak" aria-pressed="false">Show weaker spans</button></p>')
 
 
+def _how_to_read(card: dict[str, Any]) -> str:
+    """What the marks are, the model's measured figures (from its card, so they follow any
+    retrain) and what it cannot do."""
+    metrics = card.get("metrics", {})
+    si, tc = metrics.get("si", {}), metrics.get("tc", {})
+    if si and tc:
+        weakest = sorted((f["f1"], display_name(label)) for label, f in metrics.get("tc_per_technique", {}).items() if f["f1"] < WEAK_TECHNIQUE_F1)
+        figures = (
+            f"On the validation split of the PTC corpus (English news annotated by experts), {si['recall']:.0%} of the text the "
+            f"annotators marked is marked here and {si['precision']:.0%} of what is marked here was marked by them (SemEval-2020 "
+            f"Task 11 span measure, F1 {si['f1']:.2f}); given an annotated passage, it names the annotators' technique "
+            f"{tc['f1']:.0%} of the time. Held-out articles score a few points lower."
+        )
+        if weakest:
+            figures += f" Least reliable (technique F1 under {WEAK_TECHNIQUE_F1:.1f}): {'; '.join(name for _f1, name in weakest)}."
+        missed = f"it misses {1 - si['recall']:.0%} of the text annotators mark"
+    else:
+        figures = "The model that made this analysis is not the one installed here, so its measured figures cannot be shown."
+        missed = "it misses much of what annotators mark"
+    return (
+        '<section class="howto"><h2>How to read this</h2>'
+        "<p>Each mark is a passage that a model trained on annotated news takes to use one of 14 propaganda techniques: "
+        f"it says how the text tries to persuade, not whether it is true or who is right. {escape(figures)}</p>"
+        "<p>It cannot check facts or sources, judge irony or quotation (a quoted slogan is marked like the author's own), "
+        "read languages other than English, or see images and layout; a passage without a mark is not proof of neutral "
+        f"writing: {missed}.</p></section>"
+    )
+
+
 def render(data: dict[str, Any]) -> str:
     doc = data["document"]
     summary = data["summary"].get("technique", {})
@@ -172,7 +204,8 @@ def render(data: dict[str, Any]) -> str:
     script = resources.files("spinscope.report").joinpath("report.js").read_text()
     css = resources.files("spinscope.report").joinpath("report.css").read_text()
     slots = _assign_slots(spans)
-    calibrated = is_calibrated(_model_card(data))
+    card = _model_card(data)
+    calibrated = is_calibrated(card)
     css += _generated_css(spans, list(summary["technique_counts"]), max(slots, default=0) + 1)
     script_hash = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     style_hash = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
@@ -188,6 +221,8 @@ def render(data: dict[str, Any]) -> str:
     )
     terms = ", ".join(f"{escape(t['term'])} ({t['count']})" for t in summary["top_loaded_terms"]) or "none"
     meta = " · ".join(escape(str(doc[k])) for k in ("outlet", "published", "url") if doc.get(k))
+    language = text_figures.get("language_warning")
+    warning = f'<p class="warning" role="alert">{escape(language)}</p>' if language else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
@@ -195,7 +230,7 @@ def render(data: dict[str, Any]) -> str:
 <title>spinscope: {escape(title)}</title>
 <style>{css}</style></head>
 <body>
-<header><h1>{escape(title)}</h1><p class="meta">{meta}</p></header>
+<header><h1>{escape(title)}</h1><p class="meta">{meta}</p>{warning}</header>
 <section class="summary">
 <div class="figures">
 <div><b>{summary['spans']}</b> technique spans</div>
@@ -206,6 +241,7 @@ def render(data: dict[str, Any]) -> str:
 {_chart(summary['technique_counts'])}
 {_confidence_note(spans, calibrated)}
 </section>
+{_how_to_read(card)}
 <main id="report" class="hide-weak">
 <article id="article">{_article_html(doc['text'], spans, slots, content_end, calibrated)}</article>
 <aside id="detail" aria-live="polite"><p>Click a highlighted passage to see its techniques.</p></aside>
