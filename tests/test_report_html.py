@@ -13,7 +13,7 @@ from spinscope.report.html import render
 from spinscope.techniques.confidence import DISPLAY_THRESHOLD
 from spinscope.techniques.registry import detector_card, installed_sha256
 from tests.test_nlp_language import FRENCH
-from spinscope.techniques.summary import summarise
+from spinscope.techniques.summary import readable_term, summarise
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -178,3 +178,24 @@ def test_report_html_warns_when_the_text_does_not_look_english() -> None:
     warning = re.search(r'<p class="warning" role="alert">([^<]*)</p>', page)
     assert warning and "does not look like English" in warning.group(1)
     assert 'class="warning"' not in render(_analysis(CONFIDENCE_TEXT * 5, []))
+
+
+def test_report_html_shows_density_with_one_decimal_and_loaded_terms_as_terms() -> None:
+    text = "They are corrupt traitors and liars, he said, and the “corrupt elite of this rotten city ran away."
+    spans = [Span(9, 16, "Loaded_Language", 0.5), Span(46, 62, "Loaded_Language", 0.5), Span(29, 36, "Name_Calling,Labeling", 0.5)]
+    page = render(_analysis(text, spans))
+    density = re.search(r"<b>([^<]*)</b> spans per 100 words", page).group(1)
+    assert re.fullmatch(r"\d+\.\d", density), density
+    assert "Most loaded terms: corrupt (2), liars (1)" in page, "case-folded, edge words and quotation marks trimmed"
+
+
+@pytest.mark.parametrize(("span", "term"), [
+    ("and brutal theocratic", "brutal theocratic"),
+    ("“under siege", "under siege"),
+    ("  the U.S.-led imperialist,", "U.S.-led imperialist"),
+    ("Russia’s puppet", "Russia’s puppet"),
+    ("slew of sunni extremists groups including the al-qaeda linked al-nusra", None),
+    ("and the", None),
+])  # fmt: skip
+def test_readable_term_trims_edges_and_refuses_passages(span: str, term: str | None) -> None:
+    assert readable_term(span) == term

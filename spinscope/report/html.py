@@ -235,7 +235,7 @@ def render(data: dict[str, Any]) -> str:
 <div class="figures">
 <div><b>{summary['spans']}</b> technique spans</div>
 <div><b>{summary['sentence_share']:.0%}</b> of {text_figures.get('sentences', 0)} sentences use a technique</div>
-<div><b>{summary['density_per_100_words']}</b> spans per 100 words</div>
+<div><b>{summary['density_per_100_words']:.1f}</b> spans per 100 words</div>
 </div>
 <p class="terms">Most loaded terms: {terms}</p>
 {_chart(summary['technique_counts'])}
