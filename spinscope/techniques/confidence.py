@@ -11,7 +11,7 @@ articles, 1,553 detected spans, hit rate 0.303): the lowest score at which the s
 least `DISPLAY_PRECISION` precise is 0.3377 (607 spans, precision 0.400), rounded up to 0.34
 (591 spans, precision 0.408).
 Platt scaling was fitted on the same split, so this is in sample; its out-of-fold calibration
-error (0.021 against 0.017 in sample) says new articles should be close. The baseline's scores
+error (0.021 against 0.015 in sample, printed by the same command) says new articles should be close. The baseline's scores
 are not calibrated, so the same threshold means nothing there and its reports show every span.
 """
 
