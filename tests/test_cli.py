@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.paths import DEMO, REPO
+from tests.test_nlp_language import FRENCH
 
 SPINSCOPE = [sys.executable, "-m", "spinscope"]
 
@@ -62,6 +64,15 @@ def test_cli_analyze_stdin() -> None:
     result = run("analyze", "-", "--format", "json", stdin=DEMO.read_bytes())
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["document"]["text"] == DEMO.read_text()
+    assert "does not look like English" not in result.stderr
+
+
+def test_cli_analyze_warns_on_text_that_is_not_english() -> None:
+    """A French article is still analysed, but said to be unreliable on stderr and in the JSON."""
+    result = run("analyze", "-", "--format", "json", stdin=FRENCH.encode())
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"warning: stdin: This text does not look like English", result.stderr)
+    assert "does not look like English" in json.loads(result.stdout)["summary"]["sentence"]["language_warning"]
 
 
 @pytest.mark.parametrize(

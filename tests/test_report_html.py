@@ -10,7 +10,10 @@ import pytest
 from spinscope.document import TECHNIQUE, Analysis, Component, Document, Span
 from spinscope.nlp.stage import SentenceStage
 from spinscope.report.html import render
-from spinscope.techniques.summary import summarise
+from spinscope.techniques.confidence import DISPLAY_THRESHOLD
+from spinscope.techniques.registry import detector_card, installed_sha256
+from tests.test_nlp_language import FRENCH
+from spinscope.techniques.summary import readable_term, summarise
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -43,10 +46,15 @@ class _Collector(HTMLParser):
                 self.hrefs.append(value or "")
 
 
-def _analysis(text: str, spans: list[Span], title: str | None = None) -> dict:
+def _analysis(text: str, spans: list[Span], title: str | None = None, component: Component = Component("technique", "test", "1")) -> dict:
     doc = SentenceStage()(Document(id="x", text=text, title=title)).with_spans(TECHNIQUE, spans)
     summary = {"sentence": SentenceStage().summarise(doc), "technique": summarise(doc, doc.spans[TECHNIQUE])}
-    return Analysis(doc, summary, (Component("technique", "test", "1"),)).to_dict()
+    return Analysis(doc, summary, (component,)).to_dict()
+
+
+def _by(detector: str) -> Component:
+    """The component of the installed ``detector``, so the report finds its model card."""
+    return Component("technique", detector, "1", installed_sha256(detector))
 
 
 def test_report_html_prints_template_syntax_literally() -> None:
@@ -97,7 +105,7 @@ def test_report_html_shows_readers_names_and_keeps_the_ptc_label_in_the_data() -
     assert "Name calling or labelling" in visible and "Whataboutism, straw man or red herring" in visible
     assert "Name_Calling" not in visible and "Straw_Men" not in visible, "no raw PTC label is shown to the reader"
     data_block = json.loads(html.unescape(page.split('id="span-data">')[1].split("</script>")[0]))
-    assert [(d["label"], d["name"]) for d in data_block] == [
+    assert [(d["label"], d["name"]) for d in data_block["spans"]] == [
         ("Name_Calling,Labeling", "Name calling or labelling"),
         ("Whataboutism,Straw_Men,Red_Herring", "Whataboutism, straw man or red herring"),
     ]
@@ -110,3 +118,84 @@ def test_report_html_names_each_span_where_it_ends_for_print() -> None:
     ends = re.findall(r'>([^<>]*)(?:<span class="bar[^"]*"></span>)+</span><span class="ends" data-ends="([^"]*)"></span>', page)
     assert ends == [("corrupt", "Loaded language"), ("traitors", "Name calling or labelling"), ("liars", "Loaded language")]
     assert re.search(r"@media print \{[^@]*\.ends::after \{ content: [^;]*attr\(data-ends\)", page)
+
+
+CONFIDENCE_TEXT = "They are corrupt traitors and liars, he said."
+
+
+def _confidence_page(detector: str) -> str:
+    weak, moderate, strong = DISPLAY_THRESHOLD - 0.1, DISPLAY_THRESHOLD + 0.01, 0.5
+    spans = [Span(9, 16, "Loaded_Language", strong), Span(17, 25, "Name_Calling,Labeling", moderate), Span(30, 35, "Loaded_Language", weak)]
+    return render(_analysis(CONFIDENCE_TEXT, spans, component=_by(detector)))
+
+
+def _mark(page: str, word: str) -> str:
+    return re.search(rf'<span class="mark ([^"]*)"[^>]*>{word}<', page).group(1)
+
+
+def test_report_html_calibrated_scores_set_the_highlight_and_hide_spans_under_the_threshold() -> None:
+    page = _confidence_page("transformer")
+    assert "lvl-strong" in _mark(page, "corrupt") and "lvl-moderate" in _mark(page, "traitors")
+    assert _mark(page, "liars").split()[-2:] == ["lvl-weak", "weak"], "under the threshold: weak, hidden until asked"
+    assert "weak" not in _mark(page, "corrupt").split()
+    assert '<main id="report" class="hide-weak">' in page
+    assert "Showing spans with at least 40% estimated precision" in page and "1 weaker span is hidden" in page
+    assert re.search(r'<button type="button" id="show-weak" aria-pressed="false">Show weaker spans</button>', page)
+    data = json.loads(html.unescape(page.split('id="span-data">')[1].split("</script>")[0]))
+    assert data["calibrated"] is True
+    assert [(d["level"], d["weak"]) for d in data["spans"]] == [("strong", False), ("moderate", False), ("weak", True)]
+
+
+def test_report_html_says_the_baseline_scores_are_uncalibrated_and_hides_nothing() -> None:
+    page = _confidence_page("baseline")
+    assert "scores are not calibrated" in page and 'id="show-weak"' not in page
+    assert all(_mark(page, w).split()[-1] == "lvl-unrated" for w in ("corrupt", "traitors", "liars"))
+    data = json.loads(html.unescape(page.split('id="span-data">')[1].split("</script>")[0]))
+    assert data["calibrated"] is False and not any(d["weak"] for d in data["spans"])
+
+
+def test_report_html_trusts_no_calibration_of_another_model() -> None:
+    """An analysis stored by another model (its hash differs): the installed card's calibration does not speak for it."""
+    spans = [Span(30, 35, "Loaded_Language", 0.1)]
+    page = render(_analysis(CONFIDENCE_TEXT, spans, component=Component("technique", "transformer", "1", "0" * 64)))
+    assert "scores are not calibrated" in page and 'id="show-weak"' not in page
+
+
+def test_report_html_how_to_read_quotes_the_installed_model_card() -> None:
+    page = _confidence_page("transformer")
+    note = re.sub(r"<[^>]+>", "", page.split('<section class="howto">')[1].split("</section>")[0])
+    si = detector_card("transformer")["metrics"]["si"]
+    assert note.startswith("How to read this")
+    assert f"{si['recall']:.0%} of the text the annotators marked" in note and f"F1 {si['f1']:.2f}" in note
+    assert "not whether it is true" in note and "languages other than English" in note
+    assert "Least reliable" in note
+    unknown = render(_analysis(CONFIDENCE_TEXT, [], component=Component("technique", "transformer", "1", "0" * 64)))
+    assert "its measured figures cannot be shown" in unknown
+
+
+def test_report_html_warns_when_the_text_does_not_look_english() -> None:
+    page = render(_analysis(FRENCH, []))
+    warning = re.search(r'<p class="warning" role="alert">([^<]*)</p>', page)
+    assert warning and "does not look like English" in warning.group(1)
+    assert 'class="warning"' not in render(_analysis(CONFIDENCE_TEXT * 5, []))
+
+
+def test_report_html_shows_density_with_one_decimal_and_loaded_terms_as_terms() -> None:
+    text = "They are corrupt traitors and liars, he said, and the “corrupt elite of this rotten city ran away."
+    spans = [Span(9, 16, "Loaded_Language", 0.5), Span(46, 62, "Loaded_Language", 0.5), Span(29, 36, "Name_Calling,Labeling", 0.5)]
+    page = render(_analysis(text, spans))
+    density = re.search(r"<b>([^<]*)</b> spans per 100 words", page).group(1)
+    assert re.fullmatch(r"\d+\.\d", density), density
+    assert "Most loaded terms: corrupt (2), liars (1)" in page, "case-folded, edge words and quotation marks trimmed"
+
+
+@pytest.mark.parametrize(("span", "term"), [
+    ("and brutal theocratic", "brutal theocratic"),
+    ("“under siege", "under siege"),
+    ("  the U.S.-led imperialist,", "U.S.-led imperialist"),
+    ("Russia’s puppet", "Russia’s puppet"),
+    ("slew of sunni extremists groups including the al-qaeda linked al-nusra", None),
+    ("and the", None),
+])  # fmt: skip
+def test_readable_term_trims_edges_and_refuses_passages(span: str, term: str | None) -> None:
+    assert readable_term(span) == term

@@ -18,8 +18,10 @@ import pytest
 
 from spinscope.report.html import render as render_report
 from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.confidence import DISPLAY_THRESHOLD
 from spinscope.techniques.definitions import NAMES
 from tests.paths import REPO
+from tests.test_nlp_language import FRENCH
 from tests.web_server import RunningServer, example_text, serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -87,9 +89,9 @@ def submit_text(page: "Page", server: RunningServer, text: str, title: str) -> i
 def test_web_browser_paste_highlights_spans_and_shows_detail(server: RunningServer, watched: tuple["Page", Watch]) -> None:
     page, watch = watched
     submit_text(page, server, example_text(), "The example article")
-    marks = page.locator("#article .mark")
+    marks = page.locator("#article .mark:not(.weak)")
     assert marks.count() > 0, "highlighted spans appear"
-    assert page.locator("#article .mark").first.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)", "the report's CSS applies"
+    assert marks.first.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)", "the report's CSS applies"
     first = marks.first
     first.scroll_into_view_if_needed()
     first.click()
@@ -200,13 +202,13 @@ def test_web_browser_no_page_scrolls_sideways_on_a_phone(server: RunningServer, 
         assert article is not None and detail is not None
         assert detail["y"] >= article["y"] + article["height"], "the explanation panel sits under the text"
         assert article["width"] >= PHONE["width"] * 0.8, "the text takes the screen's width"
-        mark = page.locator("#article .mark").first
+        mark = page.locator("#article .mark:not(.weak)").first  # a weak span is hidden, its tap does nothing
         mark.click()
         page.locator("#detail .technique h3").first.wait_for()
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert _in_view(page, "#detail"), "a tap brings the explanation into view"
         page.click("#detail button.back")
-        assert _in_view(page, "#article .mark >> nth=0"), "and a button brings the reader back to the passage"
+        assert _in_view(page, "#article .mark:not(.weak) >> nth=0"), "and a button brings the reader back to the passage"
         assert mark.evaluate("el => el === document.activeElement")
         data = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]
         standalone = tmp_path / "report.html"
@@ -219,14 +221,64 @@ def test_web_browser_no_page_scrolls_sideways_on_a_phone(server: RunningServer, 
         context.close()
 
 
+def test_web_browser_threshold_control_shows_and_hides_the_weaker_spans(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    """Spans under the display threshold are out of sight, of the tab order and of the titles
+    until "Show weaker spans" is pressed, and go again when it is pressed once more."""
+    page, watch = watched
+    analysis_id = submit_text(page, server, example_text(), "Threshold article")
+    spans = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]["spans"]["technique"]
+    weak = [s for s in spans if s["score"] < DISPLAY_THRESHOLD]
+    assert weak and len(weak) < len(spans), "the example has spans either side of the threshold"
+    note = page.locator("p.confidence")
+    assert "Showing spans with at least 40% estimated precision" in note.inner_text()
+    assert f"{len(weak)} weaker spans are hidden" in note.inner_text()
+    hidden = page.locator("#article .mark.weak")
+    background = "els => els.map(el => getComputedStyle(el).backgroundColor)"
+    bars = "els => els.map(el => getComputedStyle(el).display)"
+    focusable = "els => els.filter(el => el.hasAttribute('tabindex')).map(el => el.tabIndex)"
+    titles = "els => els.map(el => el.title)"
+    assert hidden.count() > 0
+    assert set(hidden.evaluate_all(background)) == {"rgba(0, 0, 0, 0)"} and set(page.locator("#article .bar.weak").evaluate_all(bars)) == {"none"}
+    assert set(hidden.evaluate_all(focusable)) == {-1} and set(hidden.evaluate_all(titles)) == {""}
+    strong = page.locator("#article .mark.lvl-strong, #article .mark.lvl-moderate").first
+    assert strong.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert re.search(r"\d+%, (strong|moderate)\)", strong.get_attribute("title") or ""), "the level is in the title"
+    assert page.get_by_role("button", name="Show weaker spans").count() == 1
+    toggle = page.locator("#show-weak")
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true" and toggle.inner_text() == "Hide weaker spans"
+    assert "rgba(0, 0, 0, 0)" not in hidden.evaluate_all(background) and "none" not in page.locator("#article .bar.weak").evaluate_all(bars)
+    assert set(hidden.evaluate_all(focusable)) <= {0} and all(re.search(r"\d+%, weak\)", t) for t in hidden.evaluate_all(titles))
+    hidden.first.scroll_into_view_if_needed()
+    hidden.first.click()
+    assert "weak)" in page.locator("#detail .technique h3").first.inner_text(), "the panel gives a weak span's level"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-result-weaker-shown.png"), full_page=False)
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "false" and set(hidden.evaluate_all(background)) == {"rgba(0, 0, 0, 0)"}
+    assert watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_result_page_says_how_to_read_it_and_warns_on_french(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    page, watch = watched
+    submit_text(page, server, example_text(), "English article")
+    assert page.get_by_role("heading", name="How to read this").is_visible()
+    assert "not whether it is true" in page.locator("section.howto").inner_text()
+    assert page.get_by_role("alert").count() == 0
+    submit_text(page, server, FRENCH, "Article en français")
+    assert "does not look like English" in page.get_by_role("alert").inner_text()
+    assert watch.errors == [] and watch.csp == []
+
+
 def test_web_browser_printed_report_keeps_every_technique_name(server: RunningServer, watched: tuple["Page", Watch]) -> None:
     """On paper there is no colour to tell techniques apart and no panel to click: print media
     writes each span's technique name after its last word."""
     page, watch = watched
     analysis_id = submit_text(page, server, example_text(), "Printed article")
     spans = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]["spans"]["technique"]
+    spans = [s for s in spans if s["score"] >= DISPLAY_THRESHOLD]  # the weaker ones are hidden, on paper too
     after = "els => els.map(el => getComputedStyle(el, '::after').content)"
-    marks = page.locator("#article .ends")
+    marks = page.locator("#article .ends:not(.weak)")
     assert set(marks.evaluate_all(after)) == {"none"}, "on screen the names stay in the panel"
     page.emulate_media(media="print")
     printed = marks.evaluate_all(after)

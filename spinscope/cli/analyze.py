@@ -11,7 +11,7 @@ from typing import IO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from spinscope.cli.console import check_output, error, say, write_text, writing
+from spinscope.cli.console import check_output, error, say, warning, write_text, writing
 from spinscope.document import Analysis, Failure
 from spinscope.errors import EncodingError
 from spinscope.pipeline import AnalyzeOptions, Executor, analyze_many
@@ -133,4 +133,13 @@ def run_analyze(inputs: list[str], fmt: str, output: Path | None, options: Analy
     elif output is not None:
         check_output(output)
     results = write_results(_analyse_all(inputs, options, executor, err), fmt, output, err)
+    _warn_language(results, err)
     return _report_failures(results, err)
+
+
+def _warn_language(results: list[Analysis | Failure], err: Console) -> None:
+    """One warning on stderr for each document that does not look English, so that no output
+    format lets it pass silently (the JSON carries it too, in ``summary.sentence``)."""
+    for r in results:
+        if isinstance(r, Analysis) and (message := r.summary.get("sentence", {}).get("language_warning")):
+            warning(err, f"{r.document.source or r.document.id}: {message}")

@@ -8,9 +8,14 @@ from typing import Any
 from spinscope.nlp.segment import sentences
 
 
+def technique_component(data: dict[str, Any]) -> dict[str, Any]:
+    """What found the technique spans (name, version, model hash), as the analysis records it; {} if none did."""
+    return next((dict(c) for c in data.get("components", ()) if c.get("stage") == "technique"), {})
+
+
 def technique_detector(data: dict[str, Any]) -> str:
     """The name of what found the technique spans, as the analysis records it."""
-    return next((str(c["name"]) for c in data.get("components", ()) if c.get("stage") == "technique"), "?")
+    return str(technique_component(data).get("name", "?"))
 
 
 def sentence_bounds(data: dict[str, Any]) -> list[tuple[int, int]]:

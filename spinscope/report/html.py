@@ -16,11 +16,16 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from spinscope.report import technique_detector
+from spinscope.report import technique_component, technique_detector
 from spinscope.report.palette import colour
+from spinscope.techniques.confidence import DISPLAY_PRECISION, DISPLAY_THRESHOLD, STRONG_SCORE, is_calibrated, level
 from spinscope.techniques.definitions import DEFINITIONS, display_name
+from spinscope.techniques.registry import detector_card, installed_sha256
 
 SLOT_PX = 4
+# Techniques the model labels right less often than this (technique F1 on validation) are named
+# in the report's note as its least reliable.
+WEAK_TECHNIQUE_F1 = 0.4
 _WORDS = re.compile(r"\S+|\s+")
 
 
@@ -48,7 +53,31 @@ def _assign_slots(spans: list[dict[str, Any]]) -> list[int]:
     return slots
 
 
-def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], content_end: int) -> str:
+def _model_card(data: dict[str, Any]) -> dict[str, Any]:
+    """The card of the model that found the spans, where the installed model has the same files
+    (model hash): another model's figures and calibration would mislead, so then {}."""
+    component = technique_component(data)
+    name = str(component.get("name", ""))
+    known = component.get("model_sha256") is not None and component.get("model_sha256") == installed_sha256(name)
+    return detector_card(name) if known else {}
+
+
+def _is_weak(span: dict[str, Any], calibrated: bool) -> bool:
+    """Below the display threshold; only a calibrated score can be, since the threshold was measured on one."""
+    return calibrated and span["score"] is not None and span["score"] < DISPLAY_THRESHOLD
+
+
+def _mark_classes(active: list[dict[str, Any]], calibrated: bool) -> str:
+    """The highlight's strength (the strongest of the spans on the segment) and, where every one of
+    them is below the display threshold, ``weak``, which the report hides until asked."""
+    if not calibrated:
+        return "lvl-unrated"
+    scores = [s["score"] for s in active if s["score"] is not None]
+    weak = " weak" if all(_is_weak(s, calibrated) for s in active) else ""
+    return f"lvl-{level(max(scores) if scores else None)}{weak}"
+
+
+def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], content_end: int, calibrated: bool) -> str:
     """The article as escaped text with marked segments.
 
     A marked segment is cut into words, each carrying its own underline bars, because an
@@ -67,17 +96,23 @@ def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], cont
             parts.append(escape(text[a:b]))
         else:
             depth = max(slots[i] for i in active) + 1
-            bars = "".join(f'<span class="bar s{slots[i]} {_colour_class(spans[i]["label"])}"></span>' for i in active)
+            bars = "".join(
+                f'<span class="bar s{slots[i]} {_colour_class(spans[i]["label"])}{" weak" if _is_weak(spans[i], calibrated) else ""}"></span>'
+                for i in active
+            )
             ids = " ".join(str(i) for i in active)
+            classes = _mark_classes([spans[i] for i in active], calibrated)
             for k, word in enumerate(_WORDS.findall(text, a, b)):
                 if "\n" in word:
                     parts.append(escape(word))
                     continue
                 focus = ' tabindex="0"' if k == 0 else ""
-                parts.append(f'<span class="mark d{depth}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
-            ending = "; ".join(display_name(spans[i]["label"]) for i in active if spans[i]["end"] == b)
-            if ending:
-                parts.append(f'<span class="ends" data-ends="{escape(ending)}"></span>')
+                parts.append(f'<span class="mark d{depth} {classes}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
+            ending = [spans[i] for i in active if spans[i]["end"] == b]
+            for weak in (False, True):  # apart, so that a hidden weak span's name is not printed either
+                names = "; ".join(display_name(s["label"]) for s in ending if _is_weak(s, calibrated) == weak)
+                if names:
+                    parts.append(f'<span class="ends{" weak" if weak else ""}" data-ends="{escape(names)}"></span>')
     return "".join(parts)
 
 
@@ -96,20 +131,68 @@ def _chart(counts: dict[str, int]) -> str:
     return '<div class="chart">' + "".join(rows) + "</div>"
 
 
-def _details_json(spans: list[dict[str, Any]]) -> str:
+def _details_json(spans: list[dict[str, Any]], calibrated: bool) -> str:
     details = [
         {
             "label": s["label"],
             "name": display_name(s["label"]),
             "score": s["score"],
+            "level": level(s["score"]) if calibrated else None,
+            "weak": _is_weak(s, calibrated),
             "text": s["text"],
             "definition": DEFINITIONS.get(s["label"], ""),
             "why": s.get("attributes", {}).get("why", ""),
         }
         for s in spans
     ]
-    raw = json.dumps(details, ensure_ascii=True)
+    raw = json.dumps({"calibrated": calibrated, "spans": details}, ensure_ascii=True)
     return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _confidence_note(spans: list[dict[str, Any]], calibrated: bool) -> str:
+    """What the highlights' strength means and which spans are shown; with the control that shows
+    the weaker ones where some are hidden."""
+    if not calibrated:
+        return ('<p class="confidence">These scores are not calibrated: a score ranks spans but is not a '
+                "probability, so every span is shown with the same highlight.</p>")
+    weak = sum(_is_weak(s, calibrated) for s in spans)
+    strength = (f"A deeper highlight means a likelier technique: strong from {STRONG_SCORE:.0%}, moderate from "
+                f"{DISPLAY_THRESHOLD:.0%}, weak below; a score is the estimated chance that the span is right.")
+    if not weak:
+        return (f'<p class="confidence">{strength} Every span here scores at least {DISPLAY_THRESHOLD:.0%}, '
+                f"the threshold above which spans were {DISPLAY_PRECISION:.0%} precise on the PTC validation split.</p>")
+    return (f'<p class="confidence">{strength} Showing spans with at least {DISPLAY_PRECISION:.0%} estimated precision '
+            f"(score {DISPLAY_THRESHOLD:.0%} or more, measured on the PTC validation split); {weak} weaker "
+            f'{"span is" if weak == 1 else "spans are"} hidden. <button type="button" id="show-weak" aria-pressed="false">Show weaker spans</button></p>')
+
+
+def _how_to_read(card: dict[str, Any]) -> str:
+    """What the marks are, the model's measured figures (from its card, so they follow any
+    retrain) and what it cannot do."""
+    metrics = card.get("metrics", {})
+    si, tc = metrics.get("si", {}), metrics.get("tc", {})
+    if si and tc:
+        weakest = sorted((f["f1"], display_name(label)) for label, f in metrics.get("tc_per_technique", {}).items() if f["f1"] < WEAK_TECHNIQUE_F1)
+        figures = (
+            f"On the validation split of the PTC corpus (English news annotated by experts), {si['recall']:.0%} of the text the "
+            f"annotators marked is marked here and {si['precision']:.0%} of what is marked here was marked by them (SemEval-2020 "
+            f"Task 11 span measure, F1 {si['f1']:.2f}); given an annotated passage, it names the annotators' technique "
+            f"{tc['f1']:.0%} of the time. Held-out articles score a few points lower."
+        )
+        if weakest:
+            figures += f" Least reliable (technique F1 under {WEAK_TECHNIQUE_F1:.1f}): {'; '.join(name for _f1, name in weakest)}."
+        missed = f"it misses {1 - si['recall']:.0%} of the text annotators mark"
+    else:
+        figures = "The model that made this analysis is not the one installed here, so its measured figures cannot be shown."
+        missed = "it misses much of what annotators mark"
+    return (
+        '<section class="howto"><h2>How to read this</h2>'
+        "<p>Each mark is a passage that a model trained on annotated news takes to use one of 14 propaganda techniques: "
+        f"it says how the text tries to persuade, not whether it is true or who is right. {escape(figures)}</p>"
+        "<p>It cannot check facts or sources, judge irony or quotation (a quoted slogan is marked like the author's own), "
+        "read languages other than English, or see images and layout; a passage without a mark is not proof of neutral "
+        f"writing: {missed}.</p></section>"
+    )
 
 
 def render(data: dict[str, Any]) -> str:
@@ -121,6 +204,8 @@ def render(data: dict[str, Any]) -> str:
     script = resources.files("spinscope.report").joinpath("report.js").read_text()
     css = resources.files("spinscope.report").joinpath("report.css").read_text()
     slots = _assign_slots(spans)
+    card = _model_card(data)
+    calibrated = is_calibrated(card)
     css += _generated_css(spans, list(summary["technique_counts"]), max(slots, default=0) + 1)
     script_hash = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     style_hash = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
@@ -136,6 +221,8 @@ def render(data: dict[str, Any]) -> str:
     )
     terms = ", ".join(f"{escape(t['term'])} ({t['count']})" for t in summary["top_loaded_terms"]) or "none"
     meta = " · ".join(escape(str(doc[k])) for k in ("outlet", "published", "url") if doc.get(k))
+    language = text_figures.get("language_warning")
+    warning = f'<p class="warning" role="alert">{escape(language)}</p>' if language else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
@@ -143,24 +230,26 @@ def render(data: dict[str, Any]) -> str:
 <title>spinscope: {escape(title)}</title>
 <style>{css}</style></head>
 <body>
-<header><h1>{escape(title)}</h1><p class="meta">{meta}</p></header>
+<header><h1>{escape(title)}</h1><p class="meta">{meta}</p>{warning}</header>
 <section class="summary">
 <div class="figures">
 <div><b>{summary['spans']}</b> technique spans</div>
 <div><b>{summary['sentence_share']:.0%}</b> of {text_figures.get('sentences', 0)} sentences use a technique</div>
-<div><b>{summary['density_per_100_words']}</b> spans per 100 words</div>
+<div><b>{summary['density_per_100_words']:.1f}</b> spans per 100 words</div>
 </div>
 <p class="terms">Most loaded terms: {terms}</p>
 {_chart(summary['technique_counts'])}
+{_confidence_note(spans, calibrated)}
 </section>
-<main>
-<article id="article">{_article_html(doc['text'], spans, slots, content_end)}</article>
+{_how_to_read(card)}
+<main id="report" class="hide-weak">
+<article id="article">{_article_html(doc['text'], spans, slots, content_end, calibrated)}</article>
 <aside id="detail" aria-live="polite"><p>Click a highlighted passage to see its techniques.</p></aside>
 </main>
 <section class="legend"><h2>Legend</h2><ul>{legend}</ul></section>
 <footer>spinscope {escape(str(data.get('spinscope_version', '')))} · detector {escape(technique_detector(data))}.
 spinscope shows how a text persuades; it does not say who is right.</footer>
-<script type="application/json" id="span-data">{_details_json(spans)}</script>
+<script type="application/json" id="span-data">{_details_json(spans, calibrated)}</script>
 <script>{script}</script>
 </body></html>
 """

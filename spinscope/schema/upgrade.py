@@ -12,7 +12,7 @@ from typing import Any
 
 from spinscope.document import SCHEMA_VERSION
 
-_SENTENCE_FIGURES = ("sentences", "words", "boilerplate_chars")
+_SENTENCE_FIGURES = ("sentences", "words", "boilerplate_chars", "english_share", "language_warning")
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import import_module
+from typing import Any
 
-from spinscope.errors import UnsupportedInputError
+from spinscope.errors import ModelError, UnsupportedInputError
 from spinscope.techniques.base import Detector
-from spinscope.techniques.model_files import models_root, verified_files
+from spinscope.techniques.model_files import model_component, models_root, read_card, verified_files
 
 DETECTORS: dict[str, str] = {
     "baseline": "spinscope.techniques.baseline:BaselineDetector",
@@ -37,6 +38,35 @@ def check_detector(name: str) -> None:
     _target(name)
     for folder in MODEL_FOLDERS[name]:
         verified_files(models_root() / folder)
+
+
+def detector_card(name: str) -> dict[str, Any]:
+    """The card of the model a detector is named after (its first model folder), read without
+    loading the model, so a report can quote its measured figures; {} for an unknown detector or
+    where no models are installed (a stored analysis still renders)."""
+    folders = MODEL_FOLDERS.get(name)
+    if not folders:
+        return {}
+    try:
+        return read_card(models_root() / folders[0])
+    except ModelError:
+        return {}
+
+
+@cache
+def installed_sha256(name: str) -> str | None:
+    """The ``model_sha256`` an analysis made by the installed ``name`` records (as its
+    ``component()`` computes it), without loading the model; None where it is not installed.
+    A report trusts a model card's figures and calibration only for analyses with this hash."""
+    folders = MODEL_FOLDERS.get(name)
+    if not folders:
+        return None
+    try:
+        hashes = [verified_files(models_root() / folder) for folder in folders]
+    except ModelError:
+        return None
+    digest = model_component(name, {}, *hashes)["model_sha256"]
+    return str(digest) if digest is not None else None
 
 
 @cache
