@@ -174,3 +174,15 @@ def test_cli_analyze_extraction_of_a_hostile_page_is_stopped_with_the_budget(tmp
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert records[0]["error"]["type"] == "AnalysisTimeoutError" and records[0]["error"]["source"] == str(page)
     assert "technique" in records[1]["spans"]
+
+
+def test_cli_analyze_warns_when_a_stray_byte_was_replaced(tmp_path: Path) -> None:
+    """Point 5 of issue 14: the replaced byte is said on stderr, not only in the JSON's spans."""
+    source = tmp_path / "stray.txt"
+    source.write_bytes(b"Caf\xc3\xa9 na\xc3\xafve \xff they are traitors. Only we can save the nation!")
+    result = run("analyze", str(source), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {source}: 1 undecodable byte(s)" in result.stderr
+    assert json.loads(result.stdout)["spans"]["decoding"][0]["attributes"] == {"byte": "0xff"}
+    clean = run("analyze", str(DEMO), "--format", "json")
+    assert "undecodable" not in clean.stderr

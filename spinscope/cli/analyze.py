@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from spinscope.cli.console import check_output, error, say, warning, write_text, writing
-from spinscope.document import Analysis, Failure
+from spinscope.document import DECODING, Analysis, Failure
 from spinscope.errors import EncodingError
 from spinscope.pipeline import AnalyzeOptions, Executor, analyze_many
 
@@ -133,13 +133,19 @@ def run_analyze(inputs: list[str], fmt: str, output: Path | None, options: Analy
     elif output is not None:
         check_output(output)
     results = write_results(_analyse_all(inputs, options, executor, err), fmt, output, err)
-    _warn_language(results, err)
+    _warn(results, err)
     return _report_failures(results, err)
 
 
-def _warn_language(results: list[Analysis | Failure], err: Console) -> None:
-    """One warning on stderr for each document that does not look English, so that no output
-    format lets it pass silently (the JSON carries it too, in ``summary.sentence``)."""
+def _warn(results: list[Analysis | Failure], err: Console) -> None:
+    """A warning on stderr for each document read with replaced characters or that does not look
+    English, so that no output format lets it pass silently (the JSON carries both too: the
+    ``decoding`` span group and ``summary.sentence``)."""
     for r in results:
-        if isinstance(r, Analysis) and (message := r.summary.get("sentence", {}).get("language_warning")):
-            warning(err, f"{r.document.source or r.document.id}: {message}")
+        if not isinstance(r, Analysis):
+            continue
+        where = r.document.source or r.document.id
+        if replaced := r.document.spans.get(DECODING, ()):
+            warning(err, f"{where}: {len(replaced)} undecodable byte(s) or lone surrogate(s) were replaced by U+FFFD (see the 'decoding' spans for where)")
+        if message := r.summary.get("sentence", {}).get("language_warning"):
+            warning(err, f"{where}: {message}")
