@@ -196,8 +196,26 @@ def test_cli_analyze_html_never_overwrites_a_report_of_another_document(tmp_path
     out = tmp_path / "reports"
     result = run("analyze", str(docs), "--format", "html", "-o", str(out), "--detector", "baseline")
     assert result.returncode == 0, result.stderr
-    reports = sorted(p.name for p in out.iterdir())
+    reports = sorted(p.name for p in out.iterdir() if p.name != "index.html")
     assert len(reports) == 3, reports
+
+
+def test_cli_analyze_html_folder_gets_an_index_of_every_report_and_failure(tmp_path: Path) -> None:
+    docs = tmp_path / "in"
+    docs.mkdir()
+    (docs / "index.txt").write_text("The corrupt elites betray our great nation again and again.\n", encoding="utf-8")
+    (docs / "calm.txt").write_text("The council met on Tuesday and approved the budget.\n", encoding="utf-8")
+    (docs / "empty.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "reports"
+    result = run("analyze", str(docs), "--format", "html", "-o", str(out), "--detector", "baseline")
+    assert result.returncode == 1, result.stderr
+    assert "index.html" in result.stderr
+    page = (out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)">', page)
+    assert sorted(links) == sorted(p.name for p in out.iterdir() if p.name != "index.html") == ["calm.html", "index-2.html"]
+    assert "empty.txt" in page and "is empty" in page, "the failed input is listed with its error"
+    assert "2 reports, 1 input failed" in page
+    assert "<script" not in page and "Content-Security-Policy" in page
 
 
 def test_cli_predict_tc_without_template_explains(tmp_path: Path) -> None:

@@ -44,10 +44,14 @@ def _report_failures(results: list[Analysis | Failure], err: Console) -> int:
     return failures[0].exit_code if len(results) == 1 else 1
 
 
-def _write_html(analyses: list[Analysis], output: Path | None, err: Console) -> None:
+def _write_html(results: list[Analysis | Failure], output: Path | None, err: Console) -> None:
+    """One report for one document (to ``output`` or a file named for it); for several, a folder
+    of reports with an ``index.html`` listing each with its counts, and the inputs that failed."""
     from spinscope.report.html import render
+    from spinscope.report.index import Entry, render_index
 
-    if len(analyses) == 1 and (output is None or not output.is_dir()):
+    analyses = [r for r in results if isinstance(r, Analysis)]
+    if len(results) == 1 and len(analyses) == 1 and (output is None or not output.is_dir()):
         target = output or Path(f"spinscope-report-{_safe_name(analyses[0].document.id)}.html")
         write_text(target, render(analyses[0].to_dict()))
         say(err, f"report written to {target.resolve()}")
@@ -55,17 +59,23 @@ def _write_html(analyses: list[Analysis], output: Path | None, err: Console) -> 
     folder = output or Path("spinscope-reports")
     with writing(folder):
         folder.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
-    for analysis in analyses:
-        name = _safe_name(analysis.document.id)
+    used = {"index"}  # the index page's name; a document called "index" gets index-2.html
+    entries = []
+    for result in results:
+        if isinstance(result, Failure):
+            entries.append(Entry(result.source, error=result.message))
+            continue
+        name = _safe_name(result.document.id)
         stem, n = name, 1
         while name.lower() in used:  # two ids can map to one file name (a/x and a_x): never overwrite a report
             n += 1
             name = f"{stem}-{n}"
         used.add(name.lower())
-        target = folder / f"{name}.html"
-        write_text(target, render(analysis.to_dict()))
-    say(err, f"{len(analyses)} reports written to {folder.resolve()}")
+        data = result.to_dict()
+        write_text(folder / f"{name}.html", render(data))
+        entries.append(Entry(result.document.source or result.document.id, f"{name}.html", data))
+    write_text(folder / "index.html", render_index(entries))
+    say(err, f"{len(analyses)} reports written to {folder.resolve()}; open index.html for the list")
 
 
 def _safe_name(doc_id: str) -> str:
@@ -115,7 +125,7 @@ def write_results(results: list[Analysis | Failure], fmt: str, output: Path | No
     analyses = [r for r in results if isinstance(r, Analysis)]
     if fmt == "html":
         if analyses:
-            _write_html(analyses, output, err)
+            _write_html(results, output, err)
     elif output is None:
         _write_stream(results, fmt, sys.stdout)
     elif analyses:
