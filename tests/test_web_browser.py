@@ -126,6 +126,23 @@ def test_web_browser_home_page_styles_load_under_csp(server: RunningServer, watc
     assert watch.csp == []
 
 
+FRAME_STYLE = """() => { const nav = document.querySelector('nav.site'), brand = nav.querySelector('.brand'), s = getComputedStyle(nav);
+  return {font: s.fontFamily, border: s.borderBottomStyle + ' ' + s.borderBottomColor, brand: brand && brand.textContent,
+          links: [...nav.querySelectorAll('a')].map(a => a.textContent + ' ' + getComputedStyle(a).color)}; }"""
+
+
+def test_web_browser_result_page_wears_the_same_site_frame_as_the_other_pages(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    page, watch = watched
+    analysis_id = submit_text(page, server, "They are traitors and cowards. Only we can save the nation!", "Framed")
+    frames = {}
+    for path in ("/", "/analyses", "/techniques", f"/analyses/{analysis_id}"):
+        page.goto(f"{server.url}{path}")
+        frames[path] = page.evaluate(FRAME_STYLE)
+    assert frames[f"/analyses/{analysis_id}"]["brand"] == "spinscope"
+    assert all(frame == frames["/"] for frame in frames.values()), frames
+    assert watch.csp == [], "the site's stylesheet is allowed by the result page's policy"
+
+
 PAYLOAD = "\n".join(
     [
         "They are traitors and cowards, the enemies of the people. Only we can save the nation!",

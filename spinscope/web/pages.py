@@ -92,10 +92,22 @@ def report(request: Request, analysis_id: AnalysisId) -> Response:
 
 def report_response(analysis_id: int, analysis: dict[str, Any], link: str) -> HTMLResponse:
     """The report page, with a navigation bar, its downloads and its stable ``link``."""
-    page = render_report(analysis)
     nav = env.get_template("report_nav.html").render(analysis_id=analysis_id, link=link)
-    page = page.replace("<body>\n", "<body>\n" + nav, 1)
+    page = _in_site_frame(render_report(analysis), nav)
     return HTMLResponse(page, headers=_report_csp(page))
+
+
+def _in_site_frame(page: str, nav: str) -> str:
+    """The report inside the site's frame: its navigation and the site's own stylesheet, which
+    the report's policy is widened to allow (styles from this origin, nothing else); linked
+    before the report's style, so that the report's rules win inside the report."""
+    match = _META_CSP.search(page)
+    if match is None:
+        return page
+    policy = html.unescape(match.group(1)).replace("style-src ", "style-src 'self' ", 1)
+    page = page.replace(match.group(0), f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">', 1)
+    page = page.replace("<style>", '<link rel="stylesheet" href="/static/site.css">\n<style>', 1)
+    return page.replace("<body>\n", "<body>\n" + nav, 1)
 
 
 @router.get("/analyses/{analysis_id}/report.html")
