@@ -267,3 +267,25 @@ def test_cli_train_baseline_refuses_transformer_options(
     assert result.exit_code == 2
     said = result.output + (result.stderr if hasattr(result, "stderr") else "") + capsys.readouterr().err
     assert option[0] in said and "transformer options" in said
+
+
+def test_cli_analyze_starts_min_score_at_the_readers_threshold_and_zero_lists_every_span() -> None:
+    from spinscope.techniques.confidence import DISPLAY_THRESHOLD
+
+    default = json.loads(run("analyze", str(DEMO), "-f", "json").stdout)
+    every = json.loads(run("analyze", str(DEMO), "-f", "json", "--min-score", "0").stdout)
+    assert default["options"]["technique"]["min_score"] == DISPLAY_THRESHOLD
+    scores = [s["score"] for s in every["spans"]["technique"]]
+    assert any(s < DISPLAY_THRESHOLD for s in scores), "the demo has weaker spans to hide"
+    assert [s["score"] for s in default["spans"]["technique"]] == [s for s in scores if s >= DISPLAY_THRESHOLD]
+    text = run("analyze", str(DEMO)).stdout
+    assert f"Showing spans scored {DISPLAY_THRESHOLD:.2f} or more" in text
+    baseline = json.loads(run("analyze", str(DEMO), "-f", "json", "--detector", "baseline").stdout)
+    assert baseline["options"]["technique"]["min_score"] == 0.0, "uncalibrated scores have no threshold"
+
+
+def test_cli_analyze_html_report_keeps_the_weaker_spans_for_its_control(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    assert run("analyze", str(DEMO), "-f", "html", "-o", str(target)).returncode == 0
+    page = target.read_text(encoding="utf-8")
+    assert 'id="show-weak"' in page and "weaker spans are hidden" in page

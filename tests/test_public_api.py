@@ -17,7 +17,7 @@ def test_public_api_every_setting_is_a_cli_option_with_the_tables_help_and_defau
     import typer.main
 
     from spinscope.cli import app
-    from spinscope.cli.options import COMMANDS_BY_SCOPE
+    from spinscope.cli.options import COMMANDS_BY_SCOPE, RUNTIME_DEFAULTS
 
     commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
     for setting in SETTINGS:
@@ -26,6 +26,9 @@ def test_public_api_every_setting_is_a_cli_option_with_the_tables_help_and_defau
             params = {p.opts[0]: p for p in commands[command].params if getattr(p, "opts", None)}
             param = params.get(setting.flag)
             assert param is not None, f"spinscope {command} has no {setting.flag} for the {setting.scope} setting {setting.name}"
+            if (command, setting.name) in RUNTIME_DEFAULTS:
+                assert param.help == setting.help + RUNTIME_DEFAULTS[command, setting.name] and param.default is None
+                continue
             assert param.help == setting.help, f"spinscope {command} {setting.flag}: help differs from the settings table"
             assert param.default == setting.default, f"spinscope {command} {setting.flag}: default {param.default!r} is not {setting.default!r}"
 

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from spinscope import __version__
 from spinscope.cli.console import error, warning
-from spinscope.cli.options import default, option
+from spinscope.cli.options import default, option, runtime_option
 from spinscope.errors import SpinscopeError, UsageError
 from spinscope.settings import IngestOptions
 
@@ -79,7 +79,7 @@ def analyze(
     format: Annotated[Format, typer.Option("--format", "-f", help="text: tables in the terminal; json: one object (JSON Lines for several); html: a self-contained report.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout; for html with several documents, a folder.")] = None,
     detector: DetectorOpt = default("detector"),
-    min_score: MinScoreOpt = default("min_score"),
+    min_score: Annotated[Optional[float], runtime_option("analyze", "min_score")] = None,
     max_bytes: MaxBytesOpt = default("max_bytes"),
     allow_private: AllowPrivateOpt = default("allow_private"),
     timeout: TimeoutOpt = default("fetch_timeout"),
@@ -91,8 +91,12 @@ def analyze(
     """Analyse articles and report every technique span with its text and score."""
     from spinscope.cli.analyze import run_analyze
     from spinscope.pipeline import AnalyzeOptions, LocalExecutor
+    from spinscope.techniques.confidence import reader_threshold
+    from spinscope.techniques.registry import detector_card
     from spinscope.techniques.stage import TechniqueOptions
 
+    if min_score is None:
+        min_score = 0.0 if format is Format.html else reader_threshold(detector_card(detector))
     options = AnalyzeOptions(
         technique=TechniqueOptions(detector=detector, min_score=min_score),
         ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),

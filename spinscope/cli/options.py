@@ -7,6 +7,7 @@ from typing import Any
 import typer
 
 from spinscope.settings import SETTING
+from spinscope.techniques.confidence import DISPLAY_PRECISION, DISPLAY_THRESHOLD
 
 # Which commands expose each scope's settings (a test holds the CLI to this).
 COMMANDS_BY_SCOPE: dict[str, tuple[str, ...]] = {
@@ -17,10 +18,27 @@ COMMANDS_BY_SCOPE: dict[str, tuple[str, ...]] = {
 }
 
 
+# Settings whose default one command chooses when it runs, told in that option's help after the
+# table's: analyze starts --min-score at the chosen detector's reader threshold (confidence.py).
+RUNTIME_DEFAULTS: dict[tuple[str, str], str] = {
+    ("analyze", "min_score"): (
+        f" Default: where the detector's scores are calibrated (transformer), the reader's threshold, {DISPLAY_THRESHOLD}, above "
+        f"which spans were {DISPLAY_PRECISION:.0%} precise on validation; else 0. An html report keeps every span and hides the weaker ones "
+        "behind its 'Show weaker spans' control. 0 lists every span."
+    ),
+}
+
+
 def option(name: str) -> Any:
     """The typer option of setting ``name``: its flag, help and bounds from the table."""
     s = SETTING[name]
     return typer.Option(s.flag, help=s.help, min=s.minimum, max=s.maximum)
+
+
+def runtime_option(command: str, name: str) -> Any:
+    """The typer option of a setting whose default ``command`` chooses at run time (None here)."""
+    s = SETTING[name]
+    return typer.Option(s.flag, help=s.help + RUNTIME_DEFAULTS[command, name], min=s.minimum, max=s.maximum, show_default=False)
 
 
 def default(name: str) -> Any:

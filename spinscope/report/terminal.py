@@ -52,6 +52,9 @@ def render(data: dict[str, Any], console: Console) -> None:
     for label, count in summary["technique_counts"].items():
         table.add_row(Text(display_name(label)), str(count))
     console.print(table)
+    floor = data.get("options", {}).get("technique", {}).get("min_score", 0.0)
+    if floor:
+        console.print(f"Showing spans scored {floor:.2f} or more; --min-score 0 lists every span.", highlight=False, markup=False)
     if not spans:
         console.print("No technique spans found.")
         return

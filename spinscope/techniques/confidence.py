@@ -3,8 +3,10 @@
 The transformer's span score is calibrated (Platt scaling: P(the span overlaps a gold span of its
 predicted technique), expected calibration error 0.021 out of fold, models/minilm/card.json), so
 a threshold on it keeps spans of a known precision. Reports and the web result page show spans
-at or above `DISPLAY_THRESHOLD` and hide the weaker ones behind a control; the analysis itself
-(JSON, `predict`, `evaluate`) keeps every span, so the SemEval figures never depend on it.
+at or above `DISPLAY_THRESHOLD` and hide the weaker ones behind a control; `spinscope analyze`
+starts its ``--min-score`` there for the text table and JSON (a report keeps every span for its
+control); the stored analysis, `predict` and `evaluate` keep every span, so the SemEval figures
+never depend on it.
 
 Measured with ``benchmarks/calibration.py --detectors transformer`` on the validation split (74
 articles, 1,553 detected spans, hit rate 0.303): the lowest score at which the spans kept are at
@@ -46,6 +48,12 @@ def lowest_threshold(scores: Sequence[float], hits: Sequence[int], target: float
         if last_of_ties and hit / kept >= target:
             best = scores[i]
     return best
+
+
+def reader_threshold(card: dict[str, object]) -> float:
+    """The score a reader's view starts at for the model of ``card``: `DISPLAY_THRESHOLD` where
+    its scores are calibrated, else 0 (an uncalibrated score has no measured precision to keep)."""
+    return DISPLAY_THRESHOLD if is_calibrated(card) else 0.0
 
 
 def is_calibrated(card: dict[str, object]) -> bool:
