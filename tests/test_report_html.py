@@ -71,7 +71,7 @@ def test_report_html_escapes_hostile_text_in_title_body_and_spans(payload: str) 
     parsed.feed(page)
     assert parsed.scripts == 2, "only the span-data block and the report's own script"
     assert parsed.handlers == []
-    assert parsed.hrefs == []
+    assert all(re.fullmatch(r"#m\d+", h) for h in parsed.hrefs), "only the summary's links to the report's own marks"
     assert "img" not in parsed.tags and "svg" not in parsed.tags
 
 
@@ -111,13 +111,19 @@ def test_report_html_shows_readers_names_and_keeps_the_ptc_label_in_the_data() -
     ]
 
 
-def test_report_html_names_each_span_where_it_ends_for_print() -> None:
+def test_report_html_numbers_and_names_each_span_where_it_ends() -> None:
+    """The legend number shows after each span on screen and, with the name, on paper: colour is
+    not the only way to tell techniques apart, and paper has no panel to click."""
     text = "They are corrupt traitors and liars.\nNothing here."
     spans = [Span(9, 25, "Name_Calling,Labeling", 0.7), Span(9, 16, "Loaded_Language", 0.8), Span(29, 35, "Loaded_Language", 0.6)]
     page = render(_analysis(text, spans))
-    ends = re.findall(r'>([^<>]*)(?:<span class="bar[^"]*"></span>)+</span><span class="ends" data-ends="([^"]*)"></span>', page)
-    assert ends == [("corrupt", "Loaded language"), ("traitors", "Name calling or labelling"), ("liars", "Loaded language")]
-    assert re.search(r"@media print \{[^@]*\.ends::after \{ content: [^;]*attr\(data-ends\)", page)
+    ends = re.findall(r'>([^<>]*)(?:<span class="bar[^"]*" data-span="\d+"></span>)+</span><span class="ends" data-n="(\d+)" data-ends="([^"]*)"></span>', page)
+    assert ends == [("corrupt", "1", "Loaded language"), ("traitors", "2", "Name calling or labelling"), ("liars", "1", "Loaded language")]
+    legend = re.findall(r'<button type="button" class="row tech" data-n="(\d+)" data-name="([^"]*)" aria-pressed="false"', page)
+    assert legend == [("1", "Loaded language"), ("2", "Name calling or labelling")], "the numbers are the legend's, most spans first"
+    css = page.split("@media print")
+    assert re.search(r"\.ends::after \{ content: attr\(data-n\)", css[0]), "on screen, the number"
+    assert re.search(r"\.ends::after \{ content: [^;]*attr\(data-n\)[^;]*attr\(data-ends\)", css[1]), "on paper, number and name"
 
 
 CONFIDENCE_TEXT = "They are corrupt traitors and liars, he said."
