@@ -77,8 +77,8 @@ def article_html(text: str, spans: list[dict[str, Any]], slots: list[int], conte
     """The article as escaped text with marked segments.
 
     A marked segment is cut into words, each carrying its own underline bars, because an
-    absolutely placed bar under an inline box that wraps shows on one line only. The first word of
-    a segment is where the keyboard stops, and the first word of a span carries its ``anchor``.
+    absolutely placed bar under an inline box that wraps shows on one line only. The first word (not
+    space) of a segment is where the keyboard stops, and that of a span carries its ``anchor``.
     The end notes sit outside the marks, so the underlines stop before them.
     """
     opens = {h.start: h for h in headings}
@@ -107,8 +107,8 @@ def article_html(text: str, spans: list[dict[str, Any]], slots: list[int], conte
                 if "\n" in word:
                     parts.append(escape(word))
                     continue
-                focus = (f' id="m{a}"' if a in starts else "") + ' tabindex="0"' if first else ""
-                first = False
+                focus = (f' id="m{a}"' if a in starts else "") + ' tabindex="0"' if first and word.strip() else ""
+                first = first and not focus
                 parts.append(f'<span class="mark d{depth} {classes}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
             parts.append(_ends([spans[i] for i in active if spans[i]["end"] == b], numbers, calibrated))
         if b in closes:

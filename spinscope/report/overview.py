@@ -37,7 +37,7 @@ def _lead(shown: list[dict[str, Any]]) -> str:
     if len(ranked) == 1:
         return f"The one span shown is {leaders[0]}" if total == 1 else f"All {total} spans shown are {leaders[0]}"
     if len(leaders) > 1:
-        return f"{_names(leaders)} are the most frequent ({top} spans each, of {total} shown)"
+        return f"{_names(leaders)} are the most frequent ({top} {'span' if top == 1 else 'spans'} each, of {total} shown)"
     verb = "dominates" if 2 * top > total else "is the most frequent technique"
     return f"{leaders[0]} {verb} ({top} of {total} spans shown)"
 

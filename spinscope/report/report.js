@@ -19,10 +19,10 @@
   // Each technique's legend number, keyed by the name the panel shows (the legend's buttons carry both).
   var numbers = {};
   techs.forEach(function (b) { numbers[b.getAttribute("data-name")] = b.getAttribute("data-n"); });
-  // The first mark of each span, where the keyboard and the links land.
+  // The first mark of each span that the keyboard can reach (a word, not a space): where the links and Next land.
   var firstMarks = {};
   marks.forEach(function (el) {
-    el.getAttribute("data-spans").split(" ").forEach(function (id) { if (!(id in firstMarks)) { firstMarks[id] = el; } });
+    if (el.hasAttribute("tabindex")) { el.getAttribute("data-spans").split(" ").forEach(function (id) { if (!(id in firstMarks)) { firstMarks[id] = el; } }); }
   });
   // Spans under the display threshold, and those of other techniques while one is shown alone,
   // stay out of titles, the panel and the tab order, as they stay out of sight.
