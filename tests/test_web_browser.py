@@ -468,11 +468,13 @@ def test_web_browser_panel_shows_evidence_check_and_example_only_where_given(wat
     page.goto(_nav_report(tmp_path).as_uri())
     page.locator("#article .mark", has_text="corrupt").click()
     assert page.locator("#detail .evidence, #detail .check, #detail .example").count() == 0, "an analysis without them shows none"
-    extra = {"evidence": [{"start": 9, "end": 16, "text": "corrupt", "drop": 0.12}, {"start": 0, "end": 4, "text": "They", "drop": -0.03}],
+    corrupt, they = NAV_TEXT.index("corrupt"), NAV_TEXT.index("They")
+    extra = {"evidence": [{"start": corrupt, "end": corrupt + 7, "text": "corrupt", "drop": 0.12}, {"start": they, "end": they + 4, "text": "They", "drop": -0.03}],
              "check": "Is the word backed by a fact in the text?", "example": {"text": "Crooked Hillary", "source": "PTC train, article 111"}}
     page.goto(_nav_report(tmp_path, extra).as_uri())
     page.locator("#article .mark", has_text="corrupt").click()
     assert page.locator("#detail .evidence").inner_text() == "Words that moved the model most: «corrupt» (−0.12), «They» (+0.03)"
+    assert page.locator("#article .mark.evidence").all_inner_texts() == ["corrupt"], "the evidence inside the span is pointed at"
     assert page.locator("#detail .check").inner_text() == "What to check: Is the word backed by a fact in the text?"
     assert page.locator("#detail .example").inner_text() == "Example from the guide: Crooked Hillary (PTC train, article 111)"
     page.goto(_nav_report(tmp_path, {"evidence": [], "check": "", "example": None}).as_uri())

@@ -103,13 +103,15 @@ def article_html(text: str, spans: list[dict[str, Any]], slots: list[int], conte
             ids = " ".join(str(i) for i in active)
             classes = _mark_classes([spans[i] for i in active], calibrated)
             first = True
-            for word in _WORDS.findall(text, a, b):
+            for found in _WORDS.finditer(text, a, b):
+                word = found.group()
                 if "\n" in word:
                     parts.append(escape(word))
                     continue
                 focus = (f' id="m{a}"' if a in starts else "") + ' tabindex="0"' if first and word.strip() else ""
                 first = first and not focus
-                parts.append(f'<span class="mark d{depth} {classes}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
+                offset = f' data-o="{found.start()}"' if word.strip() else ""
+                parts.append(f'<span class="mark d{depth} {classes}"{focus} data-spans="{ids}"{offset}>{escape(word)}{bars}</span>')
             parts.append(_ends([spans[i] for i in active if spans[i]["end"] == b], numbers, calibrated))
         if b in closes:
             parts.append("</h2>")

@@ -97,10 +97,15 @@
     if (steps) { box.appendChild(steps); }
     return box;
   }
+  // Marks the words of the chosen spans, and among them those of their evidence (data-o is a word's offset).
   function select(ids) {
-    document.querySelectorAll("#article .selected").forEach(function (el) { el.classList.remove("selected"); });
+    var evidence = [];
+    ids.forEach(function (id) { (spans[id].evidence || []).forEach(function (e) { evidence.push(e); }); });
     marks.forEach(function (el) {
-      if (shown(el).some(function (id) { return ids.indexOf(id) >= 0; })) { el.classList.add("selected"); }
+      var o = Number(el.getAttribute("data-o"));
+      var end = o + el.textContent.length;
+      el.classList.toggle("selected", shown(el).some(function (id) { return ids.indexOf(id) >= 0; }));
+      el.classList.toggle("evidence", el.hasAttribute("data-o") && evidence.some(function (e) { return e.start < end && o < e.end; }));
     });
   }
   function show(el) {
