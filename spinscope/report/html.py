@@ -1,8 +1,9 @@
 """A self-contained HTML report: a summary in words, the legend, and the article with every
 technique span highlighted (spinscope.report.article), its panel explaining a chosen span.
 
-Every piece of article text goes through ``html.escape``; the page carries a strict Content-Security-Policy whose only script is
-the one inlined here, allowed by its hash, so the report opens offline and runs nothing else.
+Every piece of article text goes through ``html.escape``; the page carries a strict
+Content-Security-Policy whose only script is the one inlined here, allowed by its hash, so the
+report opens offline and runs nothing else.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from spinscope.report import technique_component, technique_detector
 from spinscope.report.article import Heading, article_html, assign_slots, colour_class
-from spinscope.report.article import is_weak as _is_weak
+from spinscope.report.article import is_weak as _is_weak  # the name _details_json has always used
 from spinscope.report.headings import heading_lines, same_title
 from spinscope.report.legend import chart_html, definitions_html, legend_numbers
 from spinscope.report.overview import overview_html
