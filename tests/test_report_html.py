@@ -259,7 +259,8 @@ def _overview(page: str) -> str:
 def test_report_html_summary_in_words_names_the_leader_and_links_the_strongest() -> None:
     page = _confidence_page("transformer")
     assert _overview(page) == ("Loaded language and Name calling or labelling are the most frequent (1 span each, of 2 shown); the strongest "
-                               "passages: «corrupt» (Loaded language, 50%), «traitors» (Name calling or labelling, 35%).")
+                               "passages: «corrupt» (Loaded language, 50%), «traitors» (Name calling or labelling, 35%). 1 weaker span, under the display "
+                               "threshold, is not counted here.")
     links = re.findall(r'<a class="passage" href="#(m\d+)">', page)
     assert links == ["m9", "m17"] and all(f'id="{a}" tabindex="0"' in page for a in links), "each link has its mark"
     text = "They are corrupt traitors and liars, he said, and the rotten elite lies."
@@ -267,6 +268,7 @@ def test_report_html_summary_in_words_names_the_leader_and_links_the_strongest()
              Span(54, 60, "Loaded_Language", 0.7), Span(61, 66, "Loaded_Language", 0.1)]
     page = render(_analysis(text, spans, component=_by("transformer")))
     assert _overview(page).startswith("Loaded language dominates (3 of 4 spans shown); the strongest passages: «corrupt» (Loaded language, 90%), «rotten»")
+    assert _overview(page).endswith("(Name calling or labelling, 60%). 1 weaker span, under the display threshold, is not counted here.")
 
 
 def test_report_html_summary_in_words_is_honest_without_spans_or_calibration() -> None:

@@ -469,7 +469,8 @@ def test_web_browser_panel_shows_evidence_check_and_example_only_where_given(wat
     page.locator("#article .mark", has_text="corrupt").click()
     assert page.locator("#detail .evidence, #detail .check, #detail .example").count() == 0, "an analysis without them shows none"
     corrupt, they = NAV_TEXT.index("corrupt"), NAV_TEXT.index("They")
-    extra = {"evidence": [{"start": corrupt, "end": corrupt + 7, "text": "corrupt", "drop": 0.12}, {"start": they, "end": they + 4, "text": "They", "drop": -0.03}],
+    evidence = [{"start": corrupt, "end": corrupt + 7, "text": "corrupt", "drop": 0.12}, {"start": they, "end": they + 4, "text": "They", "drop": -0.03}]
+    extra = {"evidence": evidence,
              "check": "Is the word backed by a fact in the text?", "example": {"text": "Crooked Hillary", "source": "PTC train, article 111"}}
     page.goto(_nav_report(tmp_path, extra).as_uri())
     page.locator("#article .mark", has_text="corrupt").click()

@@ -73,7 +73,9 @@ def _ends(ending: list[dict[str, Any]], numbers: dict[str, int], calibrated: boo
     return "".join(f'<span class="ends{" weak" if weak else ""}" data-n="{n}" data-ends="{escape(name)}"></span>' for weak, n, name in notes)
 
 
-def article_html(text: str, spans: list[dict[str, Any]], slots: list[int], content_end: int, calibrated: bool, numbers: dict[str, int], headings: list[Heading]) -> str:
+def article_html(
+    text: str, spans: list[dict[str, Any]], slots: list[int], content_end: int, calibrated: bool, numbers: dict[str, int], headings: list[Heading]
+) -> str:
     """The article as escaped text with marked segments.
 
     A marked segment is cut into words, each carrying its own underline bars, because an

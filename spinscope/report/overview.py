@@ -65,4 +65,7 @@ def overview_html(shown: list[dict[str, Any]], hidden: int, calibrated: bool) ->
                     f"{'span is' if hidden == 1 else 'spans are'} hidden (see “Show weaker spans” below).</p>")
         return ('<p class="overview">No technique spans were found. That is not proof of neutral writing: '
                 "the model misses much of what annotators mark (see “How to read this”).</p>")
-    return f'<p class="overview">{_lead(shown)}; {_passages(shown, calibrated)}.</p>'
+    # The chart counts every span: say why the figures here are smaller.
+    one = hidden == 1
+    weaker = f" {hidden} weaker {'span' if one else 'spans'}, under the display threshold, {'is' if one else 'are'} not counted here." if hidden else ""
+    return f'<p class="overview">{_lead(shown)}; {_passages(shown, calibrated)}.{weaker}</p>'
