@@ -218,6 +218,9 @@ def test_web_browser_no_page_scrolls_sideways_on_a_phone(server: RunningServer, 
         standalone.write_text(render_report(data), encoding="utf-8")
         page.goto(standalone.as_uri())
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the CLI's report too"
+        page.locator("#article .mark:not(.weak)").first.click()
+        page.locator("button.tech").first.click()
+        assert _in_view(page, "button.tech >> nth=0"), "filtering re-explains the open passage without scrolling away"
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "web-result-phone.png"), full_page=False)
     finally:

@@ -108,6 +108,7 @@
       el.classList.toggle("evidence", el.hasAttribute("data-o") && evidence.some(function (e) { return e.start < end && o < e.end; }));
     });
   }
+  // Explains the spans in sight at a mark; false where there are none.
   function show(el) {
     var ids = shown(el);
     if (!ids.length) { return false; }
@@ -116,12 +117,17 @@
     ids.forEach(function (id) { detail.appendChild(explain(id)); });
     select(ids);
     if (narrow.matches) {
-      var back = button("Back to the passage", "Back to the passage", function () { el.scrollIntoView({ block: "center" }); el.focus({ preventScroll: true }); });
+      var back = button("Back to the passage", "Back to the passage", function () { land(el); });
       back.className = "back";
       detail.appendChild(back);
-      detail.scrollIntoView({ block: "start" });
     }
     return true;
+  }
+  // Shows a mark's spans at the reader's request, bringing the panel into view where it sits under the text.
+  function choose(el) {
+    var opened = show(el);
+    if (opened && narrow.matches) { detail.scrollIntoView({ block: "start" }); }
+    return opened;
   }
   function clear() {
     current = null;
@@ -129,13 +135,13 @@
     detail.appendChild(line("", "Click a highlighted passage, or press Enter on it, to see its techniques."));
     select([]);
   }
-  // Moves the focus and the selection to a span's first mark.
-  function go(id) {
-    var el = firstMarks[id];
+  // Moves the focus and the selection to a mark (the first of a span, from Next, Previous and the summary's links).
+  function land(el) {
     el.scrollIntoView({ block: "center" });
     el.focus({ preventScroll: true });
     show(el);
   }
+  function go(id) { land(firstMarks[id]); }
   function refresh() {
     report.classList.toggle("hide-weak", !showWeak);
     marks.forEach(function (el) {
@@ -156,12 +162,12 @@
     if (current && !show(current)) { clear(); }
   }
   marks.forEach(function (el) {
-    el.addEventListener("click", function () { show(el); });
+    el.addEventListener("click", function () { choose(el); });
     el.addEventListener("keydown", function (e) {
       if (e.key !== "Enter" && e.key !== " ") { return; }
       e.preventDefault();
       // From the keyboard the panel takes the focus; Escape brings it back.
-      if (show(el)) { var h = detail.querySelector("h3"); h.tabIndex = -1; h.focus(); }
+      if (choose(el)) { var h = detail.querySelector("h3"); h.tabIndex = -1; h.focus(); }
     });
   });
   detail.addEventListener("keydown", function (e) {
@@ -182,9 +188,7 @@
       if (!el) { return; }
       e.preventDefault();
       if (!shown(el).length) { only = null; refresh(); }
-      el.scrollIntoView({ block: "center" });
-      el.focus({ preventScroll: true });
-      show(el);
+      land(el);
     });
   });
   refresh();
