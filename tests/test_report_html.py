@@ -9,6 +9,7 @@ import pytest
 
 from spinscope.document import TECHNIQUE, Analysis, Component, Document, Span
 from spinscope.nlp.stage import SentenceStage
+from spinscope.report.headings import heading_lines
 from spinscope.report.html import render
 from spinscope.techniques.confidence import DISPLAY_THRESHOLD
 from spinscope.techniques.registry import detector_card, installed_sha256
@@ -71,7 +72,7 @@ def test_report_html_escapes_hostile_text_in_title_body_and_spans(payload: str) 
     parsed.feed(page)
     assert parsed.scripts == 2, "only the span-data block and the report's own script"
     assert parsed.handlers == []
-    assert parsed.hrefs == []
+    assert all(re.fullmatch(r"#m\d+", h) for h in parsed.hrefs), "only the summary's links to the report's own marks"
     assert "img" not in parsed.tags and "svg" not in parsed.tags
 
 
@@ -111,13 +112,19 @@ def test_report_html_shows_readers_names_and_keeps_the_ptc_label_in_the_data() -
     ]
 
 
-def test_report_html_names_each_span_where_it_ends_for_print() -> None:
+def test_report_html_numbers_and_names_each_span_where_it_ends() -> None:
+    """The legend number shows after each span on screen and, with the name, on paper: colour is
+    not the only way to tell techniques apart, and paper has no panel to click."""
     text = "They are corrupt traitors and liars.\nNothing here."
     spans = [Span(9, 25, "Name_Calling,Labeling", 0.7), Span(9, 16, "Loaded_Language", 0.8), Span(29, 35, "Loaded_Language", 0.6)]
     page = render(_analysis(text, spans))
-    ends = re.findall(r'>([^<>]*)(?:<span class="bar[^"]*"></span>)+</span><span class="ends" data-ends="([^"]*)"></span>', page)
-    assert ends == [("corrupt", "Loaded language"), ("traitors", "Name calling or labelling"), ("liars", "Loaded language")]
-    assert re.search(r"@media print \{[^@]*\.ends::after \{ content: [^;]*attr\(data-ends\)", page)
+    ends = re.findall(r'>([^<>]*)(?:<span class="bar[^"]*" data-span="\d+"></span>)+</span><span class="ends" data-n="(\d+)" data-ends="([^"]*)"></span>', page)
+    assert ends == [("corrupt", "1", "Loaded language"), ("traitors", "2", "Name calling or labelling"), ("liars", "1", "Loaded language")]
+    legend = re.findall(r'<button type="button" class="row tech" data-n="(\d+)" data-name="([^"]*)" aria-pressed="false"', page)
+    assert legend == [("1", "Loaded language"), ("2", "Name calling or labelling")], "the numbers are the legend's, most spans first"
+    css = page.split("@media print")
+    assert re.search(r"\.ends::after \{ content: attr\(data-n\)", css[0]), "on screen, the number"
+    assert re.search(r"\.ends::after \{ content: [^;]*attr\(data-n\)[^;]*attr\(data-ends\)", css[1]), "on paper, number and name"
 
 
 CONFIDENCE_TEXT = "They are corrupt traitors and liars, he said."
@@ -199,3 +206,75 @@ def test_report_html_shows_density_with_one_decimal_and_loaded_terms_as_terms() 
 ])  # fmt: skip
 def test_readable_term_trims_edges_and_refuses_passages(span: str, term: str | None) -> None:
     assert readable_term(span) == term
+
+
+def _article(page: str) -> str:
+    return page.split('<article id="article">')[1].split("</article>")[0]
+
+
+@pytest.mark.parametrize(("text", "headings"), [
+    ("Town news\n\nThey lie. Again.\n\nWhat comes next\n\nThe end.", ["Town news", "What comes next"]),
+    ("  Spaced title  \r\n\r\nBody text, and more.\r\n\r\nA heading: with a colon?\r\n\r\nNot a heading. It ends.", ["Spaced title"]),
+    ("First line\nSecond line runs on\n\nThird.", []),
+    ("A single line without a stop", []),
+    ("Body.\n\nThis line is much too long to be a heading because it has more than twelve words in it\n\nEnd.", []),
+    ("Body.\n\n“He said so.”\n\nEnd.", []),
+])  # fmt: skip
+def test_report_headings_finds_short_lines_set_off_by_blank_lines(text: str, headings: list[str]) -> None:
+    assert [text[a:b] for a, b in heading_lines(text, len(text))] == headings
+
+
+def test_report_headings_leaves_boilerplate_alone() -> None:
+    text = "Body text here.\n\nRelated Articles\n\nBack to top"
+    assert heading_lines(text, text.index("Related")) == []
+
+
+@pytest.mark.parametrize("title", [None, "Town news", "A headline the user typed"])
+def test_report_html_keeps_the_article_text_exactly_with_headings_marks_and_notes(title: str | None) -> None:
+    text = "Town news\n\nThey are corrupt traitors and liars.\n\nWhat comes <next>\n\n  Only we & they!  \n"
+    spans = [Span(20, 36, "Name_Calling,Labeling", 0.7), Span(20, 27, "Loaded_Language", 0.8), Span(41, 46, "Loaded_Language", 0.6),
+             Span(70, 85, "Slogans", 0.5), Span(54, 62, "Doubt", 0.4)]
+    article = _article(render(_analysis(text, spans, title=title)))
+    assert html.unescape(re.sub(r"<[^>]+>", "", article)) == text, "offsets stay the document's"
+    assert re.search(r'<h2 class="heading">What <span class="mark[^>]*>comes<.*?</h2>', article), "a heading holds its marks"
+
+
+def test_report_html_shows_the_title_once() -> None:
+    text = "Town news\n\nThey are corrupt traitors and liars.\n\nWhat comes next\n\nThe end."
+    same = render(_analysis(text, [], title="town  NEWS"))
+    assert "<header><h1>Town news</h1>" in same and '<h2 class="heading" hidden>Town news\n\n</h2>' in _article(same)
+    untitled = render(_analysis(text, []))
+    assert "<header><h1>Town news</h1>" in untitled and '<h2 class="heading" hidden>' in _article(untitled), "no title given: the first line is it"
+    other = render(_analysis(text, [], title="Local paper"))
+    assert "<header><h1>Local paper</h1>" in other and '<h2 class="heading">Town news</h2>' in _article(other)
+    marked = render(_analysis(text, [Span(0, 4, "Loaded_Language", 0.5)], title="Town news"))
+    assert " hidden>" not in _article(marked), "a title with a mark stays in sight, as its mark must"
+    assert '<h2 class="heading">What comes next</h2>' in _article(same)
+
+
+def _overview(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", re.search(r'<p class="overview">(.*?)</p>', page, re.S).group(1)))
+
+
+def test_report_html_summary_in_words_names_the_leader_and_links_the_strongest() -> None:
+    page = _confidence_page("transformer")
+    assert _overview(page) == ("Loaded language and Name calling or labelling are the most frequent (1 span each, of 2 shown); the strongest "
+                               "passages: «corrupt» (Loaded language, 50%), «traitors» (Name calling or labelling, 35%). 1 weaker span, under the display "
+                               "threshold, is not counted here.")
+    links = re.findall(r'<a class="passage" href="#(m\d+)">', page)
+    assert links == ["m9", "m17"] and all(f'id="{a}" tabindex="0"' in page for a in links), "each link has its mark"
+    text = "They are corrupt traitors and liars, he said, and the rotten elite lies."
+    spans = [Span(9, 16, "Loaded_Language", 0.9), Span(17, 25, "Loaded_Language", 0.5), Span(30, 35, "Name_Calling,Labeling", 0.6),
+             Span(54, 60, "Loaded_Language", 0.7), Span(61, 66, "Loaded_Language", 0.1)]
+    page = render(_analysis(text, spans, component=_by("transformer")))
+    assert _overview(page).startswith("Loaded language dominates (3 of 4 spans shown); the strongest passages: «corrupt» (Loaded language, 90%), «rotten»")
+    assert _overview(page).endswith("(Name calling or labelling, 60%). 1 weaker span, under the display threshold, is not counted here.")
+
+
+def test_report_html_summary_in_words_is_honest_without_spans_or_calibration() -> None:
+    assert _overview(render(_analysis(CONFIDENCE_TEXT, []))).startswith("No technique spans were found. That is not proof of neutral writing")
+    hidden = render(_analysis(CONFIDENCE_TEXT, [Span(30, 35, "Loaded_Language", 0.1)], component=_by("transformer")))
+    assert _overview(hidden).startswith("No span reaches the display threshold; 1 weaker span is hidden")
+    baseline = _overview(_confidence_page("baseline"))
+    assert "highest-scoring passages (uncalibrated scores: they rank passages, they are not chances)" in baseline
+    assert "%" not in baseline and baseline.startswith("Loaded language dominates (2 of 3 spans shown)")

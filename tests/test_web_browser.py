@@ -7,6 +7,7 @@ browser downloads are never used. A screenshot of a result page lands in test-ar
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -16,12 +17,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from spinscope.document import Span
 from spinscope.report.html import render as render_report
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.confidence import DISPLAY_THRESHOLD
 from spinscope.techniques.definitions import NAMES
 from tests.paths import REPO
 from tests.test_nlp_language import FRENCH
+from tests.test_report_html import _analysis, _by
 from tests.web_server import RunningServer, example_text, serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -232,6 +235,9 @@ def test_web_browser_no_page_scrolls_sideways_on_a_phone(server: RunningServer, 
         standalone.write_text(render_report(data), encoding="utf-8")
         page.goto(standalone.as_uri())
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the CLI's report too"
+        page.locator("#article .mark:not(.weak)").first.click()
+        page.locator("button.tech").first.click()
+        assert _in_view(page, "button.tech >> nth=0"), "filtering re-explains the open passage without scrolling away"
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "web-result-phone.png"), full_page=False)
     finally:
@@ -288,21 +294,23 @@ def test_web_browser_result_page_says_how_to_read_it_and_warns_on_french(server:
 
 
 def test_web_browser_printed_report_keeps_every_technique_name(server: RunningServer, watched: tuple["Page", Watch]) -> None:
-    """On paper there is no colour to tell techniques apart and no panel to click: print media
-    writes each span's technique name after its last word."""
+    """Colour is not the only channel: on screen each span ends with its legend number; on paper,
+    with no colour to tell techniques apart and no panel to click, with its number and name."""
     page, watch = watched
     analysis_id = submit_text(page, server, example_text(), "Printed article")
     spans = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["analysis"]["spans"]["technique"]
     spans = [s for s in spans if s["score"] >= DISPLAY_THRESHOLD]  # the weaker ones are hidden, on paper too
+    numbers = {b.get_attribute("data-name"): b.get_attribute("data-n") for b in page.locator("button.tech").all()}
     after = "els => els.map(el => getComputedStyle(el, '::after').content)"
     marks = page.locator("#article .ends:not(.weak)")
-    assert set(marks.evaluate_all(after)) == {"none"}, "on screen the names stay in the panel"
+    assert marks.evaluate_all(after) == [f'"{e.get_attribute("data-n")}"' for e in marks.all()], "on screen, the legend number"
     page.emulate_media(media="print")
     printed = marks.evaluate_all(after)
-    assert len(printed) == len({s["end"] for s in spans}), "one note at each place where spans end"
-    shown = [name for content in printed for name in content.strip('"').removeprefix(" [").removesuffix("]").split("; ")]
-    assert sorted(shown) == sorted(NAMES[s["label"]] for s in spans), "every span's name is printed once"
+    assert len(printed) == len({(s["end"], s["label"]) for s in spans}), "one note where spans of a technique end"
+    shown = {content.strip('"').removeprefix(" [").removesuffix("]") for content in printed}
+    assert shown == {f"{numbers[NAMES[s['label']]]} {NAMES[s['label']]}" for s in spans}, "every span's number and name is printed"
     assert page.locator("#detail").is_hidden()
+    assert "1" in page.locator("section.legend li").first.inner_text(), "the numbers print in the legend too"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-result-print.png"), full_page=False)
     assert watch.errors == [] and watch.csp == []
@@ -337,3 +345,170 @@ def test_web_browser_result_page_downloads_json_csv_and_html_and_links_itself(se
         assert link.inner_text() == page.url == f"{server.url}/analyses/{analysis_id}"
     finally:
         context.close()
+
+
+NAV_TEXT = ("Town news\n\nThey are corrupt traitors and liars, he said. The shameless gang lies again.\n\n"
+            "What comes next\n\nOnly we can save the nation! The elite must go, and the rotten council too.")
+
+
+def _nav_report(tmp_path: Path, extra: dict[str, object] | None = None) -> Path:
+    """A report on ``NAV_TEXT`` with calibrated spans of three techniques, some under the display
+    threshold; ``extra`` adds fields to the first span's panel data, as a later analysis may carry."""
+    def at(word: str, label: str, score: float) -> Span:
+        start = NAV_TEXT.index(word)
+        return Span(start, start + len(word), label, score)
+
+    spans = [at("corrupt", "Loaded_Language", 0.6), at("traitors", "Name_Calling,Labeling", 0.5), at("liars", "Loaded_Language", 0.2),
+             at("shameless", "Loaded_Language", 0.5), at("Only we can save the nation!", "Slogans", 0.5), at("elite", "Name_Calling,Labeling", 0.1),
+             at("rotten", "Loaded_Language", 0.4)]
+    page = render_report(_analysis(NAV_TEXT, spans, title="Town news", component=_by("transformer")))
+    if extra:
+        head, rest = page.split('id="span-data">', 1)
+        block, tail = rest.split("</script>", 1)
+        data = json.loads(html.unescape(block))
+        data["spans"][0].update(extra)
+        block = json.dumps(data, ensure_ascii=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        page = head + 'id="span-data">' + block + "</script>" + tail
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+BACKGROUND = "els => els.map(el => getComputedStyle(el).backgroundColor)"
+DISPLAY = "els => els.map(el => getComputedStyle(el).display)"
+NONE = "rgba(0, 0, 0, 0)"
+
+
+def test_web_browser_legend_filters_by_technique_with_the_threshold(watched: tuple["Page", Watch], tmp_path: Path) -> None:
+    """A legend row shows its technique's passages alone (marks, underlines, numbers, tab stops);
+    it combines with "Show weaker spans", and "Show all techniques" undoes it."""
+    page, watch = watched
+    page.goto(_nav_report(tmp_path).as_uri())
+    loaded = page.get_by_role("button", name=re.compile(r"^1 Loaded language"))
+    calling = page.locator("#article .mark", has_text="traitors")
+    assert loaded.get_attribute("aria-pressed") == "false"
+    loaded.click()
+    assert loaded.get_attribute("aria-pressed") == "true"
+    assert page.locator("button.tech[aria-pressed=true]").count() == 1
+    assert calling.evaluate_all(BACKGROUND) == [NONE] and calling.get_attribute("tabindex") == "-1" and calling.get_attribute("title") == ""
+    assert set(page.locator("#article .ends[data-n='2'], #article .ends[data-n='3']").evaluate_all(DISPLAY)) == {"none"}
+    shown = page.locator("#article .mark:not(.out)")
+    assert shown.all_inner_texts() == ["corrupt", "shameless", "rotten"], "the weak 'liars' stays hidden"
+    page.click("#show-weak")
+    assert shown.all_inner_texts() == ["corrupt", "liars", "shameless", "rotten"], "with the weaker spans, of that technique only"
+    assert "elite" not in shown.all_inner_texts()
+    loaded.click()
+    assert loaded.get_attribute("aria-pressed") == "false" and "elite" in shown.all_inner_texts(), "a second press shows every technique again"
+    page.get_by_role("button", name=re.compile(r"^2 Name calling")).click()
+    assert shown.all_inner_texts() == ["traitors", "elite"]
+    page.click("#show-all")
+    assert page.locator("button.tech[aria-pressed=true]").count() == 0 and page.locator("#article .mark.out").count() == 0
+    assert watch.errors == [] and watch.csp == []
+
+
+def _focused(page: "Page") -> str:
+    return str(page.evaluate("""() => { const el = document.activeElement;
+        if (el.matches('a.passage')) return 'passage';
+        if (el.matches('button.tech')) return 'tech' + el.dataset.n;
+        if (el.matches('#article .mark')) return 'mark:' + el.textContent;
+        return el.id ? '#' + el.id : el.tagName.toLowerCase() + ':' + el.textContent.trim().slice(0, 20); }"""))
+
+
+def test_web_browser_keyboard_reaches_controls_in_order_and_opens_the_panel(watched: tuple["Page", Watch], tmp_path: Path) -> None:
+    """Tab goes from the summary's links to the legend, its reset, the threshold control and the
+    marks in reading order; Enter (or Space) on a mark opens the panel and moves the focus there,
+    Escape brings it back, and Next/Previous walk one technique's passages."""
+    page, watch = watched
+    page.goto(_nav_report(tmp_path).as_uri())
+    order = []
+    for _ in range(13):
+        page.keyboard.press("Tab")
+        order.append(_focused(page))
+    assert order == ["passage"] * 3 + ["tech1", "tech2", "tech3", "#show-all", "#show-weak",
+                                       "mark:corrupt", "mark:traitors", "mark:shameless", "mark:Only", "mark:rotten"], order
+    page.locator("#article .mark", has_text="corrupt").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#detail h3").first.inner_text().startswith("Loaded language (60%, strong)")
+    assert page.evaluate("document.activeElement.closest('#detail') !== null"), "the panel takes the focus"
+    page.keyboard.press("Escape")
+    assert _focused(page) == "mark:corrupt"
+    page.keyboard.press(" ")
+    assert page.locator("#detail .steps").inner_text().replace("\n", " ").split() == ["←", "Previous", "1", "of", "3", "Next", "→"]
+    page.get_by_role("button", name="Next passage of Loaded language").press("Enter")
+    assert _focused(page) == "mark:shameless" and "selected" in (page.locator("#article .mark", has_text="shameless").get_attribute("class") or "")
+    assert "2 of 3" in page.locator("#detail .steps").inner_text()
+    page.get_by_role("button", name="Next passage of Loaded language").click()
+    assert _focused(page) == "mark:rotten"
+    assert page.get_by_role("button", name="Next passage of Loaded language").is_disabled()
+    page.get_by_role("button", name="Previous passage of Loaded language").click()
+    assert _focused(page) == "mark:shameless"
+    assert watch.errors == [] and watch.csp == []
+
+
+UNNAMED = """() => Array.from(document.querySelectorAll('button, a, input, select, textarea, [tabindex]')).filter(el => {
+    if (el.closest('[hidden]') || getComputedStyle(el).display === 'none') return false;
+    const by = (el.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
+        .map(id => (document.getElementById(id) || {}).textContent || '').join(' ');
+    const labels = el.labels ? Array.from(el.labels).map(l => l.textContent).join(' ') : '';
+    const name = el.getAttribute('aria-label') || by || el.textContent || labels || el.getAttribute('title') || el.value || '';
+    return !name.trim();
+}).map(el => el.outerHTML.slice(0, 160))"""
+
+
+def test_web_browser_every_control_has_an_accessible_name(server: RunningServer, watched: tuple["Page", Watch], tmp_path: Path) -> None:
+    """An axe-style check (no axe-core offline): every link, button, field and focusable element
+    of the result page and of the standalone report, its panel open, has a non-empty accessible
+    name (text, aria-label, aria-labelledby, a label or a title)."""
+    page, watch = watched
+    submit_text(page, server, example_text(), "Named controls")
+    page.locator("#article .mark[tabindex='0']").first.click()
+    assert page.evaluate(UNNAMED) == []
+    page.goto(_nav_report(tmp_path).as_uri())
+    page.locator("#article .mark", has_text="corrupt").click()
+    assert page.locator("#detail .steps button").count() == 2
+    assert page.evaluate(UNNAMED) == []
+    assert watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_summary_links_lead_to_the_strongest_passages(watched: tuple["Page", Watch], tmp_path: Path) -> None:
+    page, watch = watched
+    page.goto(_nav_report(tmp_path).as_uri())
+    overview = page.locator("p.overview")
+    assert overview.inner_text().startswith("Loaded language dominates (3 of 5 spans shown)")
+    links = overview.locator("a.passage")
+    assert links.all_inner_texts() == ["«corrupt»", "«traitors»", "«shameless»"], "the three highest scores, ties in reading order"
+    links.nth(1).click()
+    assert _focused(page) == "mark:traitors"
+    assert page.locator("#detail h3").first.inner_text().startswith("Name calling or labelling")
+    assert watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_panel_shows_evidence_check_and_example_only_where_given(watched: tuple["Page", Watch], tmp_path: Path) -> None:
+    page, watch = watched
+    page.goto(_nav_report(tmp_path).as_uri())
+    page.locator("#article .mark", has_text="corrupt").click()
+    assert page.locator("#detail .evidence, #detail .check, #detail .example").count() == 0, "an analysis without them shows none"
+    corrupt, they = NAV_TEXT.index("corrupt"), NAV_TEXT.index("They")
+    evidence = [{"start": corrupt, "end": corrupt + 7, "text": "corrupt", "drop": 0.12}, {"start": they, "end": they + 4, "text": "They", "drop": -0.03}]
+    extra = {"evidence": evidence,
+             "check": "Is the word backed by a fact in the text?", "example": {"text": "Crooked Hillary", "source": "PTC train, article 111"}}
+    page.goto(_nav_report(tmp_path, extra).as_uri())
+    page.locator("#article .mark", has_text="corrupt").click()
+    assert page.locator("#detail .evidence").inner_text() == "Words that moved the model most: «corrupt» (−0.12), «They» (+0.03)"
+    assert page.locator("#article .mark.evidence").all_inner_texts() == ["corrupt"], "the evidence inside the span is pointed at"
+    assert page.locator("#detail .check").inner_text() == "What to check: Is the word backed by a fact in the text?"
+    assert page.locator("#detail .example").inner_text() == "Example from the guide: Crooked Hillary (PTC train, article 111)"
+    page.goto(_nav_report(tmp_path, {"evidence": [], "check": "", "example": None}).as_uri())
+    page.locator("#article .mark", has_text="corrupt").click()
+    assert page.locator("#detail .evidence, #detail .check, #detail .example").count() == 0, "empty fields show nothing"
+    assert watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_headings_show_as_headings_and_the_title_once(watched: tuple["Page", Watch], tmp_path: Path) -> None:
+    page, watch = watched
+    page.goto(_nav_report(tmp_path).as_uri())
+    assert page.get_by_role("heading", name="Town news").count() == 1, "the text's first line is the title: shown once"
+    assert page.locator("header h1").inner_text() == "Town news"
+    assert page.locator("#article").get_by_role("heading", name="What comes next").is_visible()
+    assert page.locator("#article").text_content() == NAV_TEXT, "the text and its offsets stay the document's"
+    assert watch.errors == [] and watch.csp == []

@@ -1,9 +1,9 @@
-"""A self-contained HTML report: the article with every technique span highlighted.
+"""A self-contained HTML report: a summary in words, the legend, and the article with every
+technique span highlighted (spinscope.report.article), its panel explaining a chosen span.
 
-Overlapping spans stay visible as stacked underlines (each span gets the lowest free slot among
-the spans it overlaps, as displaCy's span renderer does). Every piece of article text goes
-through ``html.escape``; the page carries a strict Content-Security-Policy whose only script is
-the one inlined here, allowed by its hash, so the report opens offline and runs nothing else.
+Every piece of article text goes through ``html.escape``; the page carries a strict
+Content-Security-Policy whose only script is the one inlined here, allowed by its hash, so the
+report opens offline and runs nothing else.
 """
 
 from __future__ import annotations
@@ -11,12 +11,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 from html import escape
 from importlib import resources
 from typing import Any
 
 from spinscope.report import technique_component, technique_detector
+from spinscope.report.article import Heading, article_html, assign_slots, colour_class
+from spinscope.report.article import is_weak as _is_weak  # the name _details_json has always used
+from spinscope.report.headings import heading_lines, same_title
+from spinscope.report.legend import chart_html, definitions_html, legend_numbers
+from spinscope.report.overview import overview_html
 from spinscope.report.palette import colour
 from spinscope.techniques.confidence import DISPLAY_PRECISION, DISPLAY_THRESHOLD, STRONG_SCORE, is_calibrated, level
 from spinscope.techniques.definitions import DEFINITIONS, display_name
@@ -26,31 +30,15 @@ SLOT_PX = 4
 # Techniques the model labels right less often than this (technique F1 on validation) are named
 # in the report's note as its least reliable.
 WEAK_TECHNIQUE_F1 = 0.4
-_WORDS = re.compile(r"\S+|\s+")
-
-
-def _colour_class(label: str) -> str:
-    return "c" + hashlib.sha1(label.encode()).hexdigest()[:8]
 
 
 def _generated_css(spans: list[dict[str, Any]], labels: list[str], slots: int) -> str:
     """Per-report rules (colours, underline slots, bar widths) so no element needs a style attribute,
     which the Content-Security-Policy forbids."""
-    rules = [f".{_colour_class(l)}{{background:{colour(l)}}}" for l in sorted(set(labels) | {s['label'] for s in spans})]
+    rules = [f".{colour_class(l)}{{background:{colour(l)}}}" for l in sorted(set(labels) | {s['label'] for s in spans})]
     rules += [f".s{i}{{bottom:{-(i + 1) * SLOT_PX}px}}.d{i + 1}{{padding-bottom:{(i + 1) * SLOT_PX}px}}" for i in range(slots)]
     rules += [f".w{w}{{width:{w}%}}" for w in range(0, 101)]
     return "\n".join(rules)
-
-
-def _assign_slots(spans: list[dict[str, Any]]) -> list[int]:
-    slots: list[int] = []
-    for i, span in enumerate(spans):
-        taken = {slots[j] for j in range(i) if spans[j]["start"] < span["end"] and span["start"] < spans[j]["end"]}
-        slot = 0
-        while slot in taken:
-            slot += 1
-        slots.append(slot)
-    return slots
 
 
 def _model_card(data: dict[str, Any]) -> dict[str, Any]:
@@ -60,75 +48,6 @@ def _model_card(data: dict[str, Any]) -> dict[str, Any]:
     name = str(component.get("name", ""))
     known = component.get("model_sha256") is not None and component.get("model_sha256") == installed_sha256(name)
     return detector_card(name) if known else {}
-
-
-def _is_weak(span: dict[str, Any], calibrated: bool) -> bool:
-    """Below the display threshold; only a calibrated score can be, since the threshold was measured on one."""
-    return calibrated and span["score"] is not None and span["score"] < DISPLAY_THRESHOLD
-
-
-def _mark_classes(active: list[dict[str, Any]], calibrated: bool) -> str:
-    """The highlight's strength (the strongest of the spans on the segment) and, where every one of
-    them is below the display threshold, ``weak``, which the report hides until asked."""
-    if not calibrated:
-        return "lvl-unrated"
-    scores = [s["score"] for s in active if s["score"] is not None]
-    weak = " weak" if all(_is_weak(s, calibrated) for s in active) else ""
-    return f"lvl-{level(max(scores) if scores else None)}{weak}"
-
-
-def _article_html(text: str, spans: list[dict[str, Any]], slots: list[int], content_end: int, calibrated: bool) -> str:
-    """The article as escaped text with marked segments.
-
-    A marked segment is cut into words, each carrying its own underline bars, because an
-    absolutely placed bar under an inline box that wraps shows on one line only. Where spans end,
-    an empty element carries their names (``data-ends``), which print CSS writes there: on paper
-    there are no colours to tell apart and no panel to click. It sits outside the marks, so the
-    underlines stop before the name and the text content stays the article's.
-    """
-    cuts = sorted({0, len(text), content_end} | {s["start"] for s in spans} | {s["end"] for s in spans})
-    parts: list[str] = []
-    for a, b in zip(cuts, cuts[1:]):
-        active = [i for i, s in enumerate(spans) if s["start"] <= a and b <= s["end"]]
-        if a >= content_end:
-            parts.append(f'<span class="boilerplate" title="boilerplate: not analysed">{escape(text[a:b])}</span>')
-        elif not active:
-            parts.append(escape(text[a:b]))
-        else:
-            depth = max(slots[i] for i in active) + 1
-            bars = "".join(
-                f'<span class="bar s{slots[i]} {_colour_class(spans[i]["label"])}{" weak" if _is_weak(spans[i], calibrated) else ""}"></span>'
-                for i in active
-            )
-            ids = " ".join(str(i) for i in active)
-            classes = _mark_classes([spans[i] for i in active], calibrated)
-            for k, word in enumerate(_WORDS.findall(text, a, b)):
-                if "\n" in word:
-                    parts.append(escape(word))
-                    continue
-                focus = ' tabindex="0"' if k == 0 else ""
-                parts.append(f'<span class="mark d{depth} {classes}"{focus} data-spans="{ids}">{escape(word)}{bars}</span>')
-            ending = [spans[i] for i in active if spans[i]["end"] == b]
-            for weak in (False, True):  # apart, so that a hidden weak span's name is not printed either
-                names = "; ".join(display_name(s["label"]) for s in ending if _is_weak(s, calibrated) == weak)
-                if names:
-                    parts.append(f'<span class="ends{" weak" if weak else ""}" data-ends="{escape(names)}"></span>')
-    return "".join(parts)
-
-
-def _chart(counts: dict[str, int]) -> str:
-    if not counts:
-        return "<p>No technique spans found.</p>"
-    top = max(counts.values())
-    rows = []
-    for label, n in counts.items():
-        width = round(100 * n / top)
-        rows.append(
-            f'<div class="row"><span class="name">{escape(display_name(label))}</span>'
-            f'<span class="track"><span class="fill w{width} {_colour_class(label)}"></span></span>'
-            f'<span class="n">{n}</span></div>'
-        )
-    return '<div class="chart">' + "".join(rows) + "</div>"
 
 
 def _details_json(spans: list[dict[str, Any]], calibrated: bool) -> str:
@@ -195,6 +114,20 @@ def _how_to_read(card: dict[str, Any]) -> str:
     )
 
 
+def _headings(text: str, content_end: int, title: str | None, spans: list[dict[str, Any]]) -> tuple[str | None, list[Heading]]:
+    """The page's title and the article's headings. Where the text opens with its title (or has no
+    other and opens with a heading-like line) the header shows it and the article's copy is hidden,
+    so it is read once; a copy carrying spans stays in sight, as its marks must."""
+    found = [Heading(a, b) for a, b in heading_lines(text, content_end)]
+    first = found[0] if found and not text[: found[0].start].strip() else None
+    if first is None or (title and not same_title(text[first.start:first.end], title)):
+        return title, found
+    bare = not any(s["start"] < first.end and first.start < s["end"] for s in spans)
+    # A hidden copy takes the blank lines after it along, or they would open the article with a gap.
+    end = len(text) - len(text[first.end:].lstrip()) if bare else first.end
+    return text[first.start:first.end], [Heading(first.start, min(end, content_end), hidden=bare)] + found[1:]
+
+
 def render(data: dict[str, Any]) -> str:
     doc = data["document"]
     summary = data["summary"].get("technique", {})
@@ -203,7 +136,7 @@ def render(data: dict[str, Any]) -> str:
     content_end = len(doc["text"]) - text_figures.get("boilerplate_chars", 0)
     script = resources.files("spinscope.report").joinpath("report.js").read_text()
     css = resources.files("spinscope.report").joinpath("report.css").read_text()
-    slots = _assign_slots(spans)
+    slots = assign_slots(spans)
     card = _model_card(data)
     calibrated = is_calibrated(card)
     css += _generated_css(spans, list(summary["technique_counts"]), max(slots, default=0) + 1)
@@ -213,12 +146,10 @@ def render(data: dict[str, Any]) -> str:
         f"default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'sha256-{style_hash}'; "
         "img-src data:; object-src 'none'; base-uri 'none'; form-action 'none'"
     )
-    title = doc.get("title") or doc["id"]
-    legend = "".join(
-        f'<li><span class="swatch {_colour_class(label)}"></span>{escape(display_name(label))}'
-        f'<span class="def">{escape(DEFINITIONS.get(label, ""))}</span></li>'
-        for label in summary["technique_counts"]
-    )
+    title, headings = _headings(doc["text"], content_end, doc.get("title"), spans)
+    title = title or doc["id"]
+    numbers = legend_numbers([*summary["technique_counts"], *(s["label"] for s in spans)])
+    shown = [s for s in spans if not _is_weak(s, calibrated) and s["start"] < content_end and s["text"].strip()]
     terms = ", ".join(f"{escape(t['term'])} ({t['count']})" for t in summary["top_loaded_terms"]) or "none"
     meta = " · ".join(escape(str(doc[k])) for k in ("outlet", "published", "url") if doc.get(k))
     language = text_figures.get("language_warning")
@@ -232,21 +163,22 @@ def render(data: dict[str, Any]) -> str:
 <body>
 <header><h1>{escape(title)}</h1><p class="meta">{meta}</p>{warning}</header>
 <section class="summary">
+{overview_html(shown, sum(_is_weak(s, calibrated) for s in spans), calibrated)}
 <div class="figures">
 <div><b>{summary['spans']}</b> technique spans</div>
 <div><b>{summary['sentence_share']:.0%}</b> of {text_figures.get('sentences', 0)} sentences use a technique</div>
 <div><b>{summary['density_per_100_words']:.1f}</b> spans per 100 words</div>
 </div>
 <p class="terms">Most loaded terms: {terms}</p>
-{_chart(summary['technique_counts'])}
+{chart_html(summary['technique_counts'], numbers)}
 {_confidence_note(spans, calibrated)}
 </section>
 {_how_to_read(card)}
 <main id="report" class="hide-weak">
-<article id="article">{_article_html(doc['text'], spans, slots, content_end, calibrated)}</article>
-<aside id="detail" aria-live="polite"><p>Click a highlighted passage to see its techniques.</p></aside>
+<article id="article">{article_html(doc['text'], spans, slots, content_end, calibrated, numbers, headings)}</article>
+<aside id="detail" aria-live="polite"><p>Click a highlighted passage, or press Enter on it, to see its techniques.</p></aside>
 </main>
-<section class="legend"><h2>Legend</h2><ul>{legend}</ul></section>
+{definitions_html(numbers)}
 <footer>spinscope {escape(str(data.get('spinscope_version', '')))} · detector {escape(technique_detector(data))}.
 spinscope shows how a text persuades; it does not say who is right.</footer>
 <script type="application/json" id="span-data">{_details_json(spans, calibrated)}</script>
