@@ -457,7 +457,7 @@ UNNAMED = """() => Array.from(document.querySelectorAll('button, a, input, selec
 
 def test_web_browser_every_control_has_an_accessible_name(server: RunningServer, watched: tuple["Page", Watch], tmp_path: Path) -> None:
     """An axe-style check (no axe-core offline): every link, button, field and focusable element
-    of the result page and of the standalone report, its panel open, has a non-empty accessible
+    of the result page and of the standalone report, its panel open, and of the app's other pages has a non-empty accessible
     name (text, aria-label, aria-labelledby, a label or a title)."""
     page, watch = watched
     submit_text(page, server, example_text(), "Named controls")
@@ -467,6 +467,9 @@ def test_web_browser_every_control_has_an_accessible_name(server: RunningServer,
     page.locator("#article .mark", has_text="corrupt").click()
     assert page.locator("#detail .steps button").count() == 2
     assert page.evaluate(UNNAMED) == []
+    for path in ("/", "/analyses", "/techniques", "/docs"):
+        page.goto(f"{server.url}{path}")
+        assert page.evaluate(UNNAMED) == [], path
     assert watch.errors == [] and watch.csp == []
 
 
