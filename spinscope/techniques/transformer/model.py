@@ -33,6 +33,7 @@ from spinscope.techniques.transformer.inputs import (
     SEP_ID,
     ArticleTokens,
     SpecialIds,
+    TcSequence,
     article_tokens,
     length_batches,
     load_tokenizer,
@@ -155,10 +156,21 @@ class MiniLMModel:
 
     def technique_logits(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         """(n_spans, n_labels) technique logits, in ``labels`` order."""
-        res = np.zeros((len(spans), len(self.labels)), dtype=np.float64)
         if not spans:
-            return res
-        seqs, feats = tc_sequences(self.tokenizer, text, spans, self.tc_max_len, self.specials)
+            return np.zeros((0, len(self.labels)), dtype=np.float64)
+        return self._tc_logits(*tc_sequences(self.tokenizer, text, spans, self.tc_max_len, self.specials))
+
+    def technique_logits_each(self, items: list[tuple[str, tuple[int, int]]]) -> np.ndarray:
+        """(len(items), n_labels) technique logits of each span in its own text, run in shared
+        batches: occlusion evidence (`techniques.evidence`) measures many altered texts, one
+        span each."""
+        if not items:
+            return np.zeros((0, len(self.labels)), dtype=np.float64)
+        built = [tc_sequences(self.tokenizer, text, [span], self.tc_max_len, self.specials) for text, span in items]
+        return self._tc_logits([q for seqs, _ in built for q in seqs], np.concatenate([feats for _, feats in built]))
+
+    def _tc_logits(self, seqs: list[TcSequence], feats: np.ndarray) -> np.ndarray:
+        res = np.zeros((len(seqs), len(self.labels)), dtype=np.float64)
         for idx in length_batches([len(q.ids) for q in seqs], 32, BATCH_SLACK):
             x, m, t = tc_batch([seqs[i] for i in idx], self.specials)
             _, tc = self._run(x, m, t, feats[idx])
