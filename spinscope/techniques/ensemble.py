@@ -28,7 +28,7 @@ from spinscope.techniques.activations import softmax
 from spinscope.techniques.base import check_spans, classify_extent
 from spinscope.techniques.baseline import BaselineModel
 from spinscope.techniques.edges import at_word_edges
-from spinscope.techniques.evidence import Window, with_evidence
+from spinscope.techniques.evidence import EVIDENCE_TOKENS, Window, with_evidence
 from spinscope.techniques.features import ArticleView
 from spinscope.techniques.model_files import model_component, model_info, models_root
 from spinscope.techniques.ranking import rank_labels
@@ -124,18 +124,19 @@ class Ensemble:
             return []
         return decode_words(text, art, p, params or self.decode)
 
-    def technique_probs(self, text: str, spans: list[tuple[int, int]], view: ArticleView | None = None) -> np.ndarray:
+    def technique_probs(self, text: str, spans: list[tuple[int, int]], view: ArticleView | None = None, max_len: int | None = None) -> np.ndarray:
         """(n_spans, n_labels) technique probabilities; ``view`` must reach every span's end
-        (built from the whole text when None)."""
-        p = softmax(self.minilm.technique_logits(text, spans) / self.calibration.tc_temperature)
+        (built from the whole text when None); ``max_len`` as for `MiniLMModel.technique_logits`."""
+        p = softmax(self.minilm.technique_logits(text, spans, max_len) / self.calibration.tc_temperature)
         if self.tc_weight > 0 and self.baseline is not None and spans:
             p = mix(p, self.baseline_probs(spans, ArticleView.build(text) if view is None else view), self.tc_weight)
         return p
 
     def window_probs(self, windows: list[Window]) -> np.ndarray:
-        """`technique_probs` of each window's span, read in the window alone
-        (`evidence.WindowProbs`), in shared batches."""
-        p = softmax(self.minilm.technique_logits_each([(w.text, (w.start, w.end)) for w in windows]) / self.calibration.tc_temperature)
+        """`technique_probs` of each window's span, read in the window alone with
+        `EVIDENCE_TOKENS` tokens of MiniLM input (`evidence.WindowProbs`)."""
+        items = [(w.text, (w.start, w.end)) for w in windows]
+        p = softmax(self.minilm.technique_logits_each(items, EVIDENCE_TOKENS) / self.calibration.tc_temperature)
         if self.tc_weight > 0 and self.baseline is not None and windows:
             p = mix(p, self.in_minilm_order(self.baseline.window_probs(windows)), self.tc_weight)
         return p

@@ -154,24 +154,30 @@ class MiniLMModel:
             return art, np.zeros(0)
         return art, pieces_to_words(art, self.piece_probs(art))
 
-    def technique_logits(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
-        """(n_spans, n_labels) technique logits, in ``labels`` order."""
+    def technique_logits(self, text: str, spans: list[tuple[int, int]], max_len: int | None = None) -> np.ndarray:
+        """(n_spans, n_labels) technique logits, in ``labels`` order; ``max_len`` tokens a
+        sequence (span and context), the trained ``tc_max_len`` when None."""
         if not spans:
             return np.zeros((0, len(self.labels)), dtype=np.float64)
-        return self._tc_logits(*tc_sequences(self.tokenizer, text, spans, self.tc_max_len, self.specials))
+        return self._tc_logits(*tc_sequences(self.tokenizer, text, spans, max_len or self.tc_max_len, self.specials))
 
-    def technique_logits_each(self, items: list[tuple[str, tuple[int, int]]]) -> np.ndarray:
-        """(len(items), n_labels) technique logits of each span in its own text, run in shared
-        batches: occlusion evidence (`techniques.evidence`) measures many altered texts, one
-        span each."""
+    def technique_logits_each(self, items: list[tuple[str, tuple[int, int]]], max_len: int) -> np.ndarray:
+        """(len(items), n_labels) technique logits of each span in its own text, for occlusion
+        evidence (`techniques.evidence`): many altered texts, one span each.
+
+        Each sequence runs alone: the int8 model quantizes its activations per batch, so a
+        span's logits move with whatever shares its batch (by up to 0.46 beside three other
+        sequences of its length on the aleppo example), which would put noise of that size into
+        every drop; alone they are a function of the input. On one thread alone costs no more
+        CPU than batched (7.0 ms a 32-token sequence either way, measured on the aleppo spans)."""
         if not items:
             return np.zeros((0, len(self.labels)), dtype=np.float64)
-        built = [tc_sequences(self.tokenizer, text, [span], self.tc_max_len, self.specials) for text, span in items]
-        return self._tc_logits([q for seqs, _ in built for q in seqs], np.concatenate([feats for _, feats in built]))
+        built = [tc_sequences(self.tokenizer, text, [span], max_len, self.specials) for text, span in items]
+        return self._tc_logits([q for seqs, _ in built for q in seqs], np.concatenate([feats for _, feats in built]), batch=1)
 
-    def _tc_logits(self, seqs: list[TcSequence], feats: np.ndarray) -> np.ndarray:
+    def _tc_logits(self, seqs: list[TcSequence], feats: np.ndarray, batch: int = 32) -> np.ndarray:
         res = np.zeros((len(seqs), len(self.labels)), dtype=np.float64)
-        for idx in length_batches([len(q.ids) for q in seqs], 32, BATCH_SLACK):
+        for idx in length_batches([len(q.ids) for q in seqs], batch, BATCH_SLACK):
             x, m, t = tc_batch([seqs[i] for i in idx], self.specials)
             _, tc = self._run(x, m, t, feats[idx])
             res[idx] = tc
