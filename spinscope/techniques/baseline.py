@@ -280,7 +280,8 @@ class BaselineDetector:
         return self._model
 
     def detect(self, doc: Document) -> list[Span]:
-        """Technique spans in ``doc.text[:doc.content_end]`` at word edges, score = span confidence × P(technique)."""
+        """Technique spans in ``doc.text[:doc.content_end]`` at word edges, score = span confidence × P(technique);
+        each with the words that moved the model (`evidence.with_evidence`)."""
         model = self.model
         sents = sentence_spans(doc)
         view = ArticleView.build(doc.text, doc.content_end, sents)

@@ -178,7 +178,8 @@ class EnsembleDetector:
         return self._model
 
     def detect(self, doc: Document) -> list[Span]:
-        """Technique spans in ``doc.text[:doc.content_end]`` at word edges; score = calibrated P(span and technique right)."""
+        """Technique spans in ``doc.text[:doc.content_end]`` at word edges; score = calibrated P(span and technique right);
+        each with the words that moved the model (`evidence.with_evidence`)."""
         model = self.model
         sents = sentence_spans(doc)
         view = model.baseline_view(doc.text, doc.content_end, sents)
