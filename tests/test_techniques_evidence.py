@@ -83,7 +83,7 @@ def test_evidence_pieces_are_the_words_of_the_span(text: str, expected: list[str
     assert [text[a:b] for a, b in pieces(text, 0, len(text))] == expected
 
 
-def test_evidence_pieces_of_a_long_span_are_at_most_twelve_runs_of_words() -> None:
+def test_evidence_pieces_of_a_long_span_are_at_most_max_pieces_runs_of_words() -> None:
     text = "x " + " ".join(f"w{i}" for i in range(30)) + " y"
     found = pieces(text, 2, len(text) - 2)
     assert len(found) <= MAX_PIECES

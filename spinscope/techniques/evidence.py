@@ -37,6 +37,8 @@ import numpy as np
 from spinscope.document import Span
 from spinscope.techniques.edges import Words
 
+# Occlusions a span at most: past this many words, runs of neighbouring words are occluded
+# together. Fewer would save little: 8 instead of 12 saves 2 of the aleppo example's 61.
 MAX_PIECES = 12
 TOP_EVIDENCE = 3
 EVIDENCE_REACH = 1_500
