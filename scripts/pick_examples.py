@@ -7,6 +7,9 @@ reader should be able to rebuild and check the choice. The rule, deterministic:
 * a gold span of the train part of the validation split (`validation_split`), on one line,
   4 to 20 words, starting and ending at word edges;
 * its label unambiguous: no gold span of another technique overlaps it;
+* for Repetition, a word of four or more letters occurs twice in the span itself: shown alone,
+  without its article, a repetition must visibly repeat (the top span otherwise was a sentence
+  said once in its article, its message repeated in other words);
 * ranked by the shipped baseline's probability of the gold label (a span the model finds typical
   of its technique reads as a clear case), then article id and offset.
 
@@ -48,6 +51,11 @@ REVIEWED: dict[str, tuple[str, int]] = {
 }
 
 
+def _repeats_within(seg: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(seg) if len(w) >= 4]
+    return len(set(words)) < len(words)
+
+
 def candidates(spans: list[Labelled], articles: dict[str, str], ids: set[str]) -> dict[str, list[Labelled]]:
     """Spans that could serve as an example, by label (the rule in the module docstring)."""
     by_article: dict[str, list[Labelled]] = defaultdict(list)
@@ -59,7 +67,8 @@ def candidates(spans: list[Labelled], articles: dict[str, str], ids: set[str]) -
         seg = text[span.start : span.end]
         at_edges = (span.start == 0 or not text[span.start - 1].isalnum()) and (span.end == len(text) or not text[span.end].isalnum())
         others = [o for o in by_article[span.article_id] if o.technique != span.technique and o.start < span.end and span.start < o.end]
-        if span.article_id in ids and "\n" not in seg and MIN_WORDS <= len(_WORD.findall(seg)) <= MAX_WORDS and at_edges and not others:
+        recurs = span.technique != "Repetition" or _repeats_within(seg)
+        if span.article_id in ids and "\n" not in seg and MIN_WORDS <= len(_WORD.findall(seg)) <= MAX_WORDS and at_edges and not others and recurs:
             out[str(span.technique)].append(span)
     return out
 
