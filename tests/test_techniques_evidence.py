@@ -77,6 +77,7 @@ def test_evidence_is_strongest_first_and_at_most_three(detected: tuple[Document,
         ("a shameless, corrupt land-grab!", ["shameless", "corrupt", "land-grab"]),
         ("Nobody believes her anymore.", ["Nobody", "believes", "her", "anymore"]),
         ("our town, our bridge, our future", ["our", "town", "our", "bridge", "our", "future"]),
+        ("and the", []),
     ],
 )
 def test_evidence_pieces_are_the_words_of_the_span(text: str, expected: list[str]) -> None:

@@ -74,7 +74,8 @@ class Window:
 
 class WindowProbs(Protocol):
     """A detector's technique probabilities, (len(windows), n_labels), for each window's span;
-    one call for all windows, so that the model runs in as few batches as possible."""
+    one call for all windows, so that a detector can share work between them (the baseline
+    scores them all in one matrix product)."""
 
     def __call__(self, windows: list[Window]) -> np.ndarray: ...
 
@@ -116,7 +117,7 @@ def pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
         for s, e, low in zip(words.starts, words.ends, words.low)
         if any(c.isalnum() for c in low) and low not in FUNCTION_WORDS
     ]
-    size = -(-len(found) // MAX_PIECES)  # ceiling: words per piece
+    size = max(1, -(-len(found) // MAX_PIECES))  # ceiling: words per piece
     return [(found[i][0], found[min(i + size, len(found)) - 1][1]) for i in range(0, len(found), size)]
 
 
