@@ -4,6 +4,7 @@ on the shipped models, with offsets that point at the words."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -112,3 +113,15 @@ def test_evidence_blanked_keeps_every_offset() -> None:
     blanked = window.blanked(0, 9)
     assert blanked.text == " " * 9 + " liars lie." and len(blanked.text) == len(window.text)
     assert np.all([blanked.start == 0, blanked.end == 15])
+
+
+@pytest.mark.parametrize("name", ["transformer", "baseline"])
+def test_evidence_offsets_point_at_words_in_a_text_longer_than_a_window(example_article: Path, name: str) -> None:
+    doc = Document(id="aleppo", text=example_article.read_text(encoding="utf-8"))
+    assert len(doc.text) > 2 * EVIDENCE_REACH, "spans here are measured in windows, not the whole text"
+    detector = EnsembleDetector(threads=2) if name == "transformer" else BaselineDetector()
+    items = [(span, e) for span in detector.detect(doc) for e in span.attributes["evidence"]]
+    assert items
+    for span, e in items:
+        assert span.start <= e["start"] < e["end"] <= span.end and doc.text[e["start"] : e["end"]] == e["text"]
+        assert 0 < e["drop"] <= 1
