@@ -278,3 +278,15 @@ def test_report_html_summary_in_words_is_honest_without_spans_or_calibration() -
     baseline = _overview(_confidence_page("baseline"))
     assert "highest-scoring passages (uncalibrated scores: they rank passages, they are not chances)" in baseline
     assert "%" not in baseline and baseline.startswith("Loaded language dominates (2 of 3 spans shown)")
+
+
+def test_report_html_span_data_carries_evidence_check_and_a_contrasting_example() -> None:
+    text = "Nobody believes her anymore, and a foreign label."
+    evidence = [{"start": 7, "end": 15, "text": "believes", "drop": 0.21}]
+    spans = [Span(0, 27, "Doubt", 0.7, {"evidence": evidence}), Span(35, 48, "Some_New_Label", 0.6)]
+    data_block = json.loads(html.unescape(render(_analysis(text, spans)).split('id="span-data">')[1].split("</script>")[0]))
+    doubt, foreign = data_block["spans"]
+    assert doubt["evidence"] == evidence
+    assert doubt["check"] == "Who or what is doubted, and does the text give evidence for the doubt?"
+    assert doubt["example"]["source"].startswith("PTC training article ") and doubt["example"]["text"] not in text
+    assert (foreign["evidence"], foreign["check"], foreign["example"]) == ([], "", None)

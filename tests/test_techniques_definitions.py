@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spinscope.techniques.base import TECHNIQUES
-from spinscope.techniques.definitions import DEFINITIONS, NAMES, display_name
+from spinscope.techniques.definitions import CHECKS, DEFINITIONS, NAMES, display_name
 
 
 def test_every_technique_has_a_name_and_a_definition() -> None:
@@ -22,3 +22,10 @@ def test_names_read_as_words_not_labels() -> None:
 
 def test_a_label_outside_the_corpus_shows_as_itself() -> None:
     assert display_name("Some_New_Label") == "Some_New_Label"
+
+
+def test_every_technique_has_one_question_to_check() -> None:
+    assert set(CHECKS) == set(TECHNIQUES)
+    for label, check in CHECKS.items():
+        assert check.endswith("?") and check.count("\n") == 0, label
+        assert check not in (DEFINITIONS[label], NAMES[label]), "a check asks something the definition does not say"

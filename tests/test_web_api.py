@@ -24,7 +24,7 @@ from spinscope.report.html import render as render_report
 from spinscope.techniques.stage import TechniqueOptions
 from spinscope.settings import IngestOptions
 from spinscope.techniques.base import TECHNIQUES
-from spinscope.techniques.definitions import display_name
+from spinscope.techniques.definitions import CHECKS, display_name
 from spinscope.web import WebOptions, hosts_for
 from tests.web_server import RunningServer, example_text, serve_in_thread, slow_pages
 
@@ -185,6 +185,21 @@ def test_web_api_techniques(client: httpx.Client, stored: dict[str, Any]) -> Non
     assert examples, "stored spans become examples"
     text = stored["analysis"]["document"]["text"]
     assert all(e["text"] in text or e["analysis_id"] != stored["id"] for e in examples)
+
+
+def test_web_api_techniques_show_what_to_check_and_the_builtin_example_first(client: httpx.Client, stored: dict[str, Any]) -> None:
+    body = client.get("/api/techniques").json()
+    assert [t["check"] for t in body["techniques"]] == [CHECKS[t] for t in TECHNIQUES]
+    assert all(t["builtin_example"]["source"] == f"PTC training article {t['builtin_example']['article_id']}" for t in body["techniques"])
+    guide = client.get("/techniques").text
+    assert "No examples stored yet" not in guide
+    for section, technique in zip(guide.split('<section class="technique"')[1:], body["techniques"]):
+        builtin = technique["builtin_example"]
+        assert f"What to check: {technique['check']}" in unescape(section)
+        assert f"from the PTC training data, article {builtin['article_id']}" in section
+        quotes = re.findall(r"<blockquote>(.*?)</blockquote>", section, re.S)
+        assert unescape(quotes[0]) == builtin["text"], "the built-in example comes first"
+        assert [unescape(q) for q in quotes[1:]] == [e["text"] for e in technique["examples"]], "then the stored ones"
 
 
 @pytest.mark.parametrize("path", ["/api/analyses/987654", "/api/nothing-here"])

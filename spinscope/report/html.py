@@ -23,7 +23,8 @@ from spinscope.report.legend import chart_html, definitions_html, legend_numbers
 from spinscope.report.overview import overview_html
 from spinscope.report.palette import colour
 from spinscope.techniques.confidence import DISPLAY_PRECISION, DISPLAY_THRESHOLD, STRONG_SCORE, is_calibrated, level
-from spinscope.techniques.definitions import DEFINITIONS, display_name
+from spinscope.techniques.definitions import CHECKS, DEFINITIONS, display_name
+from spinscope.techniques.examples import builtin_example
 from spinscope.techniques.registry import detector_card, installed_sha256
 
 SLOT_PX = 4
@@ -61,11 +62,21 @@ def _details_json(spans: list[dict[str, Any]], calibrated: bool) -> str:
             "text": s["text"],
             "definition": DEFINITIONS.get(s["label"], ""),
             "why": s.get("attributes", {}).get("why", ""),
+            "evidence": s.get("attributes", {}).get("evidence", []),
+            "check": CHECKS.get(s["label"], ""),
+            "example": _example_json(s["label"]),
         }
         for s in spans
     ]
     raw = json.dumps({"calibrated": calibrated, "spans": details}, ensure_ascii=True)
     return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _example_json(label: str) -> dict[str, str] | None:
+    """The built-in example of the span's technique, to contrast with the span; None for a
+    label outside the corpus's 14."""
+    example = builtin_example(label)
+    return None if example is None else {"text": example.text, "source": example.source}
 
 
 def _confidence_note(spans: list[dict[str, Any]], calibrated: bool) -> str:

@@ -24,6 +24,25 @@ DEFINITIONS: dict[str, str] = {
     "Whataboutism,Straw_Men,Red_Herring": "Deflects criticism by pointing at the opponent, distorts the opponent's position, or changes the subject.",
 }
 
+# What a reader should look for before accepting or dismissing a flagged passage: the model
+# finds the pattern, the reader judges whether it is fair (issue 10: reasons a reader can check).
+CHECKS: dict[str, str] = {
+    "Appeal_to_Authority": "Who is the authority, are they expert on this, and is there other evidence?",
+    "Appeal_to_fear-prejudice": "What is the reader asked to fear or resent, and is the threat shown to be real and this large?",
+    "Bandwagon,Reductio_ad_hitlerum": "Who are 'everyone' or the hated group, and does their support or opposition say anything about the idea itself?",
+    "Black-and-White_Fallacy": "Are these really the only options, or does the text leave others out?",
+    "Causal_Oversimplification": "Is this the only cause, and does the text show that it caused the outcome?",
+    "Doubt": "Who or what is doubted, and does the text give evidence for the doubt?",
+    "Exaggeration,Minimisation": "What are the actual figures or facts, and do they match the size the words give them?",
+    "Flag-Waving": "Which group identity is invoked, and does the argument stand without it?",
+    "Loaded_Language": "Which words carry the emotion, and what does the sentence claim once they are replaced by neutral ones?",
+    "Name_Calling,Labeling": "Who is labelled, and does the text show that the label fits?",
+    "Repetition": "Is the repeated claim supported anywhere, or only said again?",
+    "Slogans": "What does the slogan claim, and is that claim argued anywhere in the text?",
+    "Thought-terminating_Cliches": "Which question does the phrase close, and is it answered anywhere?",
+    "Whataboutism,Straw_Men,Red_Herring": "What was the original point or criticism, and does the text answer it or move to another?",
+}
+
 NAMES: dict[str, str] = {
     "Appeal_to_Authority": "Appeal to authority",
     "Appeal_to_fear-prejudice": "Appeal to fear or prejudice",

@@ -28,6 +28,7 @@ from spinscope.techniques.activations import softmax
 from spinscope.techniques.base import check_spans, classify_extent
 from spinscope.techniques.baseline import BaselineModel
 from spinscope.techniques.edges import at_word_edges
+from spinscope.techniques.evidence import EVIDENCE_TOKENS, Window, with_evidence
 from spinscope.techniques.features import ArticleView
 from spinscope.techniques.model_files import model_component, model_info, models_root
 from spinscope.techniques.ranking import rank_labels
@@ -123,21 +124,36 @@ class Ensemble:
             return []
         return decode_words(text, art, p, params or self.decode)
 
-    def technique_probs(self, text: str, spans: list[tuple[int, int]], view: ArticleView | None = None) -> np.ndarray:
+    def technique_probs(self, text: str, spans: list[tuple[int, int]], view: ArticleView | None = None, max_len: int | None = None) -> np.ndarray:
         """(n_spans, n_labels) technique probabilities; ``view`` must reach every span's end
-        (built from the whole text when None)."""
-        p = softmax(self.minilm.technique_logits(text, spans) / self.calibration.tc_temperature)
+        (built from the whole text when None); ``max_len`` as for `MiniLMModel.technique_logits`."""
+        p = softmax(self.minilm.technique_logits(text, spans, max_len) / self.calibration.tc_temperature)
         if self.tc_weight > 0 and self.baseline is not None and spans:
             p = mix(p, self.baseline_probs(spans, ArticleView.build(text) if view is None else view), self.tc_weight)
         return p
 
+    def window_probs(self, windows: list[Window]) -> np.ndarray:
+        """`technique_probs` of each window's span, read in the window alone with
+        `EVIDENCE_TOKENS` tokens of MiniLM input (`evidence.WindowProbs`)."""
+        items = [(w.text, (w.start, w.end)) for w in windows]
+        p = softmax(self.minilm.technique_logits_each(items, EVIDENCE_TOKENS) / self.calibration.tc_temperature)
+        if self.tc_weight > 0 and self.baseline is not None and windows:
+            p = mix(p, self.in_minilm_order(self.baseline.window_probs(windows)), self.tc_weight)
+        return p
+
     def baseline_probs(self, spans: list[tuple[int, int]], view: ArticleView) -> np.ndarray:
         """The baseline's technique probabilities in MiniLM's label order."""
+        return self.in_minilm_order(self.baseline_model().technique_probs(view, list(spans)))
+
+    def baseline_model(self) -> BaselineModel:
         if self.baseline is None:
             raise ModelError("no baseline is mixed into this transformer model")
-        pb = self.baseline.technique_probs(view, list(spans))
-        order = [list(self.baseline.labels).index(lab) for lab in self.minilm.labels]
-        return pb[:, order]
+        return self.baseline
+
+    def in_minilm_order(self, pb: np.ndarray) -> np.ndarray:
+        """Columns of the baseline's label order put in MiniLM's."""
+        labels = list(self.baseline_model().labels)
+        return pb[:, [labels.index(lab) for lab in self.minilm.labels]]
 
 
 class EnsembleDetector:
@@ -162,9 +178,11 @@ class EnsembleDetector:
         return self._model
 
     def detect(self, doc: Document) -> list[Span]:
-        """Technique spans in ``doc.text[:doc.content_end]`` at word edges; score = calibrated P(span and technique right)."""
+        """Technique spans in ``doc.text[:doc.content_end]`` at word edges; score = calibrated P(span and technique right);
+        each with the words that moved the model (`evidence.with_evidence`)."""
         model = self.model
-        view = model.baseline_view(doc.text, doc.content_end, sentence_spans(doc))
+        sents = sentence_spans(doc)
+        view = model.baseline_view(doc.text, doc.content_end, sents)
         found = model.find_spans(doc.text, doc.content_end, view)
         if not found:
             return []
@@ -182,7 +200,7 @@ class EnsembleDetector:
                     attributes={"span_confidence": round(conf, 6), "technique_probability": round(float(p[k]), 6)},
                 )
             )
-        return at_word_edges(doc.text, spans)
+        return with_evidence(doc.text, doc.content_end, sents, at_word_edges(doc.text, spans), model.minilm.labels, model.window_probs)
 
     def classify(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """One (technique, probability) per span, in order; the n-th repeat of a span gets its

@@ -20,7 +20,8 @@ from spinscope import __version__
 from spinscope.report.spans_csv import render as spans_csv
 from spinscope.store import RequestKey, Store
 from spinscope.techniques.base import TECHNIQUES
-from spinscope.techniques.definitions import DEFINITIONS, display_name
+from spinscope.techniques.definitions import CHECKS, DEFINITIONS, display_name
+from spinscope.techniques.examples import builtin_example
 from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import web_state
 
@@ -118,11 +119,19 @@ class Example(BaseModel):
     score: float | None
 
 
+class BuiltinExample(BaseModel):
+    text: str
+    article_id: str = Field(description="The PTC training article the gold span comes from.")
+    source: str = Field(description="Where it comes from, in the reader's words.")
+
+
 class Technique(BaseModel):
     label: str = Field(description="The PTC label, as spans carry it.")
     name: str = Field(description="The technique's name for readers.")
     definition: str
-    examples: list[Example]
+    check: str = Field(description="What a reader should check in a passage flagged with this technique.")
+    builtin_example: BuiltinExample | None = Field(description="A gold span of the PTC training data, shipped with spinscope.")
+    examples: list[Example] = Field(description="The best-scored spans among the analyses stored here.")
 
 
 class TechniqueList(BaseModel):
@@ -249,21 +258,31 @@ def list_analyses(
 
 
 def technique_guide(store: Store, per_label: int) -> list[Technique]:
+    """Each technique with what to check, its built-in example (so a fresh install shows one)
+    and then the best-scored examples stored here."""
     examples = store.examples(per_label=per_label)
     return [
         Technique(
             label=label,
             name=display_name(label),
             definition=DEFINITIONS.get(label, ""),
+            check=CHECKS.get(label, ""),
+            builtin_example=_builtin(label),
             examples=[Example(analysis_id=e.analysis_id, text=e.text, score=e.score) for e in examples.get(label, [])],
         )
         for label in TECHNIQUES
     ]
 
 
+def _builtin(label: str) -> BuiltinExample | None:
+    found = builtin_example(label)
+    return None if found is None else BuiltinExample(text=found.text, article_id=found.article_id, source=found.source)
+
+
 @router.get("/techniques", response_model=TechniqueList)
 def techniques(request: Request) -> TechniqueList:
-    """Every technique with its definition and the best-scored examples among stored analyses."""
+    """Every technique with its definition, what to check, a built-in example from the PTC
+    training data and the best-scored examples among stored analyses."""
     web = web_state(request)
     return TechniqueList(techniques=technique_guide(web.store, web.options.guide_examples))
 
