@@ -21,7 +21,8 @@ from spinscope.document import Span
 from spinscope.report.html import render as render_report
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.confidence import DISPLAY_THRESHOLD
-from spinscope.techniques.definitions import NAMES
+from spinscope.techniques.definitions import CHECKS, NAMES
+from spinscope.techniques.examples import builtin_example
 from tests.paths import REPO
 from tests.test_nlp_language import FRENCH
 from tests.test_report_html import _analysis, _by
@@ -490,7 +491,12 @@ def test_web_browser_panel_shows_evidence_check_and_example_only_where_given(wat
     page, watch = watched
     page.goto(_nav_report(tmp_path).as_uri())
     page.locator("#article .mark", has_text="corrupt").click()
-    assert page.locator("#detail .evidence, #detail .check, #detail .example").count() == 0, "an analysis without them shows none"
+    assert page.locator("#detail .evidence").count() == 0, "spans without measured evidence show none"
+    label = page.locator("#detail .technique h3").first.inner_text()
+    technique = next(t for t, name in NAMES.items() if label.startswith(name))
+    assert page.locator("#detail .check").first.inner_text() == f"What to check: {CHECKS[technique]}", "every technique has its check"
+    assert builtin_example(technique) is not None
+    assert page.locator("#detail .example").first.inner_text().startswith(f"Example from the guide: {builtin_example(technique).text}")
     corrupt, they = NAV_TEXT.index("corrupt"), NAV_TEXT.index("They")
     evidence = [{"start": corrupt, "end": corrupt + 7, "text": "corrupt", "drop": 0.12}, {"start": they, "end": they + 4, "text": "They", "drop": -0.03}]
     extra = {"evidence": evidence,
