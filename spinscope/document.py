@@ -26,6 +26,8 @@ BOILERPLATE = "boilerplate"
 DECODING = "decoding"
 SENTENCE = "sentence"
 TECHNIQUE = "technique"
+# not a span group: the stage that adds measured evidence to the technique spans
+EVIDENCE = "evidence"
 
 
 @dataclass(frozen=True, slots=True)

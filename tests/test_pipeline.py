@@ -70,7 +70,7 @@ def test_pipeline_unknown_option_is_a_type_error() -> None:
 
 def test_pipeline_summary_has_one_entry_per_stage() -> None:
     analysis = spinscope.analyze(spinscope.read(DEMO))
-    assert list(analysis.summary) == ["sentence", "technique"]
+    assert list(analysis.summary) == ["sentence", "technique", "evidence"]
     technique, text = analysis.summary["technique"], analysis.summary["sentence"]
     assert technique["spans"] == len(analysis.document.spans[TECHNIQUE])
     assert sum(technique["technique_counts"].values()) == technique["spans"]
@@ -80,7 +80,7 @@ def test_pipeline_summary_has_one_entry_per_stage() -> None:
 
 def test_pipeline_components_name_each_stage_and_leak_no_path() -> None:
     analysis = spinscope.analyze(spinscope.read(DEMO))
-    assert [c.stage for c in analysis.components] == ["sentence", "technique"]
+    assert [c.stage for c in analysis.components] == ["sentence", "technique", "evidence"]
     data = analysis.to_dict()
     assert "detector" not in data
     flat = str(data["components"]) + str(data["options"])
@@ -103,6 +103,7 @@ class _Stage:
 
     def __init__(self, name: str, reads: tuple[str, ...], writes: tuple[str, ...], writes_really: str | None = None) -> None:
         self.name, self.reads, self.writes = name, reads, writes
+        self.amends: tuple[str, ...] = ()
         self.target = writes_really
 
     def __call__(self, doc: Document) -> Document:
@@ -153,3 +154,38 @@ def test_pipeline_pauses_cyclic_gc_while_a_stage_runs_and_restores_it() -> None:
         assert not gc.isenabled(), "a collector the caller turned off stays off"
     finally:
         gc.enable()
+
+
+class _Amender(_Stage):
+    """Amends the technique group: adds an attribute, or (``move``) also shifts every span."""
+
+    def __init__(self, move: bool = False) -> None:
+        super().__init__("amender", (), ())
+        self.amends = ("technique",)
+        self.move = move
+
+    def __call__(self, doc: Document) -> Document:
+        spans = [Span(s.start + self.move, s.end + self.move, s.label, s.score, {**s.attributes, "seen": True}) for s in doc.spans["technique"]]
+        return doc.with_spans("technique", spans)
+
+
+def test_pipeline_lets_a_stage_add_attributes_to_the_spans_it_amends_and_nothing_more() -> None:
+    technique = _Stage("technique", (), ("technique",), "technique")
+    doc = Document(id="d", text="Some text here.")
+    analysis = Pipeline([technique, _Amender()])(doc)
+    assert [s.attributes for s in analysis.document.spans["technique"]] == [{"seen": True}]
+    with pytest.raises(PipelineError, match="amends span group 'technique'"):
+        Pipeline([technique, _Amender(move=True)])(doc)
+    with pytest.raises(UsageError, match="no earlier stage writes"):
+        Pipeline([_Amender()])
+
+
+def test_pipeline_detection_stages_leave_out_the_readers_evidence() -> None:
+    from spinscope.pipeline.options import DETECTION_STAGES
+
+    doc = spinscope.read(DEMO)
+    full = spinscope.analyze(doc, detector="baseline")
+    bare = spinscope.analyze(doc, detector="baseline", stages=DETECTION_STAGES)
+    assert any(s.attributes.get("evidence") for s in full.techniques)
+    assert not any("evidence" in s.attributes for s in bare.techniques)
+    assert [(s.start, s.end, s.label, s.score) for s in bare.techniques] == [(s.start, s.end, s.label, s.score) for s in full.techniques]

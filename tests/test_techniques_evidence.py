@@ -46,9 +46,9 @@ def detected(request: pytest.FixtureRequest) -> tuple[Document, list[Span], Meas
     assert len(doc.text) <= EVIDENCE_REACH, "the demo fits one window, so the window's figures are the whole text's"
     if request.param == "transformer":
         ensemble = EnsembleDetector(threads=2)
-        return doc, ensemble.detect(doc), _transformer(ensemble)
+        return doc, ensemble.explain(doc, ensemble.detect(doc)), _transformer(ensemble)
     baseline = BaselineDetector()
-    return doc, baseline.detect(doc), _baseline(baseline)
+    return doc, baseline.explain(doc, baseline.detect(doc)), _baseline(baseline)
 
 
 def test_evidence_removing_the_top_word_lowers_the_probability_by_the_stored_drop(detected: tuple[Document, list[Span], Measure]) -> None:
@@ -120,7 +120,7 @@ def test_evidence_offsets_point_at_words_in_a_text_longer_than_a_window(example_
     doc = Document(id="aleppo", text=example_article.read_text(encoding="utf-8"))
     assert len(doc.text) > 2 * EVIDENCE_REACH, "spans here are measured in windows, not the whole text"
     detector = EnsembleDetector(threads=2) if name == "transformer" else BaselineDetector()
-    items = [(span, e) for span in detector.detect(doc) for e in span.attributes["evidence"]]
+    items = [(span, e) for span in detector.explain(doc, detector.detect(doc)) for e in span.attributes["evidence"]]
     assert items
     for span, e in items:
         assert span.start <= e["start"] < e["end"] <= span.end and doc.text[e["start"] : e["end"]] == e["text"]

@@ -125,9 +125,10 @@ def predict(
     """Write SemEval-2020 Task 11 predictions for a folder of articles."""
     from spinscope.cli.predict import run_predict
     from spinscope.pipeline import AnalyzeOptions, LocalExecutor
+    from spinscope.pipeline.options import DETECTION_STAGES
     from spinscope.techniques.stage import TechniqueOptions
 
-    options = AnalyzeOptions(technique=TechniqueOptions(detector=detector, min_score=min_score), ingest=IngestOptions(max_bytes=max_bytes))
+    options = AnalyzeOptions(stages=DETECTION_STAGES, technique=TechniqueOptions(detector=detector, min_score=min_score), ingest=IngestOptions(max_bytes=max_bytes))
     try:
         failures = run_predict(articles, task.value, output, spans, options, err, LocalExecutor(workers, doc_timeout, doc_memory_mb))
     except SpinscopeError as exc:

@@ -16,6 +16,7 @@ class SentenceStage:
     name = SENTENCE
     reads: tuple[str, ...] = (BOILERPLATE,)
     writes: tuple[str, ...] = (SENTENCE,)
+    amends: tuple[str, ...] = ()
 
     def __call__(self, doc: Document) -> Document:
         return doc.with_spans(SENTENCE, [Span(s, e, SENTENCE) for s, e in sentences(doc.text, 0, doc.content_end)])

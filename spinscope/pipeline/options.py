@@ -24,12 +24,21 @@ def _technique_stage(options: "AnalyzeOptions") -> Stage:
     return TechniqueStage(options.technique)
 
 
+def _evidence_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.techniques.stage import EvidenceStage
+
+    return EvidenceStage(options.technique)
+
+
 # Every stage by name, in the order they run; a new stage registers here with its options field.
 STAGES: dict[str, Callable[["AnalyzeOptions"], Stage]] = {
     "sentence": _sentence_stage,
     "technique": _technique_stage,
+    "evidence": _evidence_stage,
 }
-DEFAULT_STAGES: tuple[str, ...] = ("sentence", "technique")
+DEFAULT_STAGES: tuple[str, ...] = ("sentence", "technique", "evidence")
+# What the SemEval figures need (predict, evaluate): the spans, without the reader's evidence.
+DETECTION_STAGES: tuple[str, ...] = ("sentence", "technique")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,11 @@
 """A stage and the pipeline that runs stages in order and holds each to what it declared.
 
-A stage names the span groups it reads and the ones it writes. The pipeline checks both: at
-build time, that every group a stage reads is written by an earlier stage (or comes with the
-input, as ``boilerplate`` does); at run time, that a stage changed only the groups it declared
-and never the text. New capabilities (quotes, actors, claims) are new stages; no door (CLI,
+A stage names the span groups it reads, the ones it writes and the ones it amends (adds
+attributes to the spans an earlier stage wrote, as the evidence stage does to the technique
+spans). The pipeline checks all three: at build time, that every group a stage reads or amends
+is written by an earlier stage (or comes with the input, as ``boilerplate`` does); at run time,
+that a stage changed only the groups it declared, added to an amended group's spans nothing but
+attributes, and never changed the text. New capabilities (quotes, actors, claims) are new stages; no door (CLI,
 web, Python, Dask) changes when one is added.
 """
 
@@ -15,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from spinscope.document import BOILERPLATE, DECODING, Analysis, Component, Document
+from spinscope.document import BOILERPLATE, DECODING, Analysis, Component, Document, Span
 from spinscope.errors import PipelineError, UsageError
 
 # Span groups a Document may bring from ingest, before any stage runs.
@@ -28,6 +30,7 @@ class Stage(Protocol):
     name: str
     reads: tuple[str, ...]
     writes: tuple[str, ...]
+    amends: tuple[str, ...]
 
     def __call__(self, doc: Document) -> Document: ...
 
@@ -50,7 +53,7 @@ class Pipeline:
             if stage.name in names:
                 raise UsageError(f"stage {stage.name!r} is listed twice")
             names.add(stage.name)
-            for group in stage.reads:
+            for group in stage.reads + stage.amends:
                 if group not in written and group not in INPUT_GROUPS:
                     raise UsageError(f"stage {stage.name!r} reads span group {group!r}, which no earlier stage writes; run the stage that writes it first")
             for group in stage.writes:
@@ -116,11 +119,24 @@ def _checked(stage: Stage, doc: Document) -> Document:
     if out.text != doc.text or out.metadata() != doc.metadata():
         raise PipelineError(f"stage {stage.name!r} changed the document's text or metadata; stages only add spans")
     changed = {g for g in doc.spans.keys() | out.spans.keys() if doc.spans.get(g) != out.spans.get(g)}
-    undeclared = changed - set(stage.writes)
+    undeclared = changed - set(stage.writes) - set(stage.amends)
     if undeclared:
         raise PipelineError(f"stage {stage.name!r} wrote span groups it does not declare: {', '.join(sorted(undeclared))}")
+    for group in changed & set(stage.amends):
+        if not _only_added_attributes(doc.spans.get(group, ()), out.spans.get(group, ())):
+            raise PipelineError(f"stage {stage.name!r} amends span group {group!r}: it may add attributes to its spans, not change or remove them")
     touched = set(doc.relations) ^ set(out.relations)
     foreign = sorted({r.head.group for r in touched} - set(stage.writes))
     if foreign:
         raise PipelineError(f"stage {stage.name!r} changed relations from span groups it does not write: {', '.join(foreign)}")
     return out
+
+
+def _only_added_attributes(before: Sequence[Span], after: Sequence[Span]) -> bool:
+    """Whether ``after`` is ``before`` with attributes added: the same spans in the same order,
+    each keeping every attribute it had, with the same value."""
+    return len(before) == len(after) and all(
+        (a.start, a.end, a.label, a.score, a.id) == (b.start, b.end, b.label, b.score, b.id)
+        and all(k in b.attributes and b.attributes[k] == v for k, v in a.attributes.items())
+        for a, b in zip(before, after)
+    )

@@ -283,11 +283,9 @@ class BaselineDetector:
         return self._model
 
     def detect(self, doc: Document) -> list[Span]:
-        """Technique spans in ``doc.text[:doc.content_end]`` at word edges, score = span confidence × P(technique);
-        each with the words that moved the model (`evidence.with_evidence`)."""
+        """Technique spans in ``doc.text[:doc.content_end]`` at word edges, score = span confidence × P(technique)."""
         model = self.model
-        sents = sentence_spans(doc)
-        view = ArticleView.build(doc.text, doc.content_end, sents)
+        view = ArticleView.build(doc.text, doc.content_end, sentence_spans(doc))
         found = model.find_spans(view)
         if not found:
             return []
@@ -304,7 +302,12 @@ class BaselineDetector:
                     attributes={"span_confidence": round(conf, 6), "technique_probability": round(float(p[k]), 6)},
                 )
             )
-        return with_evidence(doc.text, doc.content_end, sents, at_word_edges(doc.text, spans), model.labels, model.window_probs)
+        return at_word_edges(doc.text, spans)
+
+    def explain(self, doc: Document, spans: list[Span]) -> list[Span]:
+        """``spans`` (found by `detect`) with the words that moved the model (`evidence.with_evidence`)."""
+        model = self.model
+        return with_evidence(doc.text, doc.content_end, sentence_spans(doc), spans, model.labels, model.window_probs)
 
     def classify(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """One (technique, probability) per span, in order.

@@ -178,11 +178,9 @@ class EnsembleDetector:
         return self._model
 
     def detect(self, doc: Document) -> list[Span]:
-        """Technique spans in ``doc.text[:doc.content_end]`` at word edges; score = calibrated P(span and technique right);
-        each with the words that moved the model (`evidence.with_evidence`)."""
+        """Technique spans in ``doc.text[:doc.content_end]`` at word edges; score = calibrated P(span and technique right)."""
         model = self.model
-        sents = sentence_spans(doc)
-        view = model.baseline_view(doc.text, doc.content_end, sents)
+        view = model.baseline_view(doc.text, doc.content_end, sentence_spans(doc))
         found = model.find_spans(doc.text, doc.content_end, view)
         if not found:
             return []
@@ -200,7 +198,12 @@ class EnsembleDetector:
                     attributes={"span_confidence": round(conf, 6), "technique_probability": round(float(p[k]), 6)},
                 )
             )
-        return with_evidence(doc.text, doc.content_end, sents, at_word_edges(doc.text, spans), model.minilm.labels, model.window_probs)
+        return at_word_edges(doc.text, spans)
+
+    def explain(self, doc: Document, spans: list[Span]) -> list[Span]:
+        """``spans`` (found by `detect`) with the words that moved the model (`evidence.with_evidence`)."""
+        model = self.model
+        return with_evidence(doc.text, doc.content_end, sentence_spans(doc), spans, model.minilm.labels, model.window_probs)
 
     def classify(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """One (technique, probability) per span, in order; the n-th repeat of a span gets its

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from spinscope.document import BOILERPLATE, SENTENCE, TECHNIQUE, Component, Document
+from spinscope.document import BOILERPLATE, EVIDENCE, SENTENCE, TECHNIQUE, Component, Document
 from spinscope.settings import check_defaults
 from spinscope.techniques.base import Detector
 from spinscope.techniques.edges import outermost
@@ -31,6 +31,7 @@ class TechniqueStage:
     name = TECHNIQUE
     reads: tuple[str, ...] = (BOILERPLATE, SENTENCE)
     writes: tuple[str, ...] = (TECHNIQUE,)
+    amends: tuple[str, ...] = ()
 
     def __init__(self, options: TechniqueOptions = TechniqueOptions()) -> None:
         self.options = options
@@ -49,3 +50,33 @@ class TechniqueStage:
 
     def summarise(self, doc: Document) -> dict[str, Any]:
         return summarise(doc, doc.spans.get(TECHNIQUE, ()))
+
+
+class EvidenceStage:
+    """Adds to each technique span the words that moved its detector (``attributes["evidence"]``,
+    measured by occlusion: `evidence.py`).
+
+    A stage of its own because it costs a fifth to two fifths of the analysis again, and only
+    a reader uses it: reports, the web app and ``analyze`` run it; ``predict``, ``evaluate`` and
+    the benchmarks of the SemEval figures leave it out.
+    """
+
+    name = EVIDENCE
+    reads: tuple[str, ...] = (SENTENCE,)
+    writes: tuple[str, ...] = ()
+    amends: tuple[str, ...] = (TECHNIQUE,)
+
+    def __init__(self, options: TechniqueOptions = TechniqueOptions()) -> None:
+        self.detector: Detector = get_detector(options.detector)
+
+    def __call__(self, doc: Document) -> Document:
+        spans = list(doc.spans.get(TECHNIQUE, ()))
+        return doc.with_spans(TECHNIQUE, self.detector.explain(doc, spans)) if spans else doc
+
+    def info(self) -> Component:
+        found = self.detector.component()
+        return Component(stage=self.name, name=str(found["name"]), version=str(found["version"]), model_sha256=found["model_sha256"])
+
+    def summarise(self, doc: Document) -> dict[str, Any]:
+        spans = doc.spans.get(TECHNIQUE, ())
+        return {"spans_with_evidence": sum(bool(s.attributes.get("evidence")) for s in spans)}
