@@ -4,7 +4,7 @@
 
 Starts the real web server on a temporary store, submits the example article through the form
 in Chromium, and saves the result page, the technique guide and the home page at 1280 px and
-390 px, plus the printed result page. Needs /usr/bin/chromium (as the browser tests do).
+390 px, the explanation panel of the first shown span, and the printed result page. Needs /usr/bin/chromium (as the browser tests do).
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ def main(out: Path) -> None:
                 view.screenshot(path=str(out / f"{name}-{size}.png"), full_page=False)
                 print(out / f"{name}-{size}.png")
             view.close()
+        page.locator("#article .mark:not(.weak)").first.click()
+        page.locator("#detail .technique").first.wait_for()
+        page.screenshot(path=str(out / "result-panel-desktop.png"), full_page=False)
+        print(out / "result-panel-desktop.png")
         page.emulate_media(media="print")
         page.goto(result)
         page.screenshot(path=str(out / "result-print.png"), full_page=False)

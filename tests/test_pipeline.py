@@ -189,3 +189,15 @@ def test_pipeline_detection_stages_leave_out_the_readers_evidence() -> None:
     assert any(s.attributes.get("evidence") for s in full.techniques)
     assert not any("evidence" in s.attributes for s in bare.techniques)
     assert [(s.start, s.end, s.label, s.score) for s in bare.techniques] == [(s.start, s.end, s.label, s.score) for s in full.techniques]
+
+
+def test_pipeline_evidence_is_measured_for_the_spans_a_reader_is_shown() -> None:
+    from spinscope.techniques.confidence import DISPLAY_THRESHOLD
+
+    analysis = spinscope.analyze(spinscope.read(DEMO))
+    shown = [s for s in analysis.techniques if s.score is not None and s.score >= DISPLAY_THRESHOLD]
+    weaker = [s for s in analysis.techniques if s not in shown]
+    assert shown and weaker, "the demo has spans on both sides of the threshold"
+    assert all("evidence" in s.attributes for s in shown) and any(s.attributes["evidence"] for s in shown)
+    assert not any("evidence" in s.attributes for s in weaker), "hidden until asked for: not worth a model run a word"
+    assert analysis.summary["evidence"] == {"spans_with_evidence": sum(bool(s.attributes["evidence"]) for s in shown)}

@@ -276,6 +276,8 @@ def test_web_browser_threshold_control_shows_and_hides_the_weaker_spans(server: 
     hidden.first.scroll_into_view_if_needed()
     hidden.first.click()
     assert "weak)" in page.locator("#detail .technique h3").first.inner_text(), "the panel gives a weak span's level"
+    assert "evidence is measured for the spans shown by default" in page.locator("#detail .no-evidence").first.inner_text()
+    assert page.locator("#detail .evidence").count() == 0, "a weaker span's evidence was not measured"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-result-weaker-shown.png"), full_page=False)
     toggle.click()

@@ -88,6 +88,8 @@
       box.appendChild(line("evidence", "Words that moved the model most: " + s.evidence.map(function (e) {
         return "\u00ab" + e.text + "\u00bb (" + signed(e.drop) + ")";
       }).join(", ")));
+    } else if (s.weak) {
+      box.appendChild(line("no-evidence", "No words measured: evidence is measured for the spans shown by default."));
     }
     if (s.check) { box.appendChild(line("check", "What to check: " + s.check)); }
     if (s.example && s.example.text) {

@@ -9,7 +9,8 @@ from spinscope.document import BOILERPLATE, EVIDENCE, SENTENCE, TECHNIQUE, Compo
 from spinscope.settings import check_defaults
 from spinscope.techniques.base import Detector
 from spinscope.techniques.edges import outermost
-from spinscope.techniques.registry import DEFAULT_DETECTOR, get_detector
+from spinscope.techniques.confidence import reader_threshold
+from spinscope.techniques.registry import DEFAULT_DETECTOR, detector_card, get_detector
 from spinscope.techniques.summary import summarise
 
 
@@ -56,9 +57,11 @@ class EvidenceStage:
     """Adds to each technique span the words that moved its detector (``attributes["evidence"]``,
     measured by occlusion: `evidence.py`).
 
-    A stage of its own because it costs a fifth to two fifths of the analysis again, and only
-    a reader uses it: reports, the web app and ``analyze`` run it; ``predict``, ``evaluate`` and
-    the benchmarks of the SemEval figures leave it out.
+    A stage of its own because only a reader uses it, and it costs: every word of a span is one
+    more model run. Reports, the web app and ``analyze`` run it; ``predict``, ``evaluate`` and the
+    benchmarks of the SemEval figures leave it out. Only the spans a reader is shown by default
+    (at or above the detector's reader threshold, `confidence.reader_threshold`) are measured:
+    on the example article that is 6 spans of 15, and the cost falls with them.
     """
 
     name = EVIDENCE
@@ -68,10 +71,16 @@ class EvidenceStage:
 
     def __init__(self, options: TechniqueOptions = TechniqueOptions()) -> None:
         self.detector: Detector = get_detector(options.detector)
+        self.floor = reader_threshold(detector_card(options.detector))
 
     def __call__(self, doc: Document) -> Document:
         spans = list(doc.spans.get(TECHNIQUE, ()))
-        return doc.with_spans(TECHNIQUE, self.detector.explain(doc, spans)) if spans else doc
+        shown = [i for i, s in enumerate(spans) if s.score is None or s.score >= self.floor]
+        if not shown:
+            return doc
+        for i, span in zip(shown, self.detector.explain(doc, [spans[i] for i in shown])):
+            spans[i] = span
+        return doc.with_spans(TECHNIQUE, spans)
 
     def info(self) -> Component:
         found = self.detector.component()
