@@ -1,0 +1,47 @@
+"""Which words introduce speech, and who their subject is.
+
+The verbs are the reporting verbs that PolNeAR train annotates as cues most often (said, told,
+added, wrote, asked, noted, tweeted, argued, ...), by lemma; verbs of belief and perception that
+PolNeAR also counts (think, show, seem) are left out, as GenderGapTracker leaves them out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+CUE_LEMMAS = frozenset(
+    """
+    say tell add write ask note tweet argue explain acknowledge declare announce report suggest
+    continue recall conclude claim respond reply state insist warn promise predict admit deny
+    confirm reveal indicate assert contend maintain concede stress emphasize emphasise caution
+    urge vow pledge complain boast quip joke remark comment observe testify allege charge
+    counter retort reiterate mention describe post tout lament exclaim shout yell whisper
+    muse wonder speculate estimate propose recount assure inform disclose
+    """.split()
+)
+
+def is_cue(token: "Token") -> bool:
+    """A reporting verb, by lemma ("said", "adds", "tweeted"), used as a verb."""
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_LEMMAS
+
+
+def subject(cue: "Token") -> "Token | None":
+    """The cue's speaker: its subject, the agent of a passive ("was told by X"), or the subject
+    of the verb it is coordinated with or subordinated to ("He paused and added ...")."""
+    for dep in ("nsubj", "csubj"):
+        for child in cue.children:
+            if child.dep_ == dep:
+                return child
+    for child in cue.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    if cue.dep_ in ("conj", "xcomp", "advcl") and cue.head is not cue:
+        for child in cue.head.children:
+            if child.dep_ == "nsubj":
+                return child
+    return None

@@ -1,0 +1,101 @@
+"""Reported speech: "X said (that) ...", "..., X said", and "according to X, ...".
+
+A reporting verb (cues.py) with a subject and a clausal complement is a quote whose content is
+the complement ("that" included, as PolNeAR marks it). Where the complement holds a direct
+quote, the two are one mixed quote ("X said that the plan was "a disaster""); where it is only
+the direct quote, the direct quote stands. "according to X" makes the clause it modifies a quote
+by X, on whichever side of it the clause lies.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spinscope.quotes.cues import is_cue, subject
+from spinscope.quotes.found import Found
+from spinscope.quotes.speakers import Speaker, speaker
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+# Share of a complement's characters inside a direct quote above which it is that quote.
+_INSIDE_SHARE = 0.5
+
+
+def _trimmed(doc: "Doc", a: int, b: int) -> tuple[int, int] | None:
+    """Characters of tokens ``[a, b)`` without punctuation or space at either end."""
+    while a < b and (doc[a].is_punct or doc[a].is_space) and doc[a].text not in "\"“„«":
+        a += 1
+    while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space) and doc[b - 1].text not in "\"”»":
+        b -= 1
+    if a >= b:
+        return None
+    return doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _content_of_according(word: "Token") -> tuple[int, int] | None:
+    """The clause "according to X" modifies, on the longer side of the phrase."""
+    doc = word.doc
+    head = word.head
+    if head is word or head.dep_ == "ROOT":
+        region = (word.sent.start, word.sent.end)
+    else:
+        region = (head.left_edge.i, head.right_edge.i + 1)
+    left = _trimmed(doc, region[0], word.left_edge.i)
+    right = _trimmed(doc, word.right_edge.i + 1, region[1])
+    sides = [side for side in (left, right) if side is not None]
+    return max(sides, key=lambda s: s[1] - s[0]) if sides else None
+
+
+def indirect_quotes(doc: "Doc", direct: list[Found]) -> tuple[list[Found], list[Found]]:
+    """(the quotes reported speech adds, the direct quotes that stay); a direct quote that became
+    part of a mixed one, or got its speaker from "according to", is replaced."""
+    kept = list(direct)
+    added: list[Found] = []
+    for token in doc:
+        if token.lower_ == "according":
+            to = next((c for c in token.children if c.lower_ == "to"), None)
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            content = _content_of_according(token) if obj is not None else None
+            if obj is None or content is None:
+                continue
+            assert to is not None
+            _add(added, kept, content, (token.idx, to.idx + len(to)), speaker(obj))
+            continue
+        if not is_cue(token):
+            continue
+        clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        who = subject(token)
+        if clause is None or who is None:
+            continue
+        content = _trimmed(doc, clause.left_edge.i, clause.right_edge.i + 1)
+        if content is None:
+            continue
+        _add(added, kept, content, (token.idx, token.idx + len(token)), speaker(who))
+    return added, kept
+
+
+def _add(added: list[Found], kept: list[Found], content: tuple[int, int], cue: tuple[int, int], who: Speaker) -> None:
+    """Records one reported-speech quote against the direct quotes found so far."""
+    touching = [q for q in kept if any(_overlap(content, f) for f in q.fragments)]
+    quoted = sum(_overlap(content, f) for q in touching for f in q.fragments)
+    if touching and quoted >= _INSIDE_SHARE * (content[1] - content[0]):
+        # the complement is the direct quote: it stands, and gains this speaker if it had none
+        for q in touching:
+            if q.speaker is None:
+                kept[kept.index(q)] = Found(q.fragments, q.kind, cue, who)
+        return
+    if touching:
+        for q in touching:
+            kept.remove(q)
+        start = min([content[0]] + [q.start for q in touching])
+        end = max([content[1]] + [q.end for q in touching])
+        added.append(Found(((start, end),), "mixed", cue, who))
+        return
+    if any(_overlap(content, q.fragments[0]) and q.cue == cue for q in added):
+        return
+    added.append(Found((content,), "indirect", cue, who))

@@ -1,0 +1,162 @@
+"""A speaker mention's extent, its title, and the name it resolves to.
+
+Resolution is one rule, measured in benchmarks/quotes_polnear.py: a mention that holds a named
+entity (PERSON, else ORG, GPE, NORP) is that entity, expanded to the fullest earlier form of
+the same name ("Colville" -> "Rupert Colville"); a personal pronoun (he, she) or a definite
+role noun ("the spokesman") is the nearest earlier PERSON that was the subject of a clause,
+else the nearest earlier PERSON; "it", "they", "we" and definite organisation nouns ("the
+ministry") are the nearest earlier ORG. Indefinite mentions ("a senior official") are
+anonymous and stay unresolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_PERSON_PRONOUNS = frozenset("he she him her i me".split())
+_GROUP_PRONOUNS = frozenset("it they we them us".split())
+_ORG_NOUNS = frozenset(
+    "ministry agency department campaign company group committee organization organisation government police office "
+    "army military administration council commission board court party team firm university institute network newspaper paper "
+    "magazine channel network website site report poll survey study statement".split()
+)
+_MENTION_LEFT = frozenset(("compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "punct", "npadvmod"))
+_MENTION_RIGHT = frozenset(("compound", "flat", "case"))
+_NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+# Where to look back for an antecedent, in characters: about five paragraphs of news.
+LOOKBACK_CHARS = 3000
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A speaker mention and what is known of it; offsets are characters into the document."""
+
+    start: int
+    end: int
+    name: str | None
+    resolution: str  # named | pronoun | nominal | anonymous
+    title: tuple[int, int] | None = None
+
+    def attributes(self, text: str) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "speaker": {"start": self.start, "end": self.end, "text": text[self.start : self.end]},
+            "speaker_name": self.name,
+            "speaker_resolution": self.resolution,
+        }
+        if self.title is not None:
+            out["speaker_title"] = {"start": self.title[0], "end": self.title[1], "text": text[self.title[0] : self.title[1]]}
+        return out
+
+
+def mention_tokens(head: "Token") -> tuple[int, int]:
+    """Token range ``[a, b)`` of the noun phrase headed by ``head``: its compounds, modifiers,
+    determiner and possessive, without relative clauses, appositions or prepositional tails."""
+    a = b = head.i
+    for child in head.lefts:
+        if child.dep_ in _MENTION_LEFT:
+            a = min(a, child.left_edge.i)
+    for child in head.rights:
+        if child.dep_ in _MENTION_RIGHT:
+            b = max(b, child.right_edge.i)
+    # a leading or trailing comma or quote is punctuation, not the mention
+    doc = head.doc
+    while a < head.i and doc[a].is_punct:
+        a += 1
+    while b > head.i and doc[b].is_punct:
+        b -= 1
+    return a, b + 1
+
+
+def _entity_in(doc: "Doc", a: int, b: int) -> "Span | None":
+    ents = [e for e in doc.ents if e.start >= a and e.end <= b and e.label_ in _NAME_LABELS]
+    ents.sort(key=lambda e: (_NAME_LABELS.index(e.label_), -(e.end - e.start)))
+    return ents[0] if ents else None
+
+
+def _fullest(doc: "Doc", ent: "Span") -> str:
+    """The longest earlier form of the same name: "Rupert Colville" for a later "Colville"."""
+    name = ent.text
+    last = name.split()[-1] if name.split() else name
+    for other in doc.ents:
+        if other.start >= ent.start:
+            break
+        if other.label_ == ent.label_ and len(other.text) > len(name) and other.text.split()[-1] == last:
+            name = other.text
+    return name
+
+
+def _antecedent(doc: "Doc", before: int, labels: tuple[str, ...]) -> "Span | None":
+    """The nearest entity with one of ``labels`` ending before token ``before`` (within
+    LOOKBACK_CHARS), preferring one that is a clause's subject."""
+    floor = doc[before].idx - LOOKBACK_CHARS if before < len(doc) else len(doc.text) - LOOKBACK_CHARS
+    candidates = [e for e in doc.ents if e.end <= before and e.label_ in labels and e.start_char >= floor]
+    subjects = [e for e in candidates if e.root.dep_ in ("nsubj", "nsubjpass")]
+    pool = subjects or candidates
+    return pool[-1] if pool else None
+
+
+def speaker(head: "Token") -> Speaker:
+    """The speaker whose mention is headed by ``head`` (a cue's subject, an "according to" object)."""
+    doc = head.doc
+    a, b = mention_tokens(head)
+    start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+    title = _title(head, a, b)
+    ent = _entity_in(doc, a, b)
+    if ent is None:
+        ent = _appositive_name(head)
+    if ent is not None:
+        return Speaker(start, end, _fullest(doc, ent), "named", title)
+    lower = head.lower_
+    if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
+        if lower in _PERSON_PRONOUNS:
+            found = _antecedent(doc, a, ("PERSON",))
+        elif lower in _GROUP_PRONOUNS:
+            found = _antecedent(doc, a, ("ORG",))
+        else:
+            found = None
+        return Speaker(start, end, _fullest(doc, found) if found is not None else None, "pronoun", title)
+    determiner = next((c.lower_ for c in head.lefts if c.dep_ in ("det", "poss")), None)
+    if determiner in ("a", "an", "some", "one", "several", "two", "three", None) and head.pos_ != "PROPN":
+        return Speaker(start, end, None, "anonymous", title or (start, end))
+    labels = ("ORG",) if head.lemma_.lower() in _ORG_NOUNS else ("PERSON",)
+    found = _antecedent(doc, a, labels)
+    return Speaker(start, end, _fullest(doc, found) if found is not None else None, "nominal", title or (start, end))
+
+
+def _appositive_name(head: "Token") -> "Span | None":
+    """The name in an apposition to a role noun: "the spokesman, Rupert Colville, said"."""
+    for child in head.rights:
+        if child.dep_ == "appos":
+            a, b = mention_tokens(child)
+            found = _entity_in(head.doc, a, b)
+            if found is not None:
+                return found
+    return None
+
+
+def _title(head: "Token", a: int, b: int) -> tuple[int, int] | None:
+    """The title or role the text gives the speaker: the words before a name inside the mention
+    ("UN spokesman" in "UN spokesman Rupert Colville"), else an apposition ("Rupert Colville,
+    spokesman for the UN High Commissioner for Human Rights")."""
+    doc = head.doc
+    ent = _entity_in(doc, a, b)
+    if ent is not None and ent.label_ == "PERSON" and ent.start > a:
+        lo = a
+        while lo < ent.start and doc[lo].dep_ in ("det", "punct", "case"):
+            lo += 1
+        if lo < ent.start:
+            return doc[lo].idx, doc[ent.start - 1].idx + len(doc[ent.start - 1])
+    if ent is not None:
+        for child in head.rights:
+            if child.dep_ == "appos":
+                lo, hi = child.left_edge.i, child.right_edge.i
+                while lo < hi and doc[lo].is_punct:
+                    lo += 1
+                while hi > lo and doc[hi].is_punct:
+                    hi -= 1
+                return doc[lo].idx, doc[hi].idx + len(doc[hi])
+    return None
