@@ -26,6 +26,8 @@ BOILERPLATE = "boilerplate"
 DECODING = "decoding"
 SENTENCE = "sentence"
 TECHNIQUE = "technique"
+# Quotes: one span per quote; its attributes carry the kind, cue, speaker mention and resolved name.
+QUOTE = "quote"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,11 @@ CUE_LEMMAS = frozenset(
     """.split()
 )
 
+# Verbs that name or describe, which make a mixed quote of a quoted phrase they take ("called
+# the plan “a disaster”"); without a quote they are not speech.
+NAMING_LEMMAS = frozenset("call describe label dub brand term refer characterize characterise find".split())
+
+
 def is_cue(token: "Token") -> bool:
     """A reporting verb, by lemma ("said", "adds", "tweeted"), used as a verb."""
     return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_LEMMAS

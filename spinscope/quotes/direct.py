@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from spinscope.quotes.cues import is_cue, subject
 from spinscope.quotes.found import Found
-from spinscope.quotes.marks import quoted_runs
 from spinscope.quotes.speakers import speaker
 
 if TYPE_CHECKING:
@@ -26,6 +25,10 @@ if TYPE_CHECKING:
 # not speech; the steering session's marks-only baseline used 4 too.
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")
+# Characters between a quote and the next one it may continue: about one short cue sentence.
+CONTINUATION_GAP = 200
+import os
+CARRY = os.environ.get("QCARRY", "0") == "1"
 
 
 def _tokens_in(doc: "Doc", start: int, end: int) -> list["Token"]:
@@ -53,14 +56,22 @@ def _cue_near(doc: "Doc", start: int, end: int, quoted: set[int]) -> "Token | No
     return None
 
 
+def _split_around(text: str, end: int, cue: int, next_start: int) -> bool:
+    """Whether the run ending at ``end`` and the one starting at ``next_start`` are one quote
+    split around the cue at ``cue``: the first ends on a comma, and the words between them are a
+    cue clause on one line, not one that opens a new quote with a colon ("as he said:")."""
+    gap = text[end:next_start]
+    return end <= cue < next_start and text[end - 2 : end - 1] == "," and "\n" not in gap and ":" not in gap
+
+
 def _same(a: "Token | None", b: "Token") -> bool:
     return a is not None and a.i == b.i
 
 
-def direct_quotes(doc: "Doc") -> list[Found]:
-    """Every direct quote in ``doc`` (spaCy's parse of the analysable text), in text order."""
+def direct_quotes(doc: "Doc", runs: list[tuple[int, int]]) -> list[Found]:
+    """Every direct quote in ``doc`` (spaCy's parse of the analysable text), in text order;
+    ``runs``: its quoted runs (marks.quoted_runs)."""
     text = doc.text
-    runs = quoted_runs(text)
     quoted = {t.i for s, e in runs for t in _tokens_in(doc, s, e)}
     found: list[tuple[tuple[int, int], "Token | None"]] = [((s, e), _cue_near(doc, s, e, quoted)) for s, e in runs]
     out: list[Found] = []
@@ -69,7 +80,7 @@ def direct_quotes(doc: "Doc") -> list[Found]:
         (s, e), cue = found[i]
         fragments = [(s, e)]
         # "X," he said, "Y.": the next run shares this cue, which lies between them
-        while i + 1 < len(found) and cue is not None and _same(found[i + 1][1], cue) and e <= cue.idx < found[i + 1][0][0] and "\n" not in text[e : found[i + 1][0][0]]:
+        while i + 1 < len(found) and cue is not None and _same(found[i + 1][1], cue) and _split_around(text, e, cue.idx, found[i + 1][0][0]):
             i += 1
             s2, e = found[i][0]
             fragments.append((s2, e))
@@ -80,4 +91,22 @@ def direct_quotes(doc: "Doc") -> list[Found]:
             continue
         cue_span = None if cue is None else (cue.idx, cue.idx + len(cue))
         out.append(Found(tuple(fragments), "direct", cue_span, None if who is None else speaker(who)))
+    return _continued(text, out)
+
+
+def _continued(text: str, quotes: list[Found]) -> list[Found]:
+    """A quote with no cue of its own that follows a quote with a speaker in the same paragraph
+    ("“A,” X said. “B.”") goes on that quote: one quote in two fragments, as PolNeAR marks it.
+    At the start of the next paragraph it keeps its own span and takes the same speaker."""
+    out: list[Found] = []
+    for q in quotes:
+        prev = out[-1] if out else None
+        if prev is not None and prev.speaker is not None and q.cue is None and q.speaker is None:
+            gap = text[prev.end : q.start]
+            if "\n" not in gap and len(gap) <= CONTINUATION_GAP:
+                out[-1] = Found(prev.fragments + q.fragments, prev.kind, prev.cue, prev.speaker)
+                continue
+            if CARRY and gap.strip() == "":
+                q = Found(q.fragments, q.kind, None, prev.speaker)
+        out.append(q)
     return out

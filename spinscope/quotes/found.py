@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from spinscope.document import Span
+from spinscope.document import QUOTE, Span
 from spinscope.quotes.speakers import Speaker
-
-QUOTE = "quote"
 
 
 @dataclass(frozen=True, slots=True)

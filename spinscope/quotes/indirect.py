@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spinscope.quotes.cues import is_cue, subject
+from spinscope.quotes.cues import NAMING_LEMMAS, is_cue, subject
 from spinscope.quotes.found import Found
 from spinscope.quotes.speakers import Speaker, speaker
 
@@ -51,11 +51,13 @@ def _content_of_according(word: "Token") -> tuple[int, int] | None:
     return max(sides, key=lambda s: s[1] - s[0]) if sides else None
 
 
-def indirect_quotes(doc: "Doc", direct: list[Found]) -> tuple[list[Found], list[Found]]:
+def indirect_quotes(doc: "Doc", direct: list[Found], runs: list[tuple[int, int]]) -> tuple[list[Found], list[Found]]:
     """(the quotes reported speech adds, the direct quotes that stay); a direct quote that became
-    part of a mixed one, or got its speaker from "according to", is replaced."""
+    part of a mixed one, or got its speaker from "according to", is replaced. ``runs``: every
+    quoted run, short ones too (a reported clause that holds one is a mixed quote)."""
     kept = list(direct)
     added: list[Found] = []
+    quoted = _Runs(runs)
     for token in doc:
         if token.lower_ == "according":
             to = next((c for c in token.children if c.lower_ == "to"), None)
@@ -64,26 +66,51 @@ def indirect_quotes(doc: "Doc", direct: list[Found]) -> tuple[list[Found], list[
             if obj is None or content is None:
                 continue
             assert to is not None
-            _add(added, kept, content, (token.idx, to.idx + len(to)), speaker(obj))
+            _add(added, kept, quoted, content, (token.idx, to.idx + len(to)), speaker(obj))
             continue
-        if not is_cue(token):
+        if not (is_cue(token) or token.lemma_.lower() in NAMING_LEMMAS) or quoted.holds(token.idx):
             continue
-        clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
         who = subject(token)
-        if clause is None or who is None:
+        if who is None:
             continue
-        content = _trimmed(doc, clause.left_edge.i, clause.right_edge.i + 1)
-        if content is None:
-            continue
-        _add(added, kept, content, (token.idx, token.idx + len(token)), speaker(who))
+        clause = next((c for c in token.children if c.dep_ == "ccomp"), None) if is_cue(token) else None
+        if clause is not None:
+            content = _trimmed(doc, clause.left_edge.i, clause.right_edge.i + 1)
+        else:
+            content = _quoted_complement(token, quoted)
+        if content is not None:
+            _add(added, kept, quoted, content, (token.idx, token.idx + len(token)), speaker(who))
     return added, kept
 
 
-def _add(added: list[Found], kept: list[Found], content: tuple[int, int], cue: tuple[int, int], who: Speaker) -> None:
+class _Runs:
+    """The quoted runs, asked whether they hold a character or lie inside a range."""
+
+    def __init__(self, runs: list[tuple[int, int]]) -> None:
+        self.runs = runs
+
+    def holds(self, i: int) -> bool:
+        return any(s < i < e - 1 for s, e in self.runs)
+
+    def inside(self, span: tuple[int, int]) -> bool:
+        return any(span[0] <= s and e <= span[1] + 1 for s, e in self.runs)
+
+
+def _quoted_complement(verb: "Token", quoted: _Runs) -> tuple[int, int] | None:
+    """What follows a verb that names or describes ("called the plan “a disaster”", "described
+    it as “reckless”"), when it holds a quoted run: a mixed quote without a "that" clause."""
+    right = [c for c in verb.rights if c.dep_ not in ("punct", "cc", "conj", "advcl", "relcl")]
+    if not right:
+        return None
+    content = _trimmed(verb.doc, right[0].left_edge.i, right[-1].right_edge.i + 1)
+    return content if content is not None and quoted.inside(content) else None
+
+
+def _add(added: list[Found], kept: list[Found], quoted: _Runs, content: tuple[int, int], cue: tuple[int, int], who: Speaker) -> None:
     """Records one reported-speech quote against the direct quotes found so far."""
     touching = [q for q in kept if any(_overlap(content, f) for f in q.fragments)]
-    quoted = sum(_overlap(content, f) for q in touching for f in q.fragments)
-    if touching and quoted >= _INSIDE_SHARE * (content[1] - content[0]):
+    inside = sum(_overlap(content, f) for q in touching for f in q.fragments)
+    if touching and inside >= _INSIDE_SHARE * (content[1] - content[0]):
         # the complement is the direct quote: it stands, and gains this speaker if it had none
         for q in touching:
             if q.speaker is None:
@@ -98,4 +125,4 @@ def _add(added: list[Found], kept: list[Found], content: tuple[int, int], cue: t
         return
     if any(_overlap(content, q.fragments[0]) and q.cue == cue for q in added):
         return
-    added.append(Found((content,), "indirect", cue, who))
+    added.append(Found((content,), "mixed" if quoted.inside(content) else "indirect", cue, who))

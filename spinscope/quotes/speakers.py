@@ -11,7 +11,7 @@ anonymous and stay unresolved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,6 +29,8 @@ _MENTION_RIGHT = frozenset(("compound", "flat", "case"))
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 # Where to look back for an antecedent, in characters: about five paragraphs of news.
 LOOKBACK_CHARS = 3000
+import os
+STRATEGY = os.environ.get("QSTRAT", "subject")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,8 @@ class Speaker:
     name: str | None
     resolution: str  # named | pronoun | nominal | anonymous
     title: tuple[int, int] | None = None
+    label: str | None = None  # the entity label of the name (PERSON, ORG ...), or the one a pronoun wants
+    antecedent_at: int = -1  # where the name a pronoun or role noun resolved to starts (characters)
 
     def attributes(self, text: str) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -91,12 +95,12 @@ def _fullest(doc: "Doc", ent: "Span") -> str:
 
 def _antecedent(doc: "Doc", before: int, labels: tuple[str, ...]) -> "Span | None":
     """The nearest entity with one of ``labels`` ending before token ``before`` (within
-    LOOKBACK_CHARS), preferring one that is a clause's subject."""
-    floor = doc[before].idx - LOOKBACK_CHARS if before < len(doc) else len(doc.text) - LOOKBACK_CHARS
+    LOOKBACK_CHARS)."""
+    floor = (doc[before].idx if before < len(doc) else len(doc.text)) - LOOKBACK_CHARS
     candidates = [e for e in doc.ents if e.end <= before and e.label_ in labels and e.start_char >= floor]
-    subjects = [e for e in candidates if e.root.dep_ in ("nsubj", "nsubjpass")]
-    pool = subjects or candidates
-    return pool[-1] if pool else None
+    if STRATEGY == "subject":
+        candidates = [e for e in candidates if e.root.dep_ in ("nsubj", "nsubjpass")] or candidates
+    return candidates[-1] if candidates else None
 
 
 def speaker(head: "Token") -> Speaker:
@@ -109,22 +113,39 @@ def speaker(head: "Token") -> Speaker:
     if ent is None:
         ent = _appositive_name(head)
     if ent is not None:
-        return Speaker(start, end, _fullest(doc, ent), "named", title)
+        return Speaker(start, end, _fullest(doc, ent), "named", title, ent.label_, ent.start_char)
     lower = head.lower_
     if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
-        if lower in _PERSON_PRONOUNS:
-            found = _antecedent(doc, a, ("PERSON",))
-        elif lower in _GROUP_PRONOUNS:
-            found = _antecedent(doc, a, ("ORG",))
-        else:
-            found = None
-        return Speaker(start, end, _fullest(doc, found) if found is not None else None, "pronoun", title)
+        label = "PERSON" if lower in _PERSON_PRONOUNS else "ORG" if lower in _GROUP_PRONOUNS else None
+        return _resolved(doc, a, Speaker(start, end, None, "pronoun", title, label))
     determiner = next((c.lower_ for c in head.lefts if c.dep_ in ("det", "poss")), None)
     if determiner in ("a", "an", "some", "one", "several", "two", "three", None) and head.pos_ != "PROPN":
         return Speaker(start, end, None, "anonymous", title or (start, end))
-    labels = ("ORG",) if head.lemma_.lower() in _ORG_NOUNS else ("PERSON",)
-    found = _antecedent(doc, a, labels)
-    return Speaker(start, end, _fullest(doc, found) if found is not None else None, "nominal", title or (start, end))
+    label = "ORG" if head.lemma_.lower() in _ORG_NOUNS else "PERSON"
+    return _resolved(doc, a, Speaker(start, end, None, "nominal", title or (start, end), label))
+
+
+def _resolved(doc: "Doc", before: int, who: Speaker) -> Speaker:
+    found = _antecedent(doc, before, (who.label,)) if who.label else None
+    if found is None:
+        return who
+    return replace(who, name=_fullest(doc, found), antecedent_at=found.start_char)
+
+
+def follow_speakers(speakers: list[Speaker]) -> list[Speaker]:
+    """``speakers`` (in text order) with each pronoun or role noun resolved to the last named
+    speaker of its kind before it, where that speaker is nearer than the entity found so far."""
+    out: list[Speaker] = []
+    last: dict[str, Speaker] = {}
+    for who in speakers:
+        prior = last.get(who.label or "")
+        if who.resolution in ("pronoun", "nominal") and prior is not None and who.start - prior.start <= LOOKBACK_CHARS:
+            if STRATEGY == "follow" or prior.start > who.antecedent_at:
+                who = replace(who, name=prior.name, antecedent_at=prior.start)
+        if who.resolution == "named" and who.label:
+            last[who.label] = who
+        out.append(who)
+    return out
 
 
 def _appositive_name(head: "Token") -> "Span | None":
