@@ -19,7 +19,9 @@ CUE_LEMMAS = frozenset(
     confirm reveal indicate assert contend maintain concede stress emphasize emphasise caution
     urge vow pledge complain boast quip joke remark comment observe testify allege charge
     counter retort reiterate mention describe post tout lament exclaim shout yell whisper
-    muse wonder speculate estimate propose recount assure inform disclose
+    muse wonder speculate estimate propose recount assure inform disclose proclaim bark
+    retaliate cite snap scoff chide blast slam mock lash plead demand answer interject
+    reason reckon tell write warn rule order advise announce
     """.split()
 )
 

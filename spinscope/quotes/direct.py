@@ -27,8 +27,7 @@ MIN_WORDS = 4
 _WORD = re.compile(r"\w+")
 # Characters between a quote and the next one it may continue: about one short cue sentence.
 CONTINUATION_GAP = 200
-import os
-CARRY = os.environ.get("QCARRY", "0") == "1"
+
 
 
 def _tokens_in(doc: "Doc", start: int, end: int) -> list["Token"]:
@@ -38,19 +37,28 @@ def _tokens_in(doc: "Doc", start: int, end: int) -> list["Token"]:
 
 def _cue_near(doc: "Doc", start: int, end: int, quoted: set[int]) -> "Token | None":
     """The reporting verb nearest to ``[start, end)`` in the sentences it touches, outside quotes;
-    else the root verb of the sentence before, when that sentence ends with a colon."""
+    else one in the sentence right after, on the same line; else the root verb of the sentence
+    before, when that sentence ends with a colon."""
     inside = _tokens_in(doc, start, end)
     if not inside:
         return None
     sents = sorted({t.sent.start: t.sent for t in inside}.values(), key=lambda s: s.start)
-    candidates = [t for s in sents for t in s if t.i not in quoted and is_cue(t)]
+    # a cue before a colon introduces what follows it ("as he said: “...”"), not a quote before it
+    candidates = [t for s in sents for t in s if t.i not in quoted and is_cue(t) and not (t.idx >= end and _before_colon(t))]
     if candidates:
-        return min(candidates, key=lambda t: min(abs(t.idx - end), abs(start - t.idx)))
+        # a cue whose subject stands outside every quote first: "“Happy Cinco de Mayo!,” he tweeted"
+        return min(candidates, key=lambda t: (_quoted_subject(t, quoted), min(abs(t.idx - end), abs(start - t.idx))))
+    last = sents[-1]
+    if last.end < len(doc) and doc.text[end : doc[last.end].idx].strip() == "" and "\n" not in doc.text[end : doc[last.end].idx]:
+        # the parser ended the sentence at the quote's "?" or "!": “Why?” Obama asked.
+        after = [t for t in doc[last.end].sent if t.i not in quoted and is_cue(t) and not _quoted_subject(t, quoted)]
+        if after:
+            return after[0]
     first = sents[0]
     if first.start > 0 and all(t.i in quoted or t.is_punct or t.is_space for t in doc[first.start : inside[0].i]):
         before = doc[first.start - 1].sent
-        last = [t for t in before if not t.is_space]
-        if last and last[-1].text == ":":
+        words = [t for t in before if not t.is_space]
+        if words and words[-1].text == ":":
             cues = [t for t in before if t.i not in quoted and is_cue(t)]
             return cues[-1] if cues else before.root
     return None
@@ -66,6 +74,17 @@ def _split_around(text: str, end: int, cue: int, next_start: int) -> bool:
 
 def _same(a: "Token | None", b: "Token") -> bool:
     return a is not None and a.i == b.i
+
+
+def _before_colon(cue: "Token") -> bool:
+    doc = cue.doc
+    return cue.i + 1 < len(doc) and doc[cue.i + 1].text == ":"
+
+
+def _quoted_subject(cue: "Token", quoted: set[int]) -> bool:
+    """Whether the cue has no subject, or one inside a quote (so not the speaker)."""
+    who = subject(cue)
+    return who is None or who.i in quoted
 
 
 def direct_quotes(doc: "Doc", runs: list[tuple[int, int]]) -> list[Found]:
@@ -87,11 +106,19 @@ def direct_quotes(doc: "Doc", runs: list[tuple[int, int]]) -> list[Found]:
         i += 1
         words = sum(len(_WORD.findall(text[a:b])) for a, b in fragments)
         who = subject(cue) if cue is not None else None
+        if who is not None and who.i in quoted:
+            who = None
         if words < MIN_WORDS and (who is None or words < 2):
             continue
         cue_span = None if cue is None else (cue.idx, cue.idx + len(cue))
         out.append(Found(tuple(fragments), "direct", cue_span, None if who is None else speaker(who)))
     return _continued(text, out)
+
+
+def _next_paragraph(text: str, end: int, start: int) -> bool:
+    """Whether ``start`` opens the paragraph right after the one ``end`` is in."""
+    gap = text[end:start]
+    return "\n" in gap and gap[gap.find("\n") :].strip() == "" and not any(m in gap for m in "\"“”")
 
 
 def _continued(text: str, quotes: list[Found]) -> list[Found]:
@@ -106,7 +133,7 @@ def _continued(text: str, quotes: list[Found]) -> list[Found]:
             if "\n" not in gap and len(gap) <= CONTINUATION_GAP:
                 out[-1] = Found(prev.fragments + q.fragments, prev.kind, prev.cue, prev.speaker)
                 continue
-            if CARRY and gap.strip() == "":
+            if _next_paragraph(text, prev.end, q.start):
                 q = Found(q.fragments, q.kind, None, prev.speaker)
         out.append(q)
     return out

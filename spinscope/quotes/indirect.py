@@ -9,6 +9,7 @@ by X, on whichever side of it the clause lies.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from spinscope.quotes.cues import NAMING_LEMMAS, is_cue, subject
@@ -18,8 +19,19 @@ from spinscope.quotes.speakers import Speaker, speaker
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-# Share of a complement's characters inside a direct quote above which it is that quote.
-_INSIDE_SHARE = 0.5
+_WORD = re.compile(r"\w+")
+
+
+def _words_outside(text: str, content: tuple[int, int], fragments: list[tuple[int, int]]) -> bool:
+    """Whether the content has words of its own beside the quoted fragments ("that" aside): if
+    not, the complement is the direct quote itself (“I love cats,” he said)."""
+    cuts = sorted((max(s, content[0]), min(e, content[1])) for s, e in fragments if s < content[1] and e > content[0])
+    pos, rest = content[0], []
+    for s, e in cuts:
+        rest.append(text[pos:s])
+        pos = max(pos, e)
+    rest.append(text[pos : content[1]])
+    return any(w.lower() != "that" for w in _WORD.findall(" ".join(rest)))
 
 
 def _trimmed(doc: "Doc", a: int, b: int) -> tuple[int, int] | None:
@@ -66,7 +78,7 @@ def indirect_quotes(doc: "Doc", direct: list[Found], runs: list[tuple[int, int]]
             if obj is None or content is None:
                 continue
             assert to is not None
-            _add(added, kept, quoted, content, (token.idx, to.idx + len(to)), speaker(obj))
+            _add(doc.text, added, kept, quoted, content, (token.idx, to.idx + len(to)), speaker(obj))
             continue
         if not (is_cue(token) or token.lemma_.lower() in NAMING_LEMMAS) or quoted.holds(token.idx):
             continue
@@ -79,7 +91,7 @@ def indirect_quotes(doc: "Doc", direct: list[Found], runs: list[tuple[int, int]]
         else:
             content = _quoted_complement(token, quoted)
         if content is not None:
-            _add(added, kept, quoted, content, (token.idx, token.idx + len(token)), speaker(who))
+            _add(doc.text, added, kept, quoted, content, (token.idx, token.idx + len(token)), speaker(who))
     return added, kept
 
 
@@ -106,11 +118,10 @@ def _quoted_complement(verb: "Token", quoted: _Runs) -> tuple[int, int] | None:
     return content if content is not None and quoted.inside(content) else None
 
 
-def _add(added: list[Found], kept: list[Found], quoted: _Runs, content: tuple[int, int], cue: tuple[int, int], who: Speaker) -> None:
+def _add(text: str, added: list[Found], kept: list[Found], quoted: _Runs, content: tuple[int, int], cue: tuple[int, int], who: Speaker) -> None:
     """Records one reported-speech quote against the direct quotes found so far."""
     touching = [q for q in kept if any(_overlap(content, f) for f in q.fragments)]
-    inside = sum(_overlap(content, f) for q in touching for f in q.fragments)
-    if touching and inside >= _INSIDE_SHARE * (content[1] - content[0]):
+    if touching and not _words_outside(text, content, [f for q in touching for f in q.fragments]):
         # the complement is the direct quote: it stands, and gains this speaker if it had none
         for q in touching:
             if q.speaker is None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from dataclasses import replace
 from typing import Any
 
 from spinscope.document import BOILERPLATE, QUOTE, Component, Document
@@ -17,17 +15,11 @@ def find_quotes(doc: Document) -> list[Found]:
     from spinscope.quotes.direct import direct_quotes
     from spinscope.quotes.indirect import indirect_quotes
     from spinscope.quotes.marks import quoted_runs
-    from spinscope.quotes.speakers import follow_speakers
 
     parsed = parse(doc)
     runs = quoted_runs(parsed.text)
     added, kept = indirect_quotes(parsed, direct_quotes(parsed, runs), runs)
-    quotes = sorted(kept + added, key=lambda q: (q.start, q.end))
-    if os.environ.get("QFOLLOW", "1") == "0":
-        return quotes
-    spoken = sorted((q for q in quotes if q.speaker is not None), key=lambda q: q.speaker.start)  # type: ignore[union-attr]
-    followed = dict(zip(map(id, spoken), follow_speakers([q.speaker for q in spoken])))  # type: ignore[misc]
-    return [replace(q, speaker=followed.get(id(q), q.speaker)) for q in quotes]
+    return sorted(kept + added, key=lambda q: (q.start, q.end))
 
 
 class QuoteStage:
