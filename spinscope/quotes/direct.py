@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 # not speech; the steering session's marks-only baseline used 4 too.
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")
+# Tokens between a subject-less cue and a name taken as its speaker.
+NAME_WINDOW = 8
 # Characters between a quote and the next one it may continue: about one short cue sentence.
 CONTINUATION_GAP = 200
 
@@ -56,10 +58,13 @@ def _cue_near(doc: "Doc", start: int, end: int, quoted: set[int]) -> "Token | No
             return after[0]
     first = sents[0]
     if first.start > 0 and all(t.i in quoted or t.is_punct or t.is_space for t in doc[first.start : inside[0].i]):
-        before = doc[first.start - 1].sent
+        j = first.start - 1
+        while j > 0 and doc[j].is_space:
+            j -= 1
+        before = doc[j].sent
         words = [t for t in before if not t.is_space]
+        cues = [t for t in before if t.i not in quoted and is_cue(t)]
         if words and words[-1].text == ":":
-            cues = [t for t in before if t.i not in quoted and is_cue(t)]
             return cues[-1] if cues else before.root
     return None
 
@@ -79,6 +84,14 @@ def _same(a: "Token | None", b: "Token") -> bool:
 def _before_colon(cue: "Token") -> bool:
     doc = cue.doc
     return cue.i + 1 < len(doc) and doc[cue.i + 1].text == ":"
+
+
+def _name_near(cue: "Token", quoted: set[int]) -> "Token | None":
+    """A person or organisation named next to a cue the parser gave no subject ("“...,” Gene
+    Sperling, a top Clinton adviser, said"): the nearest such name in the cue's sentence, outside
+    quotes, within a few words of it."""
+    names = [e for e in cue.sent.ents if e.label_ in ("PERSON", "ORG") and e.root.i not in quoted and abs(e.root.i - cue.i) <= NAME_WINDOW]
+    return min(names, key=lambda e: abs(e.root.i - cue.i)).root if names else None
 
 
 def _quoted_subject(cue: "Token", quoted: set[int]) -> bool:
@@ -108,6 +121,8 @@ def direct_quotes(doc: "Doc", runs: list[tuple[int, int]]) -> list[Found]:
         who = subject(cue) if cue is not None else None
         if who is not None and who.i in quoted:
             who = None
+        if who is None and cue is not None:
+            who = _name_near(cue, quoted)
         if words < MIN_WORDS and (who is None or words < 2):
             continue
         cue_span = None if cue is None else (cue.idx, cue.idx + len(cue))
