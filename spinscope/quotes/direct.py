@@ -74,7 +74,7 @@ def _split_around(text: str, end: int, cue: int, next_start: int) -> bool:
     split around the cue at ``cue``: the first ends on a comma, and the words between them are a
     cue clause on one line, not one that opens a new quote with a colon ("as he said:")."""
     gap = text[end:next_start]
-    return end <= cue < next_start and text[end - 2 : end - 1] == "," and "\n" not in gap and ":" not in gap
+    return end <= cue < next_start and text[:end].rstrip("\"”»'")[-1:] == "," and "\n" not in gap and ":" not in gap
 
 
 def _same(a: "Token | None", b: "Token") -> bool:
@@ -133,7 +133,7 @@ def direct_quotes(doc: "Doc", runs: list[tuple[int, int]]) -> list[Found]:
 def _next_paragraph(text: str, end: int, start: int) -> bool:
     """Whether ``start`` opens the paragraph right after the one ``end`` is in."""
     gap = text[end:start]
-    return "\n" in gap and gap[gap.find("\n") :].strip() == "" and not any(m in gap for m in "\"“”")
+    return "\n" in gap and gap[gap.find("\n") :].strip() == "" and not any(m in gap for m in ("\"", "“", "”", "''"))
 
 
 def _continued(text: str, quotes: list[Found]) -> list[Found]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from spinscope.quotes.cues import NAMING_LEMMAS, is_cue, subject
+from spinscope.quotes.cues import BELIEF_LEMMAS, NAMING_LEMMAS, is_cue, subject
 from spinscope.quotes.found import Found
 from spinscope.quotes.speakers import Speaker, speaker
 
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _WORD = re.compile(r"\w+")
+# Quote marks kept at the ends of a content span (PolNeAR's content holds them).
+_OPENING = ("\"", "“", "„", "«", "''")
+_CLOSING = ("\"", "”", "»", "''")
 
 
 def _words_outside(text: str, content: tuple[int, int], fragments: list[tuple[int, int]]) -> bool:
@@ -36,9 +39,9 @@ def _words_outside(text: str, content: tuple[int, int], fragments: list[tuple[in
 
 def _trimmed(doc: "Doc", a: int, b: int) -> tuple[int, int] | None:
     """Characters of tokens ``[a, b)`` without punctuation or space at either end."""
-    while a < b and (doc[a].is_punct or doc[a].is_space) and doc[a].text not in "\"“„«":
+    while a < b and (doc[a].is_punct or doc[a].is_space) and doc[a].text not in _OPENING:
         a += 1
-    while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space) and doc[b - 1].text not in "\"”»":
+    while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space) and doc[b - 1].text not in _CLOSING:
         b -= 1
     if a >= b:
         return None
@@ -80,12 +83,14 @@ def indirect_quotes(doc: "Doc", direct: list[Found], runs: list[tuple[int, int]]
             assert to is not None
             _add(doc.text, added, kept, quoted, content, (token.idx, to.idx + len(to)), speaker(obj))
             continue
-        if not (is_cue(token) or token.lemma_.lower() in NAMING_LEMMAS) or quoted.holds(token.idx):
+        lemma = token.lemma_.lower()
+        reports = is_cue(token) or (lemma in BELIEF_LEMMAS and token.pos_ == "VERB")
+        if not (reports or lemma in NAMING_LEMMAS) or quoted.holds(token.idx):
             continue
         who = subject(token)
         if who is None:
             continue
-        clause = next((c for c in token.children if c.dep_ == "ccomp"), None) if is_cue(token) else None
+        clause = next((c for c in token.children if c.dep_ == "ccomp"), None) if reports else None
         if clause is not None:
             content = _trimmed(doc, clause.left_edge.i, clause.right_edge.i + 1)
         else:

@@ -11,7 +11,8 @@ mark is read by its type and its shape (what touches it on either side):
 * a quote still open at a paragraph's end goes on only where the next paragraph opens with a
   mark (the convention for quotes over several paragraphs); otherwise it is dropped.
 
-Single quotes are left out: they double as apostrophes and mostly mark scare quotes.
+Single quotes are left out: they double as apostrophes and mostly mark scare quotes; two
+apostrophes ('') count as one double mark.
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ import re
 
 OPENING = frozenset("“„«")
 CLOSING = frozenset("”»")
-MARKS = re.compile(r"[\"“”„«»]")
+# Two apostrophes ('') stand for a double quote mark in some archives (the New York Times texts
+# of PolNeAR); like the straight mark they open or close by shape.
+MARKS = re.compile(r"''|[\"“”„«»]")
 _AFTER_CLOSER = frozenset(".,;:!?)]}—–-…'’")
 _BEFORE_OPENER = frozenset("([{—–-/:;")
 _PARAGRAPH = re.compile(r"\n")
 
 
-def _shapes(text: str, i: int) -> tuple[bool, bool]:
-    """(opener-shaped, closer-shaped) for the mark at ``i``."""
+def _shapes(text: str, i: int, j: int) -> tuple[bool, bool]:
+    """(opener-shaped, closer-shaped) for the mark at ``text[i:j]``."""
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[j] if j < len(text) else " "
     opener = not after.isspace() and (before.isspace() or before in _BEFORE_OPENER)
     closer = not before.isspace() and (after.isspace() or after in _AFTER_CLOSER)
     return opener, closer
@@ -52,7 +55,7 @@ def quoted_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple
     line_of_open = start  # where the open quote's current paragraph starts to be searched from
     for m in MARKS.finditer(text, start, end):
         i, ch = m.start(), m.group()
-        opener, closer = _shapes(text, i)
+        opener, closer = _shapes(text, i, m.end())
         if open_at is not None:
             initial = _paragraph_initial(text, line_of_open, i)
             if initial is not None:
@@ -67,6 +70,6 @@ def quoted_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple
         if ch in OPENING and not closer:
             open_at = line_of_open = i
             continue
-        runs.append((open_at, i + 1))
+        runs.append((open_at, m.end()))
         open_at = None
     return runs
