@@ -23,7 +23,8 @@ Also, for matched quotes: the cue verb right (exact cue text), and pronoun resol
 quotes whose source is a pronoun and whose predicted speaker overlaps it, whether the resolved
 name agrees with the nearest earlier gold attribution that has a named source (a silver
 antecedent: PolNeAR has no coreference). And the stage's time per article: the median of
-``--runs`` passes over the articles (spaCy loaded before timing).
+``--runs`` passes over the articles (spaCy loaded before timing); with ``--pipeline``, the whole
+default analysis (sentence + technique, the default detector) with and without the quote stage.
 
     .venv/bin/python benchmarks/quotes_polnear.py [--split dev] [--stride K] [--limit N] [--runs 3] [--json]
 
@@ -185,6 +186,27 @@ def evaluate(articles: list[dict[str, Any]], runs: int = 1) -> dict[str, Any]:
     return out
 
 
+def pipeline_times(articles: list[dict[str, Any]], runs: int) -> dict[str, float]:
+    """Median seconds per article of the whole default analysis, and of the same with the quote
+    stage, over ``runs`` passes (models loaded before timing), in this one process."""
+    import spinscope
+    from spinscope.document import Document
+    from spinscope.pipeline.options import DEFAULT_STAGES, WITH_QUOTES
+
+    docs = [Document(id=a["id"], text=a["text"]) for a in articles]
+    out: dict[str, float] = {}
+    for name, stages in (("default", DEFAULT_STAGES), ("with_quotes", WITH_QUOTES)):
+        spinscope.analyze(docs[0], stages=stages)
+        times = []
+        for _ in range(max(1, runs)):
+            t0 = time.perf_counter()
+            for d in docs:
+                spinscope.analyze(d, stages=stages)
+            times.append((time.perf_counter() - t0) / len(docs))
+        out[name] = round(statistics.median(times), 4)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="dev", choices=("dev", "train"))
@@ -192,13 +214,20 @@ def main() -> None:
     parser.add_argument("--stride", type=int, default=1, help="every Nth article only (before --limit)")
     parser.add_argument("--runs", type=int, default=1, help="passes to time (the median is printed)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--pipeline", action="store_true", help="also time the whole default analysis with and without the quote stage")
     args = parser.parse_args()
-    result = {"split": args.split, **evaluate(load(args.split, args.limit, args.stride), args.runs)}
+    articles = load(args.split, args.limit, args.stride)
+    result = {"split": args.split, **evaluate(articles, args.runs)}
+    if args.pipeline:
+        result["pipeline_seconds_per_article"] = pipeline_times(articles, args.runs)
     if args.json:
         print(json.dumps(result, indent=2))
         return
     print(f"PolNeAR {args.split}: {result['articles']} articles, {result['chars_per_article']} characters on average; "
           f"quote stage {result['seconds_per_article']:.3f} s per article (median of {args.runs})")  # fmt: skip
+    if args.pipeline:
+        t = result["pipeline_seconds_per_article"]
+        print(f"whole analysis per article (median of {args.runs}): default {t['default']:.3f} s, with quotes {t['with_quotes']:.3f} s")
     for key, f in result.items():
         if "@" in key:
             print(f"{key:12} P {f['precision']:.3f} R {f['recall']:.3f} F1 {f['f1']:.3f}  speaker {f['speaker_match']:.3f}  cue {f['cue_match']:.3f}  "

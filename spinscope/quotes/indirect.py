@@ -1,7 +1,8 @@
 """Reported speech: "X said (that) ...", "..., X said", and "according to X, ...".
 
 A reporting verb (cues.py) with a subject and a clausal complement is a quote whose content is
-the complement ("that" included, as PolNeAR marks it). Where the complement holds a direct
+the complement ("that" included, as PolNeAR marks it); a cue set inside the clause it reports
+("The risk, he said, is ...") makes that whole clause the content. Where the complement holds a direct
 quote, the two are one mixed quote ("X said that the plan was "a disaster""); where it is only
 the direct quote, the direct quote stands. "according to X" makes the clause it modifies a quote
 by X, on whichever side of it the clause lies.
@@ -93,6 +94,9 @@ def indirect_quotes(doc: "Doc", direct: list[Found], runs: list[tuple[int, int]]
         clause = next((c for c in token.children if c.dep_ == "ccomp"), None) if reports else None
         if clause is not None:
             content = _trimmed(doc, clause.left_edge.i, clause.right_edge.i + 1)
+        elif reports and token.dep_ == "parataxis" and token.head is not token:
+            # "The bigger risk, he said, is a clash": the cue inside the clause it reports
+            content = _trimmed(doc, token.head.left_edge.i, token.head.right_edge.i + 1)
         else:
             content = _quoted_complement(token, quoted)
         if content is not None:
