@@ -188,3 +188,15 @@ def test_quotes_spacy_model_hash_is_pinned_and_an_altered_copy_fails(tmp_path: P
     shutil.copytree(installed, copy, ignore=shutil.ignore_patterns("__pycache__"))
     (copy / altered).write_text((copy / altered).read_text() + " ")
     assert tree_sha256(copy) != MODEL_SHA256
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("The man came.\n\n“Safety,” said Grimm, a supporter. “Safety for the whole country, everyone.”", "Grimm"),
+        ("Hillary Clinton: “Our goal is not to contain ISIS but to defeat it.”", "Hillary Clinton"),
+    ],
+)
+def test_quotes_stage_speaker_is_never_inside_a_quote_and_may_precede_a_colon(text: str, speaker: str) -> None:
+    found = _quotes(text)
+    assert found and all(s.attributes["speaker"]["text"] == speaker for s, _ in found), [(s.text(d), s.attributes["speaker"]) for s, d in found]

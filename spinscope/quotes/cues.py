@@ -7,6 +7,7 @@ find) count only for reported speech with a clause.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,12 +43,14 @@ def is_cue(token: "Token") -> bool:
     return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_LEMMAS
 
 
-def subject(cue: "Token") -> "Token | None":
+def subject(cue: "Token", quoted: Container[int] = ()) -> "Token | None":
     """The cue's speaker: its subject, the agent of a passive ("was told by X"), or the subject
-    of the verb it is coordinated with or subordinated to ("He paused and added ...")."""
+    of the verb it is coordinated with or subordinated to ("He paused and added ..."); never a
+    token whose index is in ``quoted`` (the parser may take a quoted word for a second subject:
+    "“Safety,” said Grimm")."""
     for dep in ("nsubj", "csubj"):
         for child in cue.children:
-            if child.dep_ == dep:
+            if child.dep_ == dep and child.i not in quoted:
                 return child
     for child in cue.children:
         if child.dep_ == "agent":

@@ -94,10 +94,19 @@ def _name_near(cue: "Token", quoted: set[int]) -> "Token | None":
     return min(names, key=lambda e: abs(e.root.i - cue.i)).root if names else None
 
 
+def _name_colon(doc: "Doc", start: int) -> "tuple[Token | None, Token | None]":
+    """(the colon, the name) where a quote follows a name and a colon: ``Clinton: “Our goal ...”``."""
+    first = _tokens_in(doc, start, start + 1)
+    i = first[0].i if first else 0
+    tokens = [t for t in doc[max(0, i - 4) : i] if not t.is_space][-2:]
+    if len(tokens) == 2 and tokens[1].text == ":" and tokens[0].ent_type_ in ("PERSON", "ORG"):
+        return tokens[1], tokens[0]
+    return None, None
+
+
 def _quoted_subject(cue: "Token", quoted: set[int]) -> bool:
     """Whether the cue has no subject, or one inside a quote (so not the speaker)."""
-    who = subject(cue)
-    return who is None or who.i in quoted
+    return subject(cue, quoted) is None
 
 
 def direct_quotes(doc: "Doc", runs: list[tuple[int, int]]) -> list[Found]:
@@ -118,16 +127,18 @@ def direct_quotes(doc: "Doc", runs: list[tuple[int, int]]) -> list[Found]:
             fragments.append((s2, e))
         i += 1
         words = sum(len(_WORD.findall(text[a:b])) for a, b in fragments)
-        who = subject(cue) if cue is not None else None
-        if who is not None and who.i in quoted:
-            who = None
+        who = subject(cue, quoted) if cue is not None else None
         if who is None and cue is not None:
             who = _name_near(cue, quoted)
-        if words < MIN_WORDS and (who is None or words < 2):
+        if cue is None:
+            cue, who = _name_colon(doc, s)
+        if words < MIN_WORDS and who is None:
             continue
         cue_span = None if cue is None else (cue.idx, cue.idx + len(cue))
         out.append(Found(tuple(fragments), "direct", cue_span, None if who is None else speaker(who)))
-    return _continued(text, out)
+    # a one-word quote with a speaker stays only where the speaker's next quote joins it ("“Safety,”
+    # said Grimm. “Safety for the whole country.”")
+    return [q for q in _continued(text, out) if sum(len(_WORD.findall(text[a:b])) for a, b in q.fragments) >= 2]
 
 
 def _next_paragraph(text: str, end: int, start: int) -> bool:

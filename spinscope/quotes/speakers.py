@@ -65,11 +65,11 @@ def mention_tokens(head: "Token") -> tuple[int, int]:
     for child in head.rights:
         if child.dep_ in _MENTION_RIGHT:
             b = max(b, child.right_edge.i)
-    # a leading or trailing comma or quote is punctuation, not the mention
+    # a leading or trailing comma, quote or line break is not the mention
     doc = head.doc
-    while a < head.i and doc[a].is_punct:
+    while a < head.i and (doc[a].is_punct or doc[a].is_space):
         a += 1
-    while b > head.i and doc[b].is_punct:
+    while b > head.i and (doc[b].is_punct or doc[b].is_space):
         b -= 1
     return a, b + 1
 
