@@ -200,3 +200,16 @@ def test_quotes_spacy_model_hash_is_pinned_and_an_altered_copy_fails(tmp_path: P
 def test_quotes_stage_speaker_is_never_inside_a_quote_and_may_precede_a_colon(text: str, speaker: str) -> None:
     found = _quotes(text)
     assert found and all(s.attributes["speaker"]["text"] == speaker for s, _ in found), [(s.text(d), s.attributes["speaker"]) for s, d in found]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("“We can win this fight,” Brent Bozell says. Ted Cruz has upset the party establishment.\n\n“The sin Cruz commits is honoring his promise,” he adds.",
+         "Brent Bozell"),
+    ],
+)  # fmt: skip
+def test_quotes_stage_he_is_the_person_quoted_just_before(text: str, name: str) -> None:
+    found = _quotes(text)
+    last = found[-1][0].attributes
+    assert (last["speaker"]["text"], last["speaker_resolution"], last["speaker_name"]) == ("he", "pronoun", name)

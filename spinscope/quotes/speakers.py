@@ -1,12 +1,18 @@
 """A speaker mention's extent, its title, and the name it resolves to.
 
-Resolution is one rule, measured in benchmarks/quotes_polnear.py: a mention that holds a named
-entity (PERSON, else ORG, GPE, NORP) is that entity, expanded to the fullest earlier form of
-the same name ("Colville" -> "Rupert Colville"); a personal pronoun (he, she) or a definite
-role noun ("the spokesman") is the nearest earlier PERSON that was the subject of a clause,
-else the nearest earlier PERSON; "it", "they", "we" and definite organisation nouns ("the
-ministry") are the nearest earlier ORG. Indefinite mentions ("a senior official") are
-anonymous and stay unresolved.
+Resolution is a few rules, measured in benchmarks/quotes_polnear.py: a mention that holds a named
+entity (PERSON, else ORG, GPE, NORP) is that entity, expanded to the fullest earlier form of the
+same name ("Colville" -> "Rupert Colville"). "He" or "she" speaking a quote is the last named
+person quoted within about two paragraphs (follow_speakers), unless the text already called that
+person by the other pronoun; otherwise a personal pronoun or a definite role noun ("the
+spokesman") is an earlier PERSON in its sentence, else the nearest earlier PERSON that was the
+subject of a clause (or in apposition to one), else the nearest earlier PERSON; "it", "they",
+"we" and organisation nouns ("the ministry") likewise take an ORG. Indefinite mentions ("a senior
+official") are anonymous and stay unresolved.
+
+Measured on 34 pronoun speakers of PolNeAR train (every 7th article), judged by reading: 26 right
+with these rules, about half with the nearest-entity rules alone (the quoted-person rule fixes
+"Bozell says ... he adds"); the wrong ones are mostly "she" given to a man: spaCy has no gender.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ _MENTION_RIGHT = frozenset(("compound", "flat", "case"))
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 # Roles of an entity that make it a likely antecedent: a clause's subject, or in apposition to one.
 _SUBJECTISH = ("nsubj", "nsubjpass", "appos")
+# How far back a quoted person is taken for a later "he said" (follow_speakers), in characters:
+# about two paragraphs. 1,500 and 3,000 scored alike on PolNeAR train (stride 6).
+FOLLOW_CHARS = 1500
 # Where to look back for an antecedent, in characters: about five paragraphs of news.
 LOOKBACK_CHARS = 3000
 
@@ -169,3 +178,26 @@ def _title(head: "Token", a: int, b: int) -> tuple[int, int] | None:
                     hi -= 1
                 return doc[lo].idx, doc[hi].idx + len(doc[hi])
     return None
+
+
+_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+
+
+def follow_speakers(speakers: list[Speaker], text: str) -> list[Speaker]:
+    """``speakers`` of quotes in text order, where "he" or "she" takes the last named person
+    quoted within FOLLOW_CHARS before it (news quotes one person at a stretch: "Bozell says ...
+    “...,” he adds"), unless that person was already "she" where this is "he" or the reverse."""
+    out: list[Speaker] = []
+    last: Speaker | None = None
+    gender: dict[str, str] = {}
+    for who in speakers:
+        pronoun = _GENDER.get(text[who.start : who.end].lower())
+        if who.resolution == "pronoun" and pronoun and last is not None and last.name and who.start - last.start <= FOLLOW_CHARS:
+            if gender.get(last.name, pronoun) == pronoun:
+                who = replace(who, name=last.name)
+        if pronoun and who.name:
+            gender.setdefault(who.name, pronoun)
+        if who.resolution == "named" and who.label == "PERSON":
+            last = who
+        out.append(who)
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from spinscope.document import BOILERPLATE, QUOTE, Component, Document
@@ -15,11 +16,17 @@ def find_quotes(doc: Document) -> list[Found]:
     from spinscope.quotes.direct import direct_quotes
     from spinscope.quotes.indirect import indirect_quotes
     from spinscope.quotes.marks import quoted_runs
+    from spinscope.quotes.speakers import follow_speakers
 
     parsed = parse(doc)
     runs = quoted_runs(parsed.text)
     added, kept = indirect_quotes(parsed, direct_quotes(parsed, runs), runs)
-    return sorted(kept + added, key=lambda q: (q.start, q.end))
+    quotes = sorted(kept + added, key=lambda q: (q.start, q.end))
+    spoken = sorted((i for i, q in enumerate(quotes) if q.speaker is not None), key=lambda i: quotes[i].speaker.start)  # type: ignore[union-attr]
+    followed = follow_speakers([quotes[i].speaker for i in spoken], parsed.text)  # type: ignore[misc]
+    for i, who in zip(spoken, followed):
+        quotes[i] = replace(quotes[i], speaker=who)
+    return quotes
 
 
 class QuoteStage:
