@@ -213,3 +213,15 @@ def test_quotes_stage_he_is_the_person_quoted_just_before(text: str, name: str) 
     found = _quotes(text)
     last = found[-1][0].attributes
     assert (last["speaker"]["text"], last["speaker_resolution"], last["speaker_name"]) == ("he", "pronoun", name)
+
+
+@pytest.mark.parametrize("flag", ["--quotes"])
+def test_quotes_cli_analyze_json_carries_the_quote_group_and_counts(example_article: Path, flag: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "spinscope", "analyze", str(example_article), flag, "--detector", "baseline", "--format", "json"],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["options"]["stages"] == ["sentence", "quote", "technique"]
+    assert data["summary"]["quote"]["quotes"] == len(data["spans"]["quote"]) >= 1
+    assert any(q["attributes"]["speaker_name"] == "Rupert Colville" for q in data["spans"]["quote"])
+    assert next(c for c in data["components"] if c["stage"] == "quote")["model_sha256"]

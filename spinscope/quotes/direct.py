@@ -3,10 +3,13 @@
 Like textacy's ``direct_quotations``, the cue is a reporting verb outside every quote, in the
 sentence the quote is in (the nearest one when there are several); failing that, the sentence
 before, where it ends with a colon ("Colville said:" and the quote in the next paragraph). The
-speaker is the cue's subject. Two runs with the same cue between them are one quote split
-around it: ``"X," he said, "Y."``. Unlike textacy, runs are found on the characters (so stray
-and mixed-up marks are read as marks.py says), and a quote without a found speaker is kept when
-it is long enough to be speech rather than a title or scare quote.
+speaker is the cue's subject (never a word inside a quote), or a name next to a cue the parser
+left without one. Two runs with the same cue between them are one quote split around it:
+``"X," he said, "Y."``; a run with no cue that follows a speaker's quote in the same paragraph
+goes on that quote ("“A,” X said. “B.”", one quote in two fragments, as PolNeAR marks it), and
+at the start of the next paragraph takes the same speaker. Unlike textacy, runs are found on the
+characters (so stray and mixed-up marks are read as marks.py says), and a quote without a found
+speaker is kept when it is long enough to be speech rather than a title or scare quote.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ _WORD = re.compile(r"\w+")
 NAME_WINDOW = 8
 # Characters between a quote and the next one it may continue: about one short cue sentence.
 CONTINUATION_GAP = 200
-
 
 
 def _tokens_in(doc: "Doc", start: int, end: int) -> list["Token"]:
