@@ -127,8 +127,26 @@ def _quoted_complement(verb: "Token", quoted: _Runs) -> tuple[int, int] | None:
     return content if content is not None and quoted.inside(content) else None
 
 
+def _in_paragraph(text: str, content: tuple[int, int], cue: tuple[int, int]) -> tuple[int, int] | None:
+    """``content`` cut to the paragraph of its cue: the parser sometimes runs a clause over a line
+    break, and reported speech does not cross paragraphs (quotes over several are direct ones)."""
+    start = text.rfind("\n", 0, cue[0]) + 1
+    stop = text.find("\n", cue[1])
+    stop = len(text) if stop < 0 else stop
+    lo, hi = max(content[0], start), min(content[1], stop)
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return (lo, hi) if lo < hi else None
+
+
 def _add(text: str, added: list[Found], kept: list[Found], quoted: _Runs, content: tuple[int, int], cue: tuple[int, int], who: Speaker) -> None:
     """Records one reported-speech quote against the direct quotes found so far."""
+    cut = _in_paragraph(text, content, cue)
+    if cut is None:
+        return
+    content = cut
     touching = [q for q in kept if any(_overlap(content, f) for f in q.fragments)]
     if touching and not _words_outside(text, content, [f for q in touching for f in q.fragments]):
         # the complement is the direct quote: it stands, and gains this speaker if it had none
