@@ -47,8 +47,13 @@ def _cue_near(doc: "Doc", start: int, end: int, quoted: set[int]) -> "Token | No
     if not inside:
         return None
     sents = sorted({t.sent.start: t.sent for t in inside}.values(), key=lambda s: s.start)
+    # the quote's own paragraph(s) only: the parser may run a sentence over a line break
+    text = doc.text
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
     # a cue before a colon introduces what follows it ("as he said: “...”"), not a quote before it
-    candidates = [t for s in sents for t in s if t.i not in quoted and is_cue(t) and not (t.idx >= end and _before_colon(t))]
+    candidates = [t for s in sents for t in s if lo <= t.idx < hi and t.i not in quoted and is_cue(t) and not (t.idx >= end and _before_colon(t))]
     if candidates:
         # a cue whose subject stands outside every quote first: "“Happy Cinco de Mayo!,” he tweeted"
         return min(candidates, key=lambda t: (_quoted_subject(t, quoted), min(abs(t.idx - end), abs(start - t.idx))))
