@@ -30,12 +30,13 @@ default analysis (sentence + technique, the default detector) with and without t
 
 Dev is the split for figures; train is for development (``--split train --stride 6``).
 
-Measured (dev, all 84 articles, 2 busy cores, `--split dev --runs 3`): quoted P 0.879 R 0.899
-F1 0.889 at 0.3 and P 0.754 R 0.771 F1 0.762 at 0.8, speaker match 0.809 / 0.858; all
-attributions F1 0.649 / 0.566 (recall 0.51: PolNeAR's paraphrases and beliefs with nominal cues),
-speaker 0.845 / 0.880. The quote stage took 0.24 to 0.36 s per article (4,900 characters) over
-several runs on a loaded machine; the whole default analysis 0.32 s without it and 0.64 s with it
-(`--stride 4 --runs 3 --pipeline`), so the stage is opt-in.
+Measured (dev, all 84 articles, 2 busy cores, `--split dev --runs 3`): quoted P 0.913 R 0.896
+F1 0.905 at 0.3 and P 0.817 R 0.802 F1 0.810 at 0.8, speaker match 0.846 / 0.883; all
+attributions F1 0.654 / 0.584 (recall 0.51: PolNeAR's paraphrases and beliefs with nominal cues),
+speaker 0.877 / 0.905. The quote stage took 0.25 s per article (4,900 characters; 0.24 to 0.36 s
+over runs on a loaded machine); with `--stride 4 --runs 3 --pipeline` it added 0.25 s to the whole
+default analysis (0.96 s then, on a machine busy with other work; 0.32 s on a quieter run), so
+the stage is opt-in.
 """
 
 from __future__ import annotations
