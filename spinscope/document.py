@@ -28,6 +28,8 @@ SENTENCE = "sentence"
 TECHNIQUE = "technique"
 # not a span group: the stage that adds measured evidence to the technique spans
 EVIDENCE = "evidence"
+# Quotes: one span per quote; its attributes carry the kind, cue, speaker mention and resolved name.
+QUOTE = "quote"
 
 
 @dataclass(frozen=True, slots=True)

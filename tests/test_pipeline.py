@@ -130,7 +130,7 @@ def test_pipeline_refuses_a_stage_whose_input_no_earlier_stage_writes() -> None:
 
 
 def test_pipeline_import_is_light() -> None:
-    code = "import sys, spinscope; heavy = {'numpy', 'trafilatura', 'lxml', 'httpx', 'rich', 'typer'} & set(sys.modules); print(sorted(heavy))"
+    code = "import sys, spinscope; heavy = {'numpy', 'trafilatura', 'lxml', 'httpx', 'rich', 'typer', 'spacy'} & set(sys.modules); print(sorted(heavy))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 

@@ -31,7 +31,9 @@ def test_schema_accepts_an_error_record(validator: jsonschema.Draft202012Validat
 
 def test_schema_accepts_relations_and_span_ids(validator: jsonschema.Draft202012Validator) -> None:
     doc = Document(id="q", text='Smith said: "They lie."').with_spans("entity", [Span(0, 5, "PERSON", id="e1")])
-    doc = doc.with_spans("quote", [Span(12, 22, "direct", id="q1")])
+    said = {"kind": "direct", "cue": {"start": 6, "end": 10, "text": "said"}, "speaker": {"start": 0, "end": 5, "text": "Smith"},
+            "speaker_name": "Smith", "speaker_resolution": "named"}  # fmt: skip
+    doc = doc.with_spans("quote", [Span(12, 22, "direct", attributes=said, id="q1")])
     doc = doc.with_relations([Relation("speaker", SpanRef("quote", "q1"), SpanRef("entity", "e1"))])
     data = Analysis(document=doc, summary={}, options={"stages": []}).to_dict()
     validator.validate(data)

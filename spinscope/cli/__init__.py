@@ -87,10 +87,12 @@ def analyze(
     workers: WorkersOpt = default("workers"),
     doc_timeout: DocTimeoutOpt = default("doc_timeout"),
     doc_memory_mb: DocMemoryOpt = default("doc_memory_mb"),
+    quotes: Annotated[bool, typer.Option("--quotes", help="Also list the quotes, with speaker and cue (spaCy; adds about 0.25 s an article).")] = False,
 ) -> None:
     """Analyse articles and report every technique span with its text and score."""
     from spinscope.cli.analyze import run_analyze
     from spinscope.pipeline import AnalyzeOptions, LocalExecutor
+    from spinscope.pipeline.options import DEFAULT_STAGES, WITH_QUOTES
     from spinscope.techniques.confidence import reader_threshold
     from spinscope.techniques.registry import detector_card
     from spinscope.techniques.stage import TechniqueOptions
@@ -98,6 +100,7 @@ def analyze(
     if min_score is None:
         min_score = 0.0 if format is Format.html else reader_threshold(detector_card(detector))
     options = AnalyzeOptions(
+        stages=WITH_QUOTES if quotes else DEFAULT_STAGES,
         technique=TechniqueOptions(detector=detector, min_score=min_score),
         ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
     )

@@ -18,6 +18,12 @@ def _sentence_stage(options: "AnalyzeOptions") -> Stage:
     return SentenceStage()
 
 
+def _quote_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.quotes.stage import QuoteStage
+
+    return QuoteStage()
+
+
 def _technique_stage(options: "AnalyzeOptions") -> Stage:
     from spinscope.techniques.stage import TechniqueStage
 
@@ -31,12 +37,17 @@ def _evidence_stage(options: "AnalyzeOptions") -> Stage:
 
 
 # Every stage by name, in the order they run; a new stage registers here with its options field.
+# "quote" runs before "technique" so that techniques can later be told whose voice they are in.
 STAGES: dict[str, Callable[["AnalyzeOptions"], Stage]] = {
     "sentence": _sentence_stage,
+    "quote": _quote_stage,
     "technique": _technique_stage,
     "evidence": _evidence_stage,
 }
+# "quote" is opt-in: spaCy's parse adds about 0.25 s to an average article on 2 cores
+# (benchmarks/quotes_polnear.py), over the 0.2 s budget of a default analysis (issue 11, point 9).
 DEFAULT_STAGES: tuple[str, ...] = ("sentence", "technique", "evidence")
+WITH_QUOTES: tuple[str, ...] = ("sentence", "quote", "technique", "evidence")
 # What the SemEval figures need (predict, evaluate): the spans, without the reader's evidence.
 DETECTION_STAGES: tuple[str, ...] = ("sentence", "technique")
 
