@@ -221,7 +221,7 @@ def test_quotes_cli_analyze_json_carries_the_quote_group_and_counts(example_arti
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["options"]["stages"] == ["sentence", "quote", "technique"]
+    assert data["options"]["stages"] == ["sentence", "quote", "technique", "evidence"]
     assert data["summary"]["quote"]["quotes"] == len(data["spans"]["quote"]) >= 1
     assert any(q["attributes"]["speaker_name"] == "Rupert Colville" for q in data["spans"]["quote"])
     assert next(c for c in data["components"] if c["stage"] == "quote")["model_sha256"]
