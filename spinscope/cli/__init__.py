@@ -1,4 +1,4 @@
-"""The ``spinscope`` command line: analyze, predict, score, serve, train.
+"""The ``spinscope`` command line: analyze, predict, batch, score, serve, train.
 
 Every SpinscopeError becomes one line on stderr and the exit code of its class (see errors.py);
 in a batch, a failed document is reported and the rest goes on, and the exit code is non-zero.
@@ -134,6 +134,40 @@ def predict(
         raise _fail(exc) from None
     if failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html), folders, URLs and .jsonl files; each worker reads its own partition of them.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The output folder: documents/ and spans/ Parquet files, one a partition, and manifest.jsonl; a rerun skips what is done.")],
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="A running Dask scheduler (tcp://HOST:PORT) whose workers have spinscope installed; default: a local cluster.", show_default=False)] = None,
+    local_workers: Annotated[int, option("local_workers")] = default("local_workers"),
+    worker_memory_mb: Annotated[int, option("worker_memory_mb")] = default("worker_memory_mb"),
+    partition_size: Annotated[int, option("partition_size")] = default("partition_size"),
+    detector: DetectorOpt = default("detector"),
+    min_score: MinScoreOpt = default("min_score"),
+    max_bytes: MaxBytesOpt = default("max_bytes"),
+    allow_private: AllowPrivateOpt = default("allow_private"),
+    timeout: TimeoutOpt = default("fetch_timeout"),
+    max_redirects: MaxRedirectsOpt = default("max_redirects"),
+) -> None:
+    """Analyse a corpus on a Dask cluster (local or remote) into Parquet files (needs the dask extra)."""
+    from spinscope.cli.batch import run_batch
+    from spinscope.distributed.options import BatchOptions
+    from spinscope.pipeline import AnalyzeOptions
+    from spinscope.techniques.stage import TechniqueOptions
+
+    options = AnalyzeOptions(
+        technique=TechniqueOptions(detector=detector, min_score=min_score),
+        ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
+    )
+    settings = BatchOptions(partition_size=partition_size, local_workers=local_workers, worker_memory_mb=worker_memory_mb)
+    try:
+        code = run_batch(inputs, out, scheduler, settings, options, err)
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
