@@ -61,5 +61,5 @@ def reasons(names: list[str], weights: np.ndarray, label_index: int, bits: int) 
         pull = float(row[label_index] - row.mean())
         if pull > 0:
             pulls[phrase] = max(pull, pulls.get(phrase, 0.0))
-    top = sorted(pulls, key=lambda p: -pulls[p])[:TOP_REASONS]
+    top = sorted(pulls, key=lambda p: (-pulls[p], p))[:TOP_REASONS]  # ties by phrase: set order changes with each process's hash seed
     return "; ".join(top)
