@@ -12,7 +12,7 @@ import socket
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -22,6 +22,9 @@ from spinscope.cli.console import error, warning
 from spinscope.cli.options import default, option, runtime_option
 from spinscope.errors import SpinscopeError, UsageError
 from spinscope.settings import IngestOptions
+
+if TYPE_CHECKING:
+    from spinscope.pipeline import AnalyzeOptions
 
 app = typer.Typer(
     help="Show, with evidence, how a news text tries to persuade.",
@@ -73,6 +76,17 @@ DocTimeoutOpt = Annotated[float, option("doc_timeout")]
 DocMemoryOpt = Annotated[int, option("doc_memory_mb")]
 
 
+def _analyze_options(detector: str, min_score: float, max_bytes: int, timeout: float, max_redirects: int, allow_private: bool) -> "AnalyzeOptions":
+    """The analysis options of analyze's and batch's flags."""
+    from spinscope.pipeline import AnalyzeOptions
+    from spinscope.techniques.stage import TechniqueOptions
+
+    return AnalyzeOptions(
+        technique=TechniqueOptions(detector=detector, min_score=min_score),
+        ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
+    )
+
+
 @app.command()
 def analyze(
     inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html), folders, URLs, .jsonl files, or - for stdin.", show_default=False)],
@@ -90,17 +104,13 @@ def analyze(
 ) -> None:
     """Analyse articles and report every technique span with its text and score."""
     from spinscope.cli.analyze import run_analyze
-    from spinscope.pipeline import AnalyzeOptions, LocalExecutor
+    from spinscope.pipeline import LocalExecutor
     from spinscope.techniques.confidence import reader_threshold
     from spinscope.techniques.registry import detector_card
-    from spinscope.techniques.stage import TechniqueOptions
 
     if min_score is None:
         min_score = 0.0 if format is Format.html else reader_threshold(detector_card(detector))
-    options = AnalyzeOptions(
-        technique=TechniqueOptions(detector=detector, min_score=min_score),
-        ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
-    )
+    options = _analyze_options(detector, min_score, max_bytes, timeout, max_redirects, allow_private)
     try:
         code = run_analyze(inputs, format.value, output, options, err, LocalExecutor(workers, doc_timeout, doc_memory_mb))
     except SpinscopeError as exc:
@@ -154,13 +164,8 @@ def batch(
     """Analyse a corpus on a Dask cluster (local or remote) into Parquet files (needs the dask extra)."""
     from spinscope.cli.batch import run_batch
     from spinscope.distributed.options import BatchOptions
-    from spinscope.pipeline import AnalyzeOptions
-    from spinscope.techniques.stage import TechniqueOptions
 
-    options = AnalyzeOptions(
-        technique=TechniqueOptions(detector=detector, min_score=min_score),
-        ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
-    )
+    options = _analyze_options(detector, min_score, max_bytes, timeout, max_redirects, allow_private)
     settings = BatchOptions(partition_size=partition_size, local_workers=local_workers, worker_memory_mb=worker_memory_mb)
     try:
         code = run_batch(inputs, out, scheduler, settings, options, err)
