@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from tests.paths import PTC, REPO
 BASELINE = AnalyzeOptions(technique=TechniqueOptions(detector="baseline"))
 UNLABELED = PTC / "unlabeled" / "articles"
 Rows = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+POISON_MB, POISON_WORKER_MB = 20, 600  # a text whose analysis needs more than the worker may hold
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +141,43 @@ def test_distributed_batch_records_failed_documents_and_completes_the_rest(tmp_p
     assert again.returncode == 0 and "nothing to do: all 4 partitions are done" in again.stderr
 
 
+def test_distributed_batch_document_that_kills_its_worker_is_recorded_and_the_rest_analysed(tmp_path: Path) -> None:
+    """A poison document: its analysis outgrows the worker's memory limit, so the nanny kills the
+    worker each time; Dask gives up on its partition (allowed-failures 0 here, to keep it short),
+    the partition runs document by document, and only the poison one is lost."""
+    import dask
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = "The corrupt elites betray our great nation again and again, said the mayor.\n"
+    (folder / "a.txt").write_text(good)
+    (folder / "b-poison.txt").write_text(good * (POISON_MB * 1_000_000 // len(good)))
+    (folder / "c.txt").write_text(good)
+    options = BASELINE.merged({"max_bytes": 100_000_000})
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), connect(None, local_workers=1, memory_mb=POISON_WORKER_MB) as (client, _):
+        summary = Batch([str(folder)], tmp_path / "out", options, 3).run(client)
+    rows = [(r["source"].rsplit("/", 1)[-1], r["error_type"]) for r in pq.read_table(tmp_path / "out" / "documents").to_pylist()]
+    assert rows == [("a.txt", None), ("b-poison.txt", "WorkerLostError"), ("c.txt", None)]
+    assert (summary.documents, summary.failures) == (2, 1)
+
+
+def test_distributed_batch_ctrl_c_closes_the_cluster_and_the_rerun_finishes(unlabeled: Path, serial_rows: Rows, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["batch", str(unlabeled), "--out", str(out), "--detector", "baseline", "--local-workers", "2", "--worker-memory-mb", "1500", "--partition-size", "5"]
+    proc = subprocess.Popen([sys.executable, "-m", "spinscope", *args], stderr=subprocess.PIPE, text=True, cwd=REPO, start_new_session=True)
+    manifest = out / "manifest.jsonl"
+    while proc.poll() is None and (not manifest.exists() or len(manifest.read_text().splitlines()) < 3):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the command and its workers get it
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in stderr and "run the same command again to resume" in stderr, stderr
+    assert not [p.name for p in out.rglob(".*")]
+    assert _group_gone(proc.pid, within=10), "a worker process outlived the command"
+    again = _cli(*args)
+    assert again.returncode == 0 and "resuming:" in again.stderr, again.stderr
+    assert _written(out) == serial_rows
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
@@ -180,3 +219,14 @@ def test_distributed_is_not_imported_by_spinscope() -> None:
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     return subprocess.run([sys.executable, "-m", "spinscope", *args], capture_output=True, text=True, cwd=REPO, env=env, timeout=300, check=False)
+
+
+def _group_gone(group: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False

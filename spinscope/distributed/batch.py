@@ -76,21 +76,22 @@ class Batch:
         """How many results the partitions left to do give."""
         return sum(p.size for p in self.todo)
 
-    def run(self, client: Client, threads: int = 0, advance: Callable[[int], None] = lambda n: None) -> Summary:
+    def run(self, client: Client, threads: int = 0, advance: Callable[[int], None] = lambda n: None, *, local: bool = False) -> Summary:
         """Analyse what is left on ``client``'s cluster (``threads`` model threads a worker, 0: its
-        cores over its task threads); ``advance(documents)`` as each partition is written."""
+        cores over its task threads; ``local``: a cluster this process started, whose workers
+        leave Ctrl-C to it); ``advance(documents)`` as each partition is written."""
         parts, todo, output = self.parts, self.todo, self.output
         output.prepare()
         if not todo:
             return Summary(len(parts), len(parts), 0, 0, 0)
-        client.register_plugin(LoadModels(partial(warm, self.options), threads))
+        client.register_plugin(LoadModels(partial(warm, self.options), threads, local))
         executor = DaskExecutor(client, partition_size=1)
         fn = partial(analyse_partition, self.options)
         documents = failures = spans = 0
         with closing(executor.map(fn, todo, _keep_lost)) as results_of:
             for part, results in zip(todo, results_of, strict=True):
                 if isinstance(results, WorkerLostError):
-                    results = _isolate(part, executor, fn, self.options)
+                    results = _isolate(part, DaskExecutor(client, partition_size=1, ahead=1), fn, self.options)
                 entry = output.write(part.key, part.label, results)
                 documents, failures, spans = documents + entry["documents"], failures + entry["failures"], spans + entry["spans"]
                 advance(part.size)
@@ -98,8 +99,9 @@ class Batch:
 
 
 def _isolate(part: Partition, executor: DaskExecutor, fn: Callable[[Partition], Results], options: AnalyzeOptions) -> Results:
-    """The results of a partition Dask gave up on: its documents one per task, so that only the one
-    that kills its worker is lost, recorded as a failure."""
+    """The results of a partition Dask gave up on: its documents one per task, one task at a time
+    (``executor`` has ``ahead=1``: a sibling sharing the worker would die with it and be lost too),
+    so that only the one that kills its worker is lost, recorded as a failure."""
     if part.size == 1:
         source = part.pending[0].source or part.pending[0].location if part.pending else part.label
         return [Failure.of(source, WorkerLostError(f"{source}: every worker that analysed it died (killed, out of memory or crashed) until Dask gave up"))]

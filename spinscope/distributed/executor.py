@@ -12,7 +12,10 @@ is split and its items run one per task, so only the item that kills its worker 
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import islice
@@ -32,16 +35,24 @@ class LoadModels(WorkerPlugin):
     """Runs once as each worker starts (and on workers that join later): sets the model's thread
     count, then calls ``warm`` (loading the models), so that no task pays for either.
 
-    ``threads`` 0: this machine's cores shared among the worker's task threads.
+    ``threads`` 0: this machine's cores shared among the worker's task threads. ``local``: the
+    worker is a child of this command's own cluster, so it ignores Ctrl-C, which reaches the
+    whole terminal's process group: the command closes its cluster itself, and the workers die
+    without a traceback each. A worker someone started by hand keeps its Ctrl-C.
     """
 
     name = "spinscope-load-models"
 
-    def __init__(self, warm: Callable[[], object], threads: int = 0) -> None:
+    def __init__(self, warm: Callable[[], object], threads: int = 0, local: bool = False) -> None:
         self.warm = warm
         self.threads = threads
+        self.local = local
 
     def setup(self, worker: Any) -> None:
+        if self.local:
+            logging.getLogger("distributed").setLevel(logging.ERROR)  # a cancelled task's warnings, when Ctrl-C stops the batch
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
         threads = self.threads or max(1, cores() // max(1, int(worker.state.nthreads)))
         os.environ["SPINSCOPE_THREADS"] = str(threads)
         self.warm()
@@ -92,9 +103,9 @@ class DaskExecutor:
         ahead: deque[tuple[list[T], Future[list[Outcome]]]] = deque()
         try:
             while part := list(islice(stream, self.partition_size)):
-                ahead.append((part, self.client.submit(_run_partition, fn, part, pure=False)))
-                while len(ahead) > window:
+                while len(ahead) >= window:
                     yield from self._results(fn, *ahead.popleft(), recover)
+                ahead.append((part, self.client.submit(_run_partition, fn, part, pure=False)))
             while ahead:
                 yield from self._results(fn, *ahead.popleft(), recover)
         finally:
