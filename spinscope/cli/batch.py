@@ -40,13 +40,17 @@ def run_batch(inputs: list[str], out: Path, scheduler: str | None, batch: BatchO
     if len(work.todo) < len(work.parts):
         say(err, f"resuming: {len(work.parts) - len(work.todo)} of {len(work.parts)} partitions are done already (the manifest in {out})")
     logging.getLogger("distributed").setLevel(logging.ERROR)  # worker restarts and shutdown chatter; the summary says what matters
-    with connect(scheduler, batch.local_workers, batch.worker_memory_mb) as (client, threads):
-        if link := dashboard(client):
-            say(err, f"Dask dashboard: {link}")
-        columns = (SpinnerColumn(), TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
-        with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
-            task = progress.add_task("analysing", total=work.documents)
-            summary = work.run(client, threads, advance=lambda n: progress.advance(task, n))
+    try:
+        with connect(scheduler, batch.local_workers, batch.worker_memory_mb) as (client, threads):
+            if link := dashboard(client):
+                say(err, f"Dask dashboard: {link}")
+            columns = (SpinnerColumn(), TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+            with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+                task = progress.add_task("analysing", total=work.documents)
+                summary = work.run(client, threads, advance=lambda n: progress.advance(task, n), local=scheduler is None)
+    except KeyboardInterrupt:  # the cluster is closed and no file is half written: say how to go on
+        say(err, f"interrupted: {len(work.output.done)} of {len(work.parts)} partitions are done in {out}; run the same command again to resume")
+        raise
     say(err, f"{summary.documents} documents analysed, {summary.failures} failed, {summary.spans} spans, in {summary.partitions - summary.skipped} partitions "
              f"({summary.skipped} skipped as done); written to {out.resolve()}")  # fmt: skip
     if summary.failures:

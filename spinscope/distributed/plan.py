@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spinscope.document import Document, Failure, Pending
-from spinscope.errors import UsageError
+from spinscope.errors import UnsupportedInputError, UsageError
 from spinscope.ingest import folder_files
 from spinscope.ingest.documents import existing_path, folder_file_id, is_url
 from spinscope.ingest.jsonl import LineRange, read_jsonl, split_jsonl
@@ -27,7 +27,7 @@ class Partition:
     """Files and URLs (``pending``), or the lines ``lines`` of the JSONL file ``jsonl``."""
 
     key: str
-    label: str  # what it holds, for the manifest and messages: "a.txt … z.txt" or "x.jsonl lines 1-50"
+    label: str  # what it holds, for the manifest and messages: "a.txt … z.txt" or "x.jsonl lines 51+ (25 records)"
     pending: tuple[Pending, ...] = ()
     jsonl: str | None = None
     lines: LineRange | None = None
@@ -112,7 +112,11 @@ def _units(item: str, options: IngestOptions, size: int) -> Iterator[Pending | P
         for start in range(0, len(files), size):
             yield _files([Pending(str(file), id=folder_file_id(path, file)) for file in files[start : start + size]])
     elif path.suffix.lower() == ".jsonl":
-        for lines in split_jsonl(path, options, size):
+        try:
+            ranges = list(split_jsonl(path, options, size))
+        except OSError as exc:
+            raise UnsupportedInputError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        for lines in ranges:
             yield Partition("", f"{path} lines {lines.first_line}+ ({lines.results} records)", jsonl=str(path), lines=lines)
     else:
         yield Pending(str(path))
