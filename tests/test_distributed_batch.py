@@ -141,18 +141,35 @@ def test_distributed_batch_records_failed_documents_and_completes_the_rest(tmp_p
     assert again.returncode == 0 and "nothing to do: all 4 partitions are done" in again.stderr
 
 
-def test_distributed_batch_document_that_kills_its_worker_is_recorded_and_the_rest_analysed(tmp_path: Path) -> None:
-    """A poison document: its analysis outgrows the worker's memory limit, so the nanny kills the
-    worker each time; Dask gives up on its partition (allowed-failures 0 here, to keep it short),
-    the partition runs document by document, and only the poison one is lost."""
+def test_distributed_executor_item_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
     import dask
 
+    folder = _with_poison(tmp_path)
+    options = BASELINE.merged({"max_bytes": 100_000_000})
+    items = list(read_inputs([str(folder)], options.ingest, deferred=True))  # files, each read by its worker
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), connect(None, local_workers=1, memory_mb=POISON_WORKER_MB) as (client, _):
+        results = list(analyze_many(items, options, DaskExecutor(client, partition_size=3)))
+    assert [r.document.id if isinstance(r, Analysis) else r.error for r in results] == ["a", "WorkerLostError", "c"]
+
+
+def _with_poison(tmp_path: Path) -> Path:
+    """a.txt, b-poison.txt (a text whose analysis outgrows a POISON_WORKER_MB worker), c.txt."""
     folder = tmp_path / "in"
     folder.mkdir()
     good = "The corrupt elites betray our great nation again and again, said the mayor.\n"
     (folder / "a.txt").write_text(good)
     (folder / "b-poison.txt").write_text(good * (POISON_MB * 1_000_000 // len(good)))
     (folder / "c.txt").write_text(good)
+    return folder
+
+
+def test_distributed_batch_document_that_kills_its_worker_is_recorded_and_the_rest_analysed(tmp_path: Path) -> None:
+    """A poison document: its analysis outgrows the worker's memory limit, so the nanny kills the
+    worker each time; Dask gives up on its partition (allowed-failures 0 here, to keep it short),
+    the partition runs document by document, and only the poison one is lost."""
+    import dask
+
+    folder = _with_poison(tmp_path)
     options = BASELINE.merged({"max_bytes": 100_000_000})
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), connect(None, local_workers=1, memory_mb=POISON_WORKER_MB) as (client, _):
         summary = Batch([str(folder)], tmp_path / "out", options, 3).run(client)
