@@ -21,6 +21,7 @@
     │   └── StoreFullError         a write did not fit (disk full or page cap)         6   507
     ├── OverloadedError            every worker busy and the queue full                1   503
     ├── AnalysisTimeoutError       the analysis did not finish within its deadline     7   504
+    ├── WorkerLostError            every process that analysed it died (Dask batch)    1   500
     └── PipelineError              a stage broke the pipeline's contract (a bug)       1   500
 
 The CLI exits with ``exc.exit_code`` and the web app answers ``exc.http_status``: both come from
@@ -118,6 +119,11 @@ class OverloadedError(SpinscopeError):
 class AnalysisTimeoutError(SpinscopeError):
     exit_code = 7
     http_status = 504
+
+
+class WorkerLostError(SpinscopeError):
+    """A document (or partition) whose worker process died each time it was tried (killed, out of
+    memory, a crash in native code): Dask gave up on it after its allowed failures."""
 
 
 class PipelineError(SpinscopeError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Literal
 
-Scope = Literal["ingest", "analysis", "web", "store"]
+Scope = Literal["ingest", "analysis", "web", "store", "batch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("body_timeout", "web", 30.0, "Seconds a client has to send a request's body once its headers are in.", "--body-timeout", 0.1),
     Setting("max_connections", "web", 256, "Open connections the server keeps; one more is closed at once.", "--max-connections", 1),
     Setting("busy_timeout_ms", "store", 5_000, "Milliseconds a store write waits for another writer before it fails.", "--busy-timeout-ms", 0),
+    Setting("partition_size", "batch", 25, "Documents per Dask task (files of a folder, lines of a JSONL file): a worker reads and analyses its partition; "
+            "smaller loses less when a worker dies, larger costs the scheduler less.", "--partition-size", 1),
+    Setting("local_workers", "batch", 0, "Worker processes of the local Dask cluster started when no --scheduler is given: 0 = one per core.",
+            "--local-workers", 0),
+    Setting("worker_memory_mb", "batch", 4_000, "Megabytes each local Dask worker may hold (models included) before Dask restarts it.",
+            "--worker-memory-mb", 300),
 )  # fmt: skip
 
 SETTING: dict[str, Setting] = {s.name: s for s in SETTINGS}

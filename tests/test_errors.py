@@ -27,6 +27,7 @@ from spinscope.document import Failure
         (errors.StoreFullError, 6, 507),
         (errors.OverloadedError, 1, 503),
         (errors.AnalysisTimeoutError, 7, 504),
+        (errors.WorkerLostError, 1, 500),
         (errors.PipelineError, 1, 500),
     ],
 )

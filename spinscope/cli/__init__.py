@@ -1,4 +1,4 @@
-"""The ``spinscope`` command line: analyze, predict, score, serve, train.
+"""The ``spinscope`` command line: analyze, predict, batch, score, serve, train.
 
 Every SpinscopeError becomes one line on stderr and the exit code of its class (see errors.py);
 in a batch, a failed document is reported and the rest goes on, and the exit code is non-zero.
@@ -12,7 +12,7 @@ import socket
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -22,6 +22,9 @@ from spinscope.cli.console import error, warning
 from spinscope.cli.options import default, option, runtime_option
 from spinscope.errors import SpinscopeError, UsageError
 from spinscope.settings import IngestOptions
+
+if TYPE_CHECKING:
+    from spinscope.pipeline import AnalyzeOptions
 
 app = typer.Typer(
     help="Show, with evidence, how a news text tries to persuade.",
@@ -73,6 +76,21 @@ DocTimeoutOpt = Annotated[float, option("doc_timeout")]
 DocMemoryOpt = Annotated[int, option("doc_memory_mb")]
 
 
+def _analyze_options(
+    detector: str, min_score: float, max_bytes: int, timeout: float, max_redirects: int, allow_private: bool, stages: tuple[str, ...] | None = None
+) -> "AnalyzeOptions":
+    """The analysis options of analyze's and batch's flags (``stages``: the default ones when None)."""
+    from spinscope.pipeline import AnalyzeOptions
+    from spinscope.pipeline.options import DEFAULT_STAGES
+    from spinscope.techniques.stage import TechniqueOptions
+
+    return AnalyzeOptions(
+        stages=stages or DEFAULT_STAGES,
+        technique=TechniqueOptions(detector=detector, min_score=min_score),
+        ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
+    )
+
+
 @app.command()
 def analyze(
     inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html), folders, URLs, .jsonl files, or - for stdin.", show_default=False)],
@@ -91,19 +109,14 @@ def analyze(
 ) -> None:
     """Analyse articles and report every technique span with its text and score."""
     from spinscope.cli.analyze import run_analyze
-    from spinscope.pipeline import AnalyzeOptions, LocalExecutor
+    from spinscope.pipeline import LocalExecutor
     from spinscope.pipeline.options import DEFAULT_STAGES, WITH_QUOTES
     from spinscope.techniques.confidence import reader_threshold
     from spinscope.techniques.registry import detector_card
-    from spinscope.techniques.stage import TechniqueOptions
 
     if min_score is None:
         min_score = 0.0 if format is Format.html else reader_threshold(detector_card(detector))
-    options = AnalyzeOptions(
-        stages=WITH_QUOTES if quotes else DEFAULT_STAGES,
-        technique=TechniqueOptions(detector=detector, min_score=min_score),
-        ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
-    )
+    options = _analyze_options(detector, min_score, max_bytes, timeout, max_redirects, allow_private, WITH_QUOTES if quotes else DEFAULT_STAGES)
     try:
         code = run_analyze(inputs, format.value, output, options, err, LocalExecutor(workers, doc_timeout, doc_memory_mb))
     except SpinscopeError as exc:
@@ -138,6 +151,35 @@ def predict(
         raise _fail(exc) from None
     if failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html), folders, URLs and .jsonl files; each worker reads its own partition of them.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The output folder: documents/ and spans/ Parquet files, one a partition, and manifest.jsonl; a rerun skips what is done.")],
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="A running Dask scheduler (tcp://HOST:PORT) whose workers have spinscope installed; default: a local cluster.", show_default=False)] = None,
+    local_workers: Annotated[int, option("local_workers")] = default("local_workers"),
+    worker_memory_mb: Annotated[int, option("worker_memory_mb")] = default("worker_memory_mb"),
+    partition_size: Annotated[int, option("partition_size")] = default("partition_size"),
+    detector: DetectorOpt = default("detector"),
+    min_score: MinScoreOpt = default("min_score"),
+    max_bytes: MaxBytesOpt = default("max_bytes"),
+    allow_private: AllowPrivateOpt = default("allow_private"),
+    timeout: TimeoutOpt = default("fetch_timeout"),
+    max_redirects: MaxRedirectsOpt = default("max_redirects"),
+) -> None:
+    """Analyse a corpus on a Dask cluster (local or remote) into Parquet files (needs the dask extra)."""
+    from spinscope.cli.batch import run_batch
+    from spinscope.distributed.options import BatchOptions
+
+    options = _analyze_options(detector, min_score, max_bytes, timeout, max_redirects, allow_private)
+    settings = BatchOptions(partition_size=partition_size, local_workers=local_workers, worker_memory_mb=worker_memory_mb)
+    try:
+        code = run_batch(inputs, out, scheduler, settings, options, err)
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

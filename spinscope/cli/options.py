@@ -15,6 +15,7 @@ COMMANDS_BY_SCOPE: dict[str, tuple[str, ...]] = {
     "analysis": ("analyze", "predict"),
     "web": ("serve",),
     "store": ("serve",),
+    "batch": ("batch",),
 }
 
 

@@ -30,7 +30,7 @@ from spinscope.ingest.documents import (
 from spinscope.ingest.jsonl import count_jsonl, read_jsonl
 from spinscope.settings import IngestOptions
 
-__all__ = ["IngestOptions", "count_inputs", "document_from_text", "read_inputs", "read_one", "read_pending"]
+__all__ = ["IngestOptions", "count_inputs", "document_from_text", "folder_files", "read_inputs", "read_one", "read_pending"]
 
 
 @overload
@@ -111,11 +111,11 @@ def _count(item: str, options: IngestOptions) -> int:
     if path is None:
         return 1
     if path.is_dir():
-        return len(_folder_files(path)) or 1  # an empty folder yields one Failure
+        return len(folder_files(path)) or 1  # an empty folder yields one Failure
     return count_jsonl(path, options)
 
 
-def _folder_files(folder: Path) -> list[Path]:
+def folder_files(folder: Path) -> list[Path]:
     """The .txt/.html/.htm files under `folder`, in path order so that runs are reproducible."""
     suffixes = TEXT_SUFFIXES | HTML_SUFFIXES
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
@@ -123,7 +123,7 @@ def _folder_files(folder: Path) -> list[Path]:
 
 def _read_folder(folder: Path, options: IngestOptions, deferred: bool) -> Iterator[Document | Failure | Pending]:
     """Every .txt/.html/.htm file under `folder`, in path order."""
-    files = _folder_files(folder)
+    files = folder_files(folder)
     if not files:
         raise UnsupportedInputError(f"{folder}: no .txt, .html or .htm files in this folder")
     for file in files:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,15 +24,19 @@ _METADATA_FIELDS = ("id", "title", "outlet", "published")
 _SKIP_CHUNK_BYTES = 1 << 20
 
 
-def read_jsonl(path: Path, options: IngestOptions, deferred: bool = False) -> Iterator[Document | Failure | Pending]:
+def read_jsonl(path: Path, options: IngestOptions, deferred: bool = False, part: LineRange | None = None) -> Iterator[Document | Failure | Pending]:
     """Each non-blank line as a Document or a Failure, in file order; sources are `path:line`.
-    With `deferred`, a `url` record comes as a Pending, fetched where it is analysed."""
+    With `deferred`, a `url` record comes as a Pending, fetched where it is analysed; with `part`,
+    only the lines of that byte range (from `split_jsonl`), numbered as in the whole file."""
     try:
         stream = path.open("rb")
     except OSError as exc:
         raise UnsupportedInputError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
     with stream:
-        for number, line in enumerate(_lines(stream, options.max_bytes), start=1):
+        if part is not None:
+            stream.seek(part.start)
+        lines = _lines(stream, options.max_bytes, None if part is None else part.stop)
+        for number, line in enumerate(lines, start=1 if part is None else part.first_line):
             source = f"{path}:{number}"
             try:
                 if line is None:
@@ -49,9 +54,40 @@ def count_jsonl(path: Path, options: IngestOptions) -> int:
         return sum(1 for line in _lines(stream, options.max_bytes) if line is None or line.strip())
 
 
-def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
-    """Physical lines without their newline, or None for a line over `limit` bytes."""
-    while line := stream.readline(limit + 1):
+@dataclass(frozen=True, slots=True)
+class LineRange:
+    """Bytes [start, stop) of a JSONL file, whole lines, the first of them line `first_line`,
+    holding `results` results of `read_jsonl`."""
+
+    start: int
+    stop: int
+    first_line: int
+    results: int
+
+
+def split_jsonl(path: Path, options: IngestOptions, size: int, within: LineRange | None = None) -> Iterator[LineRange]:
+    """`path` (or its range `within`) cut into ranges of `size` results of `read_jsonl` each (the
+    last may hold fewer), found by scanning for newlines: no line is parsed. A worker reads its
+    own range."""
+    within = within or LineRange(0, -1, 1, 0)
+    with path.open("rb") as stream:
+        stream.seek(within.start)
+        start, first, results, number = within.start, within.first_line, 0, within.first_line - 1
+        for line in _lines(stream, options.max_bytes, None if within.stop < 0 else within.stop):
+            number += 1
+            results += line is None or bool(line.strip())
+            if results == size:
+                stop = stream.tell()
+                yield LineRange(start, stop, first, results)
+                start, first, results = stop, number + 1, 0
+        if results:
+            yield LineRange(start, stream.tell(), first, results)
+
+
+def _lines(stream: BinaryIO, limit: int, stop: int | None = None) -> Iterator[bytes | None]:
+    """Physical lines without their newline, or None for a line over `limit` bytes; with `stop`,
+    the lines that start before byte `stop`."""
+    while (stop is None or stream.tell() < stop) and (line := stream.readline(limit + 1)):
         content = line[:-1] if line.endswith(b"\n") else line
         if len(content) <= limit:
             yield content

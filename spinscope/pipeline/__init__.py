@@ -2,7 +2,7 @@
 
     stage.py      Stage (the protocol every stage fills) and Pipeline (runs and checks stages)
     options.py    AnalyzeOptions and the registry of stages by name
-    executors.py  where the work runs: here, local child processes (later Dask)
+    executors.py  where the work runs: here, local child processes (Dask: spinscope.distributed.executor)
     children.py   child processes stopped at a deadline or past a memory budget
     run.py        analyze_many, analyze, read, read_many
 """

@@ -1,4 +1,4 @@
-"""Where ``analyze_many`` runs its work: here, or in local child processes (later Dask).
+"""Where ``analyze_many`` runs its work: here, or in local child processes (on Dask: spinscope.distributed).
 
 An executor maps a function over items and yields the results in input order, so output never
 depends on where the work ran. Where ``fn`` raises a SpinscopeError for an item, or the executor

@@ -13,7 +13,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from spinscope.document import Analysis, Document, Failure, Pending
-from spinscope.errors import AnalysisTimeoutError, EncodingError, FetchError, InputError, SpinscopeError, UsageError
+from spinscope.errors import AnalysisTimeoutError, EncodingError, FetchError, InputError, SpinscopeError, UsageError, WorkerLostError
 from spinscope.pipeline.executors import Executor, SerialExecutor
 from spinscope.pipeline.options import AnalyzeOptions
 from spinscope.pipeline.stage import Pipeline
@@ -45,8 +45,9 @@ def _analyse(options: AnalyzeOptions, item: Item) -> Analysis | Failure:
 def _recover(keep_going: bool, item: Item, exc: SpinscopeError) -> Analysis | Failure:
     """What a document whose reading or analysis failed becomes: with ``keep_going``, a Failure
     when the document was at fault (it cannot be read or analysed, or it spent its time or memory
-    budget) so that a batch goes on; anything else (a missing model, a broken stage) stops it."""
-    if keep_going and isinstance(exc, (InputError, FetchError, AnalysisTimeoutError)):
+    budget, or killed every worker that tried it) so that a batch goes on; anything else (a missing
+    model, a broken stage) stops it."""
+    if keep_going and isinstance(exc, (InputError, FetchError, AnalysisTimeoutError, WorkerLostError)):
         if isinstance(item, Document):
             return Failure.of(item.source or item.id, exc)
         if isinstance(item, Pending):
