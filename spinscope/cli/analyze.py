@@ -75,7 +75,7 @@ def _write_html(results: list[Analysis | Failure], output: Path | None, err: Con
         write_text(folder / f"{name}.html", render(data))
         entries.append(Entry(result.document.source or result.document.id, f"{name}.html", data))
     write_text(folder / "index.html", render_index(entries))
-    say(err, f"{len(analyses)} reports written to {folder.resolve()}; open index.html for the list")
+    say(err, f"{len(analyses)} report{'' if len(analyses) == 1 else 's'} written to {folder.resolve()}; open index.html for the list")
 
 
 def _safe_name(doc_id: str) -> str:
