@@ -25,6 +25,12 @@ class TechniqueOptions:
 check_defaults(TechniqueOptions, "analysis")
 
 
+def detector_component(stage: str, detector: Detector) -> Component:
+    """What ran in ``stage``: the detector's name, version and model hash."""
+    found = detector.component()
+    return Component(stage=stage, name=str(found["name"]), version=str(found["version"]), model_sha256=found["model_sha256"])
+
+
 class TechniqueStage:
     """Runs one detector over the analysable text (the detector skips boilerplate itself), with
     one span where the detector's spans of a technique nest (`outermost`)."""
@@ -46,8 +52,7 @@ class TechniqueStage:
         return doc.with_spans(TECHNIQUE, kept)
 
     def info(self) -> Component:
-        found = self.detector.component()
-        return Component(stage=self.name, name=str(found["name"]), version=str(found["version"]), model_sha256=found["model_sha256"])
+        return detector_component(self.name, self.detector)
 
     def summarise(self, doc: Document) -> dict[str, Any]:
         return summarise(doc, doc.spans.get(TECHNIQUE, ()))
@@ -83,8 +88,7 @@ class EvidenceStage:
         return doc.with_spans(TECHNIQUE, spans)
 
     def info(self) -> Component:
-        found = self.detector.component()
-        return Component(stage=self.name, name=str(found["name"]), version=str(found["version"]), model_sha256=found["model_sha256"])
+        return detector_component(self.name, self.detector)
 
     def summarise(self, doc: Document) -> dict[str, Any]:
         spans = doc.spans.get(TECHNIQUE, ())
