@@ -30,6 +30,13 @@ TECHNIQUE = "technique"
 EVIDENCE = "evidence"
 # Quotes: one span per quote; its attributes carry the kind, cue, speaker mention and resolved name.
 QUOTE = "quote"
+# Who says what (issue 11; shapes in docs/who-says-what.md): the sources an article leans on,
+# its actors with their labels and roles, and its check-worthy claims.
+SOURCE = "source"
+ACTOR = "actor"
+CLAIM = "claim"
+# not a span group: the stage that tells whose voice each technique span is in (amends technique)
+VOICE = "voice"
 
 
 @dataclass(frozen=True, slots=True)
