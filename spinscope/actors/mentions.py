@@ -1,0 +1,124 @@
+"""Where an article names an actor: spaCy's named entities and the category phrases that name a group.
+
+A mention is a named entity (PERSON, ORG, NORP, GPE, LOC, FAC) or a noun phrase headed by a group
+noun ("western-backed terror groups", "the regime", "the corporate media", "civilians"). A group
+phrase that holds a name ("the U.S. government", "Al-Tawhid brigades") is one mention of its own and
+the name inside it is not another: the article names the government, not the country. A leading
+"the", quote marks and a possessive "'s" are left out of a mention's offsets.
+
+Each mention carries the ``key`` that merging starts from (actors/merge.py): for a name, the name
+itself; for a group phrase, its compounds, proper modifiers and head ("terror groups" for
+"western-backed terror groups"), so that the adjectives ("western-backed") become labels and the
+phrases with the same core become one actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+# spaCy's entity label -> actor type; NORP is a group when it is a noun ("Saudis") and is left out
+# when it is an adjective ("Syrian flags").
+_ENTITY_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
+# Heads of noun phrases that name a group of people or an institution acting as one.
+GROUP_HEADS = frozenset(
+    """
+    government governments regime regimes administration administrations army armies military militaries forces troops soldiers
+    militants rebels terrorists extremists jihadists insurgents fighters militias militia mercenaries separatists nationalists
+    group groups organisations organizations media press opposition officials authorities police protesters activists
+    civilians residents refugees migrants immigrants citizens taxpayers voters workers farmers victims hostages
+    elites globalists leftists liberals conservatives alarmists deniers establishment junta cartel lobby brigades battalion
+    battalions coalition alliance allies parties
+    """.split()
+)
+# Group heads that name an actor even bare ("civilians", "militants"); the others need a modifier
+# or compound ("terror groups", "the Syrian government") or a determiner ("the regime").
+_BARE_HEADS = frozenset(
+    "militants rebels terrorists extremists jihadists insurgents civilians refugees migrants mercenaries separatists globalists elites".split()
+)
+_ORGANISATION_HEADS = frozenset("government governments administration administrations army military ministry police junta authorities".split())
+_DROP_LEFT = frozenset("the a an this these that those its their his her our your some many several more most less fewer all about over".split())
+_QUANTITY = frozenset(("det", "predet", "nummod", "quantmod", "poss", "case"))
+_QUOTES = "\"'“”‘’«»"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place an actor is named: character offsets into the document and what merging needs."""
+
+    start: int
+    end: int
+    text: str
+    type: str  # person | organisation | place | group
+    key: str  # the form merging starts from (see the module docstring)
+    root: int  # index of the head token in spaCy's Doc
+    named: bool  # a named entity (True) or a category phrase (False)
+    bare: bool = False  # a category phrase that is its head alone ("the regime", "the groups", "civilians")
+
+
+def find_mentions(parsed: "Doc") -> list[Mention]:
+    """Every actor mention in ``parsed``, in text order, none overlapping another."""
+    groups = [m for m in (_group_mention(chunk) for chunk in parsed.noun_chunks) if m is not None]
+    taken = [(m.start, m.end) for m in groups]
+    names = [m for m in (_entity_mention(ent) for ent in parsed.ents) if m is not None]
+    kept = [m for m in names if not any(s < m.end and m.start < e for s, e in taken)]
+    return sorted(groups + kept, key=lambda m: m.start)
+
+
+def _trimmed(tokens: "list[Token]") -> "list[Token]":
+    """``tokens`` without a leading determiner, quantity or quote mark and a trailing possessive or mark."""
+    while tokens and (tokens[0].lower_ in _DROP_LEFT or tokens[0].dep_ in _QUANTITY or tokens[0].like_num or tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _offsets(tokens: "list[Token]") -> tuple[int, int, str]:
+    doc = tokens[0].doc
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    text = doc.text[start:end].strip(_QUOTES + " ")
+    start = doc.text.index(text, start)
+    return start, start + len(text), text
+
+
+def _entity_mention(ent: "Span") -> Mention | None:
+    kind = _ENTITY_TYPES.get(ent.label_)
+    tokens = _trimmed(list(ent))
+    if kind is None or not tokens or not any(c.isalpha() for t in tokens for c in t.text):
+        return None
+    root = ent.root
+    if ent.label_ == "NORP":
+        if root.pos_ == "ADJ" or root.dep_ in ("amod", "compound") or root.tag_ == "JJ":
+            return None
+        if root.lower_.endswith("ism"):  # an ideology ("Salafism"), not an actor
+            return None
+        if root.tag_ == "NNP":  # spaCy's small model calls some cities NORP ("Aleppo")
+            kind = "place"
+    start, end, text = _offsets(tokens)
+    if not text:
+        return None
+    return Mention(start, end, text, kind, text, root.i, named=True)
+
+
+def _group_mention(chunk: "Span") -> Mention | None:
+    root = chunk.root
+    head = root.text.lower()
+    if head not in GROUP_HEADS:
+        return None
+    tokens = _trimmed([t for t in chunk if t.i <= root.i])
+    if not tokens:
+        return None
+    core = [t for t in tokens if t.i == root.i or t.dep_ == "compound" or (t.dep_ in ("amod", "nmod") and t.ent_type_ in ("NORP", "GPE", "ORG"))]
+    determined = chunk[0].lower_ in ("the", "this", "that")
+    if len(core) == 1 and not (head in _BARE_HEADS or determined or len(tokens) > 1):
+        return None
+    start, end, text = _offsets(tokens)
+    if not text:
+        return None
+    key = " ".join(t.text for t in core)
+    kind = "organisation" if head in _ORGANISATION_HEADS else "group"
+    return Mention(start, end, text, kind, key, root.i, named=False, bare=len(tokens) == 1)

@@ -1,0 +1,183 @@
+"""Which mentions name the same actor: the surface forms of one referent, merged by rules.
+
+Two mentions are one actor when (each rule a union, closed transitively):
+
+* their names are equal once case, dots, hyphens, "the" and a possessive are set aside
+  ("the U.S." / "US", "Al-Nusra Front" / "al Nusra Front");
+* one stands in brackets right after the other ("Fatah al-Sham Front (Al-Nusra Front)",
+  "the Syrian Observatory for Human Rights (SOHR)");
+* one is the other's acronym ("UN" / "United Nations", "U.S." / "United States");
+* one is a person's surname and the article names exactly one person with it ("Colville" /
+  "Rupert Colville");
+* one is a single distinctive word of exactly one longer name, generic words such as "Front" or
+  "Party" not counting ("Nusra" / "Al-Nusra Front");
+* both are category phrases with the same core ("western-backed terror groups" / "these terror
+  groups"), or one is a bare category ("the regime", "the groups") and the other the nearest
+  earlier actor with that head ("the Syrian regime").
+
+Places are merged only by the first three rules: "Syria" is not "Syrian Observatory".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spinscope.actors.mentions import Mention
+
+# Words that do not tell one organisation from another, left out of the distinctive-word rule.
+_GENERIC = frozenset(
+    """
+    al el ad ash the of for and in on at to de front party group army state states forces force brigade brigades battalion movement
+    organisation organization council committee union association national international united republic democratic people's
+    peoples popular islamic liberation new centre center institute foundation agency ministry office department company corporation
+    inc ltd news media times post daily press world global human rights
+    """.split()
+)
+_INITIALS_SKIP = frozenset("of for the and on in at to de".split())
+
+
+@dataclass(frozen=True, slots=True)
+class ActorForms:
+    """One actor: indices of its mentions (in text order), its name and its type."""
+
+    mentions: tuple[int, ...]
+    name: str
+    type: str
+
+
+def normalised(text: str) -> str:
+    """A name as merging compares it: lower case, no dots, hyphens as spaces, no "the" or "'s"."""
+    out = re.sub(r"['’]s$", "", text.strip()).replace(".", "").replace("-", " ").lower()
+    out = re.sub(r"^the\s+", "", out)
+    return " ".join(out.split())
+
+
+def _words(text: str) -> list[str]:
+    return normalised(text).split()
+
+
+def _acronym(text: str) -> str | None:
+    """The acronym a name is written as ("U.S." -> "us"), or None when it is not one."""
+    bare = text.replace(".", "").strip()
+    return bare.lower() if re.fullmatch(r"[A-Z]{2,6}", bare) else None
+
+
+def _initials(text: str) -> str | None:
+    words = [w for w in re.split(r"[\s-]+", text.replace(".", "")) if w and w.lower() not in _INITIALS_SKIP]
+    if len(words) < 2 or not all(w[0].isupper() for w in words):
+        return None
+    return "".join(w[0] for w in words).lower()
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def merge_mentions(mentions: list[Mention], text: str) -> list[ActorForms]:
+    """The actors ``mentions`` (in text order) name, ordered by their first mention."""
+    union = _Union(len(mentions))
+    named = [i for i, m in enumerate(mentions) if m.named]
+    _join_equal_names(union, mentions, named)
+    _join_brackets(union, mentions, named, text)
+    _join_acronyms(union, mentions, named)
+    _join_short_forms(union, mentions, named)
+    _join_groups(union, mentions)
+    members: dict[int, list[int]] = {}
+    for i in range(len(mentions)):
+        members.setdefault(union.find(i), []).append(i)
+    actors = [_actor(mentions, idx) for idx in members.values()]
+    return sorted(actors, key=lambda a: mentions[a.mentions[0]].start)
+
+
+def _join_equal_names(union: _Union, mentions: list[Mention], named: list[int]) -> None:
+    first: dict[str, int] = {}
+    for i in named:
+        key = normalised(mentions[i].text)
+        union.join(first.setdefault(key, i), i)
+
+
+def _join_brackets(union: _Union, mentions: list[Mention], named: list[int], text: str) -> None:
+    for a, b in zip(named, named[1:]):
+        between, after = text[mentions[a].end : mentions[b].start], text[mentions[b].end : mentions[b].end + 2]
+        if between.strip() == "(" and after.lstrip().startswith(")"):
+            union.join(a, b)
+
+
+def _join_acronyms(union: _Union, mentions: list[Mention], named: list[int]) -> None:
+    expansions: dict[str, list[int]] = {}
+    for i in named:
+        initials = _initials(mentions[i].text)
+        if initials:
+            expansions.setdefault(initials, []).append(i)
+    for i in named:
+        acronym = _acronym(mentions[i].text)
+        for j in expansions.get(acronym or "", ()):
+            union.join(i, j)
+
+
+def _join_short_forms(union: _Union, mentions: list[Mention], named: list[int]) -> None:
+    """Surnames and distinctive words: a one-word name joins the one longer name it belongs to."""
+    longer: dict[str, set[int]] = {}
+    for i in named:
+        words = _words(mentions[i].text)
+        if len(words) < 2 or mentions[i].type == "place":
+            continue
+        if mentions[i].type == "person":
+            longer.setdefault(words[-1], set()).add(union.find(i))
+        else:
+            for w in words:
+                if w not in _GENERIC and len(w) > 2:
+                    longer.setdefault(w, set()).add(union.find(i))
+    for i in named:
+        words = _words(mentions[i].text)
+        if len(words) != 1 or mentions[i].type == "place":
+            continue
+        owners = {union.find(j) for j in longer.get(words[0], ())}
+        if len(owners) == 1:
+            union.join(i, owners.pop())
+
+
+def _join_groups(union: _Union, mentions: list[Mention]) -> None:
+    first: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        if m.named:
+            continue
+        key = normalised(m.key)
+        if m.bare:
+            head = key.split()[-1]
+            earlier = [j for j in range(i - 1, -1, -1) if not mentions[j].named and normalised(mentions[j].key).split()[-1] == head]
+            if earlier:
+                union.join(earlier[0], i)
+                continue
+        union.join(first.setdefault(key, i), i)
+
+
+def _actor(mentions: list[Mention], indices: list[int]) -> ActorForms:
+    named = [mentions[i] for i in indices if mentions[i].named]
+    if named:
+        types = Counter(m.type for m in named)
+        kind = max(types, key=lambda t: (types[t], -next(k for k, m in enumerate(named) if m.type == t)))
+        spelled = [m.text for m in named if not _acronym(m.text)] or [named[0].text]
+        name = max(spelled, key=len)
+        return ActorForms(tuple(indices), name, kind)
+    group = [mentions[i] for i in indices]
+    texts = Counter(m.text for m in group)
+    name = next((k for k in (m.key for m in group) if k in texts), None)
+    if name is None:
+        name = max(texts, key=lambda t: (texts[t], -next(k for k, m in enumerate(group) if m.text == t)))
+    kind = "organisation" if any(m.type == "organisation" for m in group) else "group"
+    return ActorForms(tuple(indices), name, kind)
