@@ -14,6 +14,7 @@ phrases with the same core become one actor.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,15 @@ _ORGANISATION_HEADS = frozenset("government governments administration administr
 _DROP_LEFT = frozenset("the a an this these that those its their his her our your some many several more most less fewer all about over".split())
 _QUANTITY = frozenset(("det", "predet", "nummod", "quantmod", "poss", "case"))
 _QUOTES = "\"'“”‘’«»"
+# Words that do not tell one organisation from another, left out of the distinctive-word rule.
+_GENERIC = frozenset(
+    """
+    al el ad ash the of for and in on at to de front party group army state states forces force brigade brigades battalion movement
+    organisation organization council committee union association national international united republic democratic people's
+    peoples popular islamic liberation new centre center institute foundation agency ministry office department company corporation
+    inc ltd news media times post daily press world global human rights
+    """.split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +69,49 @@ class Mention:
     bare: bool = False  # a category phrase that is its head alone ("the regime", "the groups", "civilians")
 
 
+def normal_form(text: str) -> str:
+    """A name as merging compares it: lower case, no dots, hyphens as spaces, no "the" or "'s"."""
+    out = re.sub(r"['’]s$", "", text.strip()).replace(".", "").replace("-", " ").lower()
+    out = re.sub(r"^the\s+", "", out)
+    return " ".join(out.split())
+
+
+def distinctive_words(name: str) -> list[str]:
+    """The words of a name that tell it from others ("nusra" of "Al-Nusra Front"; not "front")."""
+    return [w for w in normal_form(name).split() if w not in _GENERIC and len(w) > 2]
+
+
 def find_mentions(parsed: "Doc") -> list[Mention]:
     """Every actor mention in ``parsed``, in text order, none overlapping another."""
     groups = [m for m in (_group_mention(chunk) for chunk in parsed.noun_chunks) if m is not None]
     taken = [(m.start, m.end) for m in groups]
     names = [m for m in (_entity_mention(ent) for ent in parsed.ents) if m is not None]
     kept = [m for m in names if not any(s < m.end and m.start < e for s, e in taken)]
-    return sorted(groups + kept, key=lambda m: m.start)
+    found = groups + kept
+    return sorted(found + _short_forms(parsed, found), key=lambda m: m.start)
+
+
+def _short_forms(parsed: "Doc", found: list[Mention]) -> list[Mention]:
+    """Proper nouns spaCy left untagged that are a distinctive word of a longer name found
+    ("Nusra" after "Al-Nusra Front", "Colville" after "Rupert Colville"), as mentions of their own
+    (merging then joins each to the one name it belongs to)."""
+    owners: dict[str, str] = {}
+    for m in found:
+        if m.named and m.type != "place" and len(m.text.split()) > 1:
+            words = distinctive_words(m.text)[-1:] if m.type == "person" else distinctive_words(m.text)
+            owners.update({w: m.type for w in words})
+    if not owners:
+        return []
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for token in parsed:
+        if token.pos_ != "PROPN" or not token.text[:1].isupper() or token.ent_type_:
+            continue
+        kind = owners.get(token.lower_)
+        start, end = token.idx, token.idx + len(token.text)
+        if kind and not any(s < end and start < e for s, e in taken):
+            out.append(Mention(start, end, token.text, kind, token.text, token.i, named=True))
+    return out
 
 
 def _trimmed(tokens: "list[Token]") -> "list[Token]":

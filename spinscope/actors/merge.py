@@ -11,7 +11,8 @@ Two mentions are one actor when (each rule a union, closed transitively):
   "Rupert Colville");
 * one is a single distinctive word of exactly one longer name, generic words such as "Front" or
   "Party" not counting ("Nusra" / "Al-Nusra Front");
-* both are category phrases with the same core ("western-backed terror groups" / "these terror
+* both are category phrases with the same core (their compounds, proper modifiers and head; the
+  actor is named by it, the adjectives become labels) ("western-backed terror groups" / "these terror
   groups"), or one is a bare category ("the regime", "the groups") and the other the nearest
   earlier actor with that head ("the Syrian regime").
 
@@ -24,17 +25,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from spinscope.actors.mentions import Mention
+from spinscope.actors.mentions import Mention, distinctive_words, normal_form
 
-# Words that do not tell one organisation from another, left out of the distinctive-word rule.
-_GENERIC = frozenset(
-    """
-    al el ad ash the of for and in on at to de front party group army state states forces force brigade brigades battalion movement
-    organisation organization council committee union association national international united republic democratic people's
-    peoples popular islamic liberation new centre center institute foundation agency ministry office department company corporation
-    inc ltd news media times post daily press world global human rights
-    """.split()
-)
 _INITIALS_SKIP = frozenset("of for the and on in at to de".split())
 
 
@@ -47,15 +39,8 @@ class ActorForms:
     type: str
 
 
-def normalised(text: str) -> str:
-    """A name as merging compares it: lower case, no dots, hyphens as spaces, no "the" or "'s"."""
-    out = re.sub(r"['’]s$", "", text.strip()).replace(".", "").replace("-", " ").lower()
-    out = re.sub(r"^the\s+", "", out)
-    return " ".join(out.split())
-
-
 def _words(text: str) -> list[str]:
-    return normalised(text).split()
+    return normal_form(text).split()
 
 
 def _acronym(text: str) -> str | None:
@@ -106,7 +91,7 @@ def merge_mentions(mentions: list[Mention], text: str) -> list[ActorForms]:
 def _join_equal_names(union: _Union, mentions: list[Mention], named: list[int]) -> None:
     first: dict[str, int] = {}
     for i in named:
-        key = normalised(mentions[i].text)
+        key = normal_form(mentions[i].text)
         union.join(first.setdefault(key, i), i)
 
 
@@ -136,12 +121,9 @@ def _join_short_forms(union: _Union, mentions: list[Mention], named: list[int]) 
         words = _words(mentions[i].text)
         if len(words) < 2 or mentions[i].type == "place":
             continue
-        if mentions[i].type == "person":
-            longer.setdefault(words[-1], set()).add(union.find(i))
-        else:
-            for w in words:
-                if w not in _GENERIC and len(w) > 2:
-                    longer.setdefault(w, set()).add(union.find(i))
+        own = distinctive_words(mentions[i].text)
+        for w in own[-1:] if mentions[i].type == "person" else own:
+            longer.setdefault(w, set()).add(union.find(i))
     for i in named:
         words = _words(mentions[i].text)
         if len(words) != 1 or mentions[i].type == "place":
@@ -156,10 +138,10 @@ def _join_groups(union: _Union, mentions: list[Mention]) -> None:
     for i, m in enumerate(mentions):
         if m.named:
             continue
-        key = normalised(m.key)
+        key = normal_form(m.key)
         if m.bare:
             head = key.split()[-1]
-            earlier = [j for j in range(i - 1, -1, -1) if not mentions[j].named and normalised(mentions[j].key).split()[-1] == head]
+            earlier = [j for j in range(i - 1, -1, -1) if not mentions[j].named and normal_form(mentions[j].key).split()[-1] == head]
             if earlier:
                 union.join(earlier[0], i)
                 continue
@@ -172,12 +154,7 @@ def _actor(mentions: list[Mention], indices: list[int]) -> ActorForms:
         types = Counter(m.type for m in named)
         kind = max(types, key=lambda t: (types[t], -next(k for k, m in enumerate(named) if m.type == t)))
         spelled = [m.text for m in named if not _acronym(m.text)] or [named[0].text]
-        name = max(spelled, key=len)
-        return ActorForms(tuple(indices), name, kind)
+        return ActorForms(tuple(indices), max(spelled, key=len), kind)
     group = [mentions[i] for i in indices]
-    texts = Counter(m.text for m in group)
-    name = next((k for k in (m.key for m in group) if k in texts), None)
-    if name is None:
-        name = max(texts, key=lambda t: (texts[t], -next(k for k, m in enumerate(group) if m.text == t)))
     kind = "organisation" if any(m.type == "organisation" for m in group) else "group"
-    return ActorForms(tuple(indices), name, kind)
+    return ActorForms(tuple(indices), max((m.key for m in group), key=len), kind)

@@ -133,12 +133,36 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
     return out
 
 
+# The last parses, by text: the quote and actor stages both parse the same document, and the
+# parse is most of either stage's time. A few entries, so that threads analysing different
+# documents at once do not evict each other's at once.
+_CACHED = 4
+_cache: "dict[str, Doc]" = {}
+_cache_lock = threading.Lock()
+
+
 def parse(doc: "Document") -> "Doc":
-    """spaCy's Doc for ``doc.text[:doc.content_end]``; token offsets are offsets into ``doc.text``."""
+    """spaCy's Doc for ``doc.text[:doc.content_end]``; token offsets are offsets into ``doc.text``.
+
+    The same text parsed again in this process is given the same Doc (read-only by convention:
+    stages only read it)."""
+    text = doc.text[: doc.content_end]
+    with _cache_lock:
+        hit = _cache.get(text)
+    if hit is not None:
+        return hit
+    parsed = _parse(text)
+    with _cache_lock:
+        _cache[text] = parsed
+        while len(_cache) > _CACHED:
+            del _cache[next(iter(_cache))]
+    return parsed
+
+
+def _parse(text: str) -> "Doc":
     from spacy.tokens import Doc
 
     nlp = load_model()
-    text = doc.text[: doc.content_end]
     parts = list(nlp.pipe(pieces(text)))
     parsed = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
     if parsed.text != text:

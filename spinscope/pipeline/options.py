@@ -24,6 +24,12 @@ def _quote_stage(options: "AnalyzeOptions") -> Stage:
     return QuoteStage()
 
 
+def _actor_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.actors.stage import ActorStage
+
+    return ActorStage()
+
+
 def _technique_stage(options: "AnalyzeOptions") -> Stage:
     from spinscope.techniques.stage import TechniqueStage
 
@@ -41,6 +47,7 @@ def _evidence_stage(options: "AnalyzeOptions") -> Stage:
 STAGES: dict[str, Callable[["AnalyzeOptions"], Stage]] = {
     "sentence": _sentence_stage,
     "quote": _quote_stage,
+    "actor": _actor_stage,
     "technique": _technique_stage,
     "evidence": _evidence_stage,
 }
