@@ -5,9 +5,9 @@ SemEval-2025 Task 10 articles) and at run time (the actor stage), so the two can
 
 * Context: the shared encoder's vector (spinscope.nlp.embed) of each sentence the actor is named
   in (the sentence stage's sentences, each embedded once per article), averaged over its first
-  ``MAX_MENTIONS`` mentions; and the vector of the sentence of its first mention (in training,
-  of the annotated mention). A sentence is not marked with the mention: marking would embed one
-  text per mention instead of one per sentence, about three times the encoder's time.
+  ``MAX_MENTIONS`` mentions; the vector of the sentence of its first mention; and, where the
+  heads chose it, that sentence with the mention in brackets (one more text per actor for the
+  encoder: it tells which of a sentence's actors is meant).
 * Cues: the words of the actor's name ("name:russia": the same names tend to be cast alike in
   the same news), the mention's syntactic role ("subj", "obj", "pobj", "poss"), the verb it is the subject
   or object of ("subj:attack", "obj:kill"), the words of its labels ("label:terror") and its
@@ -39,6 +39,14 @@ class ActorContext:
 
     sentences: tuple[int, ...]
     cues: tuple[str, ...]
+    first: tuple[int, int]  # the first mention's offsets
+
+
+def marked(text: str, sentence: tuple[int, int], mention: tuple[int, int]) -> str:
+    """The sentence with the mention in brackets: "... liberate it from the hold of [terror groups]."
+    (part "marked": which of a sentence's actors the vector is about)."""
+    (s, e), (ms, me) = sentence, mention
+    return f"{text[s:ms]}[{text[ms:me]}]{text[me:e]}".strip()
 
 
 def sentence_of(starts: Sequence[int], offset: int) -> int:
@@ -74,11 +82,16 @@ def label_words(parsed: "Doc", spans: Iterable[tuple[int, int]]) -> list[str]:
     return out
 
 
-def features(vectors: np.ndarray, context: ActorContext, vocabulary: dict[str, int], parts: Sequence[str]) -> np.ndarray:
-    """One actor's feature row: the ``parts`` ("first", "mean", "cues") joined in that order.
+def features(vectors: np.ndarray, context: ActorContext, vocabulary: dict[str, int], parts: Sequence[str], marked_vector: np.ndarray | None = None) -> np.ndarray:
+    """One actor's feature row: the ``parts`` ("marked", "first", "mean", "cues") joined in that order.
 
-    ``vectors`` holds the article's sentence vectors, indexed as ``context.sentences``."""
+    ``vectors`` holds the article's sentence vectors, indexed as ``context.sentences``;
+    ``marked_vector`` the vector of the first mention's sentence marked (needed for "marked")."""
     row: list[np.ndarray] = []
+    if "marked" in parts:
+        if marked_vector is None:
+            raise ValueError("part 'marked' needs the marked sentence's vector")
+        row.append(marked_vector)
     if "first" in parts:
         row.append(vectors[context.sentences[0]])
     if "mean" in parts:

@@ -58,4 +58,17 @@ def _actor(parsed: "Doc", name: str, kind: str, own: list[Mention], sentence_sta
         if k < MAX_MENTIONS:
             cues += mention_cues(parsed, m.root, label_words(parsed, [(x.start, x.end) for x in found]), kind, name)
     sentences = tuple(sentence_of(sentence_starts, m.start) for m in own)
-    return Actor(name, kind, tuple(spans), tuple(sorted(labels)), ActorContext(sentences, tuple(cues)))
+    return Actor(name, kind, tuple(spans), _distinct(labels, parsed.text), ActorContext(sentences, tuple(cues), spans[0]))
+
+
+def _distinct(labels: set[Label], text: str) -> tuple[Label, ...]:
+    """The labels in text order, a label said again in the same words ("eastern" Aleppo five
+    times) kept at its first place only."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for label in sorted(labels):
+        key = (normal_form(text[label.start : label.end]), label.kind)
+        if key not in seen:
+            seen.add(key)
+            out.append(label)
+    return tuple(out)

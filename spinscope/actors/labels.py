@@ -47,7 +47,7 @@ def mention_labels(parsed: "Doc", root: int, start: int, end: int) -> list[Label
     head = parsed[root]
     found: list[Label | None] = []
     found += _modifiers(head)
-    found += [_phrase(t, "apposition") for t in head.children if t.dep_ == "appos"]
+    found += [_phrase(t, "apposition") for t in head.children if t.dep_ == "appos" and t.pos_ != "PRON"]
     if head.dep_ == "appos" and head.head.dep_ != "pobj":
         found.append(_phrase(head.head, "apposition", exclude=head))
     found.append(_predicate(head))

@@ -87,8 +87,18 @@ def find_mentions(parsed: "Doc") -> list[Mention]:
     taken = [(m.start, m.end) for m in groups]
     names = [m for m in (_entity_mention(ent) for ent in parsed.ents) if m is not None]
     kept = [m for m in names if not any(s < m.end and m.start < e for s, e in taken)]
+    named_roots = {m.root for m in kept}
+    groups = [g for g in groups if not _beside_name(parsed[g.root], named_roots)]
     found = groups + kept
     return sorted(found + _short_forms(parsed, found), key=lambda m: m.start)
+
+
+def _beside_name(head: "Token", named_roots: set[int]) -> bool:
+    """Whether a category phrase stands in apposition to a name ("the resistance group Liwa
+    Al-Quds", "Hamas, the militant group"): it labels that actor and is not one of its own."""
+    if head.dep_ == "appos" and head.head.i in named_roots:
+        return True
+    return any(t.dep_ == "appos" and t.i in named_roots for t in head.children)
 
 
 def _short_forms(parsed: "Doc", found: list[Mention]) -> list[Mention]:
@@ -165,6 +175,7 @@ def _group_mention(chunk: "Span") -> Mention | None:
     start, end, text = _offsets(tokens)
     if not text:
         return None
-    key = " ".join(t.text for t in core)
+    doc = chunk.doc
+    key = doc.text[core[0].idx : root.idx + len(root.text)] if core[-1].i - core[0].i + 1 - len(core) <= 1 else " ".join(t.text for t in core)
     kind = "organisation" if head in _ORGANISATION_HEADS else "group"
     return Mention(start, end, text, kind, key, root.i, named=False, bare=len(tokens) == 1)

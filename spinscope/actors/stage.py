@@ -13,7 +13,7 @@ from spinscope.document import ACTOR, BOILERPLATE, SENTENCE, Component, Document
 
 def actor_spans(doc: Document) -> list[Span]:
     """The actor spans of ``doc`` (its sentences already found), ids ``a1``, ``a2``... in text order."""
-    from spinscope.actors.features import features
+    from spinscope.actors.features import features, marked
     from spinscope.actors.found import find_actors
     from spinscope.actors.roles import role_model
     from spinscope.nlp.embed import embed
@@ -31,10 +31,12 @@ def actor_spans(doc: Document) -> list[Span]:
     needed = sorted({i for a in actors for i in a.context.sentences[: MAX_MENTIONS]})
     vectors = embed([sentences[i].text(doc) for i in needed])
     rows = {i: k for k, i in enumerate(needed)}
+    spans = [(s.start, s.end) for s in sentences]
+    marks = embed([marked(doc.text, spans[a.context.sentences[0]], a.context.first) for a in actors]) if "marked" in model.parts else None
     out = []
     for n, actor in enumerate(actors, 1):
         local = replace(actor.context, sentences=tuple(rows[i] for i in actor.context.sentences[:MAX_MENTIONS]))
-        role = model.predict(features(vectors, local, model.vocabulary, model.parts))
+        role = model.predict(features(vectors, local, model.vocabulary, model.parts, None if marks is None else marks[n - 1]))
         first = actor.mentions[0]
         attributes = {
             "name": actor.name,

@@ -37,7 +37,14 @@ from spinscope.actors.roles import MAIN_ROLES, RoleModel, write_model
 SEED = 13
 FOLDS = 5
 MIN_CUE_COUNT = 3
-PART_CHOICES: tuple[tuple[str, ...], ...] = (("mean",), ("first", "mean"), ("mean", "cues"), ("first", "mean", "cues"))
+PART_CHOICES: tuple[tuple[str, ...], ...] = (
+    ("first", "mean"),
+    ("mean", "cues"),
+    ("first", "mean", "cues"),
+    ("marked", "mean"),
+    ("marked", "mean", "cues"),
+    ("marked", "first", "mean", "cues"),
+)
 C_CHOICES = (0.5, 2.0, 8.0)
 WEIGHT_CHOICES: tuple[str | None, ...] = (None, "balanced")
 RATIO_CHOICES = (1.0, 0.8, 0.6, 0.4)
@@ -51,6 +58,7 @@ class Example:
     article: str
     context: ActorContext
     vectors: np.ndarray  # the article's sentence vectors (shared by its examples)
+    marked_vector: np.ndarray  # the actor's first sentence, the mention in brackets
     main: str
     fine: frozenset[str]
 
@@ -64,6 +72,7 @@ def taxonomy(data: Path) -> list[tuple[str, str]]:
 def read_examples(data: Path, log: bool = True, every: int = 1) -> list[Example]:
     """Every gold mention of the training file (of every ``every``-th article, sorted by name),
     with its actor found by the stage's own rules."""
+    from spinscope.actors.features import marked
     from spinscope.actors.found import actor_of, find_actors
     from spinscope.actors.mentions import Mention
     from spinscope.document import SENTENCE, Document
@@ -85,6 +94,7 @@ def read_examples(data: Path, log: bool = True, every: int = 1) -> list[Example]
         parsed = parse(doc)
         actors = find_actors(parsed, starts)
         vectors = embed([s.text(doc) for s in sentences])
+        found = []
         for row in gold:
             start, end = _gold_offsets(text, row)
             actor = next((a for a in actors if any(s < end and start < e for s, e in a.mentions)), None)
@@ -92,7 +102,11 @@ def read_examples(data: Path, log: bool = True, every: int = 1) -> list[Example]
                 piece = parsed.char_span(start, end, alignment_mode="expand")
                 root = piece.root.i if piece is not None else 0
                 actor = actor_of(parsed, [Mention(start, end, text[start:end], "organisation", text[start:end], root, named=True)], starts, "organisation")
-            out.append(Example(name, actor.context, vectors, row["main_role"], frozenset(row["fine_roles"])))
+            found.append((actor, row))
+        spans = [(s.start, s.end) for s in sentences]
+        marked_vectors = embed([marked(text, spans[a.context.sentences[0]], a.context.first) for a, _ in found])
+        for (actor, row), mv in zip(found, marked_vectors):
+            out.append(Example(name, actor.context, vectors, mv, row["main_role"], frozenset(row["fine_roles"])))
         if log and n % 20 == 0:
             print(f"  {n}/{len(by_doc)} articles read ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     return out
@@ -124,7 +138,7 @@ def vocabulary(examples: list[Example]) -> dict[str, int]:
 
 
 def matrix(examples: list[Example], vocab: dict[str, int], parts: tuple[str, ...]) -> np.ndarray:
-    return np.stack([features(e.vectors, e.context, vocab, parts) for e in examples])
+    return np.stack([features(e.vectors, e.context, vocab, parts, e.marked_vector) for e in examples])
 
 
 def _fit(x: np.ndarray, y: list[str], c: float, weight: str | None) -> Any:
@@ -267,7 +281,7 @@ def cross_validate(
 def fit_final(examples: list[Example], tree: list[tuple[str, str]], chosen: dict[str, Any]) -> RoleModel:
     """Both heads refitted on every example with the chosen configuration; one feature layout
     (the union of the parts the two heads chose; a head's unused part gets zero weights)."""
-    parts = tuple(p for p in ("first", "mean", "cues") if p in chosen["main"]["parts"] or p in chosen["fine"]["parts"])
+    parts = tuple(p for p in ("marked", "first", "mean", "cues") if p in chosen["main"]["parts"] or p in chosen["fine"]["parts"])
     vocab = vocabulary(examples) if "cues" in parts else {}
     x = matrix(examples, vocab, parts)
     roles = [r for r, _ in tree]
@@ -302,7 +316,7 @@ def fit_final(examples: list[Example], tree: list[tuple[str, str]], chosen: dict
 
 def _part_mask(parts: tuple[str, ...], own: list[str], n_cues: int) -> np.ndarray:
     """Which columns of the joint layout belong to the parts a head uses."""
-    sizes = {"first": 384, "mean": 384, "cues": n_cues}
+    sizes = {"marked": 384, "first": 384, "mean": 384, "cues": n_cues}
     return np.concatenate([np.full(sizes[p], p in own) for p in parts])
 
 
