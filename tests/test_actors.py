@@ -53,6 +53,8 @@ def _merged(text: str, forms: list[tuple[str, str]]) -> list[list[str]]:
         ("the U.S. said; the US did", [("the U.S.", "place"), ("the US", "place")], [["the U.S.", "the US"]]),
         ("Syria is near the Syrian Observatory. Syrian said.", [("Syria", "place"), ("Syrian Observatory", "organisation"), ("Syrian", "place")],
          [["Syria"], ["Syrian Observatory"], ["Syrian"]]),
+        ("The UN Security Council met. The Security Council voted.", [("UN Security Council", "organisation"), ("Security Council", "organisation")],
+         [["UN Security Council", "Security Council"]]),
         ("Ahrar al-Sham and Fatah al-Sham Front. Sham left.",
          [("Ahrar al-Sham", "organisation"), ("Fatah al-Sham Front", "organisation"), ("Sham", "organisation")],
          [["Ahrar al-Sham"], ["Fatah al-Sham Front"], ["Sham"]]),
@@ -69,6 +71,11 @@ def test_actors_merge_names_an_actor_by_its_fullest_spelled_form() -> None:
     mentions = _mentions(text, [("UN", "organisation"), ("United Nations", "organisation")])
     (actor,) = merge_mentions(mentions, text)
     assert (actor.name, actor.type) == ("United Nations", "organisation")
+
+
+def test_actors_stage_skips_names_in_headline_case_lines_and_generic_words() -> None:
+    spans, _ = _actors("Kerry On Edge As Legacy Crumbles\n\nFormer Secretary of State John Kerry spoke. Kerry left.")
+    assert [s.attributes["name"] for s in spans] == ["John Kerry"]
 
 
 def _actors(text: str) -> tuple[list[Span], Document]:

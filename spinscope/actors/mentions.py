@@ -50,7 +50,7 @@ _GENERIC = frozenset(
     al el ad ash the of for and in on at to de front party group army state states forces force brigade brigades battalion movement
     organisation organization council committee union association national international united republic democratic people's
     peoples popular islamic liberation new centre center institute foundation agency ministry office department company corporation
-    inc ltd news media times post daily press world global human rights
+    inc ltd news media times post daily press world global human rights supreme security
     """.split()
 )
 
@@ -85,12 +85,25 @@ def find_mentions(parsed: "Doc") -> list[Mention]:
     """Every actor mention in ``parsed``, in text order, none overlapping another."""
     groups = [m for m in (_group_mention(chunk) for chunk in parsed.noun_chunks) if m is not None]
     taken = [(m.start, m.end) for m in groups]
-    names = [m for m in (_entity_mention(ent) for ent in parsed.ents) if m is not None]
+    headlines = _headline_lines(parsed.text)
+    names = [m for m in (_entity_mention(ent) for ent in parsed.ents) if m is not None and not any(s <= m.start < e for s, e in headlines)]
     kept = [m for m in names if not any(s < m.end and m.start < e for s, e in taken)]
     named_roots = {m.root for m in kept}
     groups = [g for g in groups if not _beside_name(parsed[g.root], named_roots)]
     found = groups + kept
     return sorted(found + _short_forms(parsed, found), key=lambda m: m.start)
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Lines written in headline case ("Kerry On Edge As Legacy Crumbles"), where spaCy takes
+    capitalised words for names; a name in them is found again in the body."""
+    out, start = [], 0
+    for line in text.split("\n"):
+        words = [w for w in line.split() if any(c.isalpha() for c in w)]
+        if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words) and not line.rstrip().endswith((".", '"', "”")):
+            out.append((start, start + len(line)))
+        start += len(line) + 1
+    return out
 
 
 def _beside_name(head: "Token", named_roots: set[int]) -> bool:
@@ -155,7 +168,7 @@ def _entity_mention(ent: "Span") -> Mention | None:
         if root.tag_ == "NNP":  # spaCy's small model calls some cities NORP ("Aleppo")
             kind = "place"
     start, end, text = _offsets(tokens)
-    if not text:
+    if not text or normal_form(text) in _GENERIC:  # "State" of "Secretary of State", "Council"
         return None
     return Mention(start, end, text, kind, text, root.i, named=True)
 

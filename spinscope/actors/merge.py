@@ -7,6 +7,7 @@ Two mentions are one actor when (each rule a union, closed transitively):
 * one stands in brackets right after the other ("Fatah al-Sham Front (Al-Nusra Front)",
   "the Syrian Observatory for Human Rights (SOHR)");
 * one is the other's acronym ("UN" / "United Nations", "U.S." / "United States");
+* one ends the other, which is the only name it ends ("Security Council" / "UN Security Council");
 * one is a person's surname and the article names exactly one person with it ("Colville" /
   "Rupert Colville");
 * one is a single distinctive word of exactly one longer name, generic words such as "Front" or
@@ -79,6 +80,7 @@ def merge_mentions(mentions: list[Mention], text: str) -> list[ActorForms]:
     _join_equal_names(union, mentions, named)
     _join_brackets(union, mentions, named, text)
     _join_acronyms(union, mentions, named)
+    _join_tails(union, mentions, named)
     _join_short_forms(union, mentions, named)
     _join_groups(union, mentions)
     members: dict[int, list[int]] = {}
@@ -112,6 +114,18 @@ def _join_acronyms(union: _Union, mentions: list[Mention], named: list[int]) -> 
         acronym = _acronym(mentions[i].text)
         for j in expansions.get(acronym or "", ()):
             union.join(i, j)
+
+
+def _join_tails(union: _Union, mentions: list[Mention], named: list[int]) -> None:
+    """A name that ends a longer one of the same kind joins it when it is the only one it ends
+    ("Security Council" / "UN Security Council", "Revolutionary Guards" / "Iranian Revolutionary Guards")."""
+    words = {i: normal_form(mentions[i].text).split() for i in named}
+    for i in named:
+        if len(words[i]) < 2 or mentions[i].type == "person":
+            continue
+        owners = {union.find(j) for j in named if len(words[j]) > len(words[i]) and words[j][-len(words[i]) :] == words[i] and mentions[j].type == mentions[i].type}
+        if len(owners) == 1:
+            union.join(i, owners.pop())
 
 
 def _join_short_forms(union: _Union, mentions: list[Mention], named: list[int]) -> None:
