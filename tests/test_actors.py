@@ -8,9 +8,10 @@ shared example article.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
+import jsonschema
 import pytest
 
 import spinscope
@@ -178,7 +179,11 @@ def test_actors_stage_runs_in_the_pipeline_and_serialises() -> None:
     component = next(c for c in analysis.components if c.stage == "actor")
     assert component.model_sha256 == role_model().sha256
     data = json.loads(json.dumps(analysis.to_dict()))
-    assert data["spans"]["actor"][0]["attributes"]["role"]["main"] in MAIN_ROLES
+    schema = json.loads(resources.files("spinscope.schema").joinpath("analysis.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(data)
+    data["spans"]["actor"][0]["attributes"]["role"]["main"] = "Villain"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(data)
 
 
 def test_actors_stage_on_text_without_actors_or_sentences_writes_an_empty_group() -> None:
