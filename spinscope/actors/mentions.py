@@ -100,7 +100,7 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
     out, start = [], 0
     for line in text.split("\n"):
         words = [w for w in line.split() if any(c.isalpha() for c in w)]
-        if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words) and not line.rstrip().endswith((".", '"', "”")):
+        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words) and not line.rstrip().endswith((".", '"', "”")):
             out.append((start, start + len(line)))
         start += len(line) + 1
     return out
@@ -156,7 +156,10 @@ def _offsets(tokens: "list[Token]") -> tuple[int, int, str]:
 
 def _entity_mention(ent: "Span") -> Mention | None:
     kind = _ENTITY_TYPES.get(ent.label_)
-    tokens = _trimmed(list(ent))
+    tokens = list(ent)
+    if any(t.text == "(" for t in tokens) and not any(t.text == ")" for t in tokens):  # "World Health Organization (WHO"
+        tokens = tokens[: next(i for i, t in enumerate(tokens) if t.text == "(")]
+    tokens = _trimmed(tokens)
     if kind is None or not tokens or not any(c.isalpha() for t in tokens for c in t.text):
         return None
     root = ent.root
