@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class Mention:
     bare: bool = False  # a category phrase that is its head alone ("the regime", "the groups", "civilians")
 
 
+@lru_cache(maxsize=1 << 16)
 def normal_form(text: str) -> str:
     """A name as merging compares it: lower case, no dots, hyphens as spaces, no "the" or "'s"."""
     out = re.sub(r"['’]s$", "", text.strip()).replace(".", "").replace("-", " ").lower()

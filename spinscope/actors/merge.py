@@ -118,12 +118,18 @@ def _join_acronyms(union: _Union, mentions: list[Mention], named: list[int]) -> 
 
 def _join_tails(union: _Union, mentions: list[Mention], named: list[int]) -> None:
     """A name that ends a longer one of the same kind joins it when it is the only one it ends
-    ("Security Council" / "UN Security Council", "Revolutionary Guards" / "Iranian Revolutionary Guards")."""
-    words = {i: normal_form(mentions[i].text).split() for i in named}
+    ("Security Council" / "UN Security Council", "Revolutionary Guards" / "Iranian Revolutionary Guards").
+    Every longer name registers its endings once, so a megabyte of names stays linear."""
+    endings: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+    for j in named:
+        words = tuple(normal_form(mentions[j].text).split())
+        for k in range(1, len(words) - 1):
+            endings.setdefault((mentions[j].type, words[k:]), set()).add(j)
     for i in named:
-        if len(words[i]) < 2 or mentions[i].type == "person":
+        words = tuple(normal_form(mentions[i].text).split())
+        if len(words) < 2 or mentions[i].type == "person":
             continue
-        owners = {union.find(j) for j in named if len(words[j]) > len(words[i]) and words[j][-len(words[i]) :] == words[i] and mentions[j].type == mentions[i].type}
+        owners = {union.find(j) for j in endings.get((mentions[i].type, words), ())}
         if len(owners) == 1:
             union.join(i, owners.pop())
 
@@ -149,17 +155,17 @@ def _join_short_forms(union: _Union, mentions: list[Mention], named: list[int]) 
 
 def _join_groups(union: _Union, mentions: list[Mention]) -> None:
     first: dict[str, int] = {}
+    latest: dict[str, int] = {}  # the last category phrase with each head, for a bare one after it
     for i, m in enumerate(mentions):
         if m.named:
             continue
         key = normal_form(m.key)
-        if m.bare:
-            head = key.split()[-1]
-            earlier = [j for j in range(i - 1, -1, -1) if not mentions[j].named and normal_form(mentions[j].key).split()[-1] == head]
-            if earlier:
-                union.join(earlier[0], i)
-                continue
-        union.join(first.setdefault(key, i), i)
+        head = key.split()[-1]
+        if m.bare and head in latest:
+            union.join(latest[head], i)
+        else:
+            union.join(first.setdefault(key, i), i)
+        latest[head] = i
 
 
 def _actor(mentions: list[Mention], indices: list[int]) -> ActorForms:
