@@ -60,9 +60,8 @@ def _span(tokens: "list[Token]", kind: str) -> Label | None:
     """The label over ``tokens`` (contiguous), without marks at either end."""
     if not tokens:
         return None
-    doc = tokens[0].doc
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    piece = doc.text[start:end]
+    start = tokens[0].idx
+    piece = tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text  # a Span's text: Doc.text joins every token
     left = len(piece) - len(piece.lstrip(_QUOTES))
     right = len(piece.rstrip(_QUOTES))
     if right <= left:

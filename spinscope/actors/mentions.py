@@ -149,10 +149,10 @@ def _trimmed(tokens: "list[Token]") -> "list[Token]":
 
 
 def _offsets(tokens: "list[Token]") -> tuple[int, int, str]:
-    doc = tokens[0].doc
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    text = doc.text[start:end].strip(_QUOTES + " ")
-    start = doc.text.index(text, start)
+    # a Span's text, not the Doc's: spaCy joins every token of the Doc for Doc.text
+    raw = tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
+    text = raw.strip(_QUOTES + " ")
+    start = tokens[0].idx + raw.find(text)
     return start, start + len(text), text
 
 
@@ -194,6 +194,6 @@ def _group_mention(chunk: "Span") -> Mention | None:
     if not text:
         return None
     doc = chunk.doc
-    key = doc.text[core[0].idx : root.idx + len(root.text)] if core[-1].i - core[0].i + 1 - len(core) <= 1 else " ".join(t.text for t in core)
+    key = doc[core[0].i : root.i + 1].text if core[-1].i - core[0].i + 1 - len(core) <= 1 else " ".join(t.text for t in core)
     kind = "organisation" if head in _ORGANISATION_HEADS else "group"
     return Mention(start, end, text, kind, key, root.i, named=False, bare=len(tokens) == 1)
