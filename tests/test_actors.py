@@ -78,7 +78,8 @@ def test_actors_stage_skips_names_in_headline_case_lines_and_generic_words() -> 
     spans, _ = _actors("Kerry On Edge As Legacy Crumbles\n\nFormer Secretary of State John Kerry spoke. Kerry left.")
     assert [s.attributes["name"] for s in spans] == ["John Kerry"]
     spans, _ = _actors("Iranian Aggression Intensifies\n\nThe World Health Organization (WHO) said so.")
-    assert [m["text"] for s in spans for m in s.attributes["mentions"]] == ["World Health Organization"]
+    assert [[m["text"] for m in s.attributes["mentions"]] for s in spans] == [["World Health Organization", "WHO"]]
+    assert spans[0].attributes["labels"] == []
 
 
 def _actors(text: str) -> tuple[list[Span], Document]:

@@ -88,7 +88,7 @@ def find_mentions(parsed: "Doc") -> list[Mention]:
     groups = [m for m in (_group_mention(chunk) for chunk in parsed.noun_chunks) if m is not None]
     taken = [(m.start, m.end) for m in groups]
     headlines = _headline_lines(parsed.text)
-    names = [m for m in (_entity_mention(ent) for ent in parsed.ents) if m is not None and not any(s <= m.start < e for s, e in headlines)]
+    names = [m for ent in parsed.ents for m in _entity_mentions(ent) if not any(s <= m.start < e for s, e in headlines)]
     kept = [m for m in names if not any(s < m.end and m.start < e for s, e in taken)]
     named_roots = {m.root for m in kept}
     groups = [g for g in groups if not _beside_name(parsed[g.root], named_roots)]
@@ -156,15 +156,24 @@ def _offsets(tokens: "list[Token]") -> tuple[int, int, str]:
     return start, start + len(text), text
 
 
-def _entity_mention(ent: "Span") -> Mention | None:
-    kind = _ENTITY_TYPES.get(ent.label_)
+def _entity_mentions(ent: "Span") -> list[Mention]:
+    """The mention an entity is, or two where spaCy ran a name into its bracketed alias
+    ("World Health Organization (WHO": the name and "WHO", which merging then joins)."""
     tokens = list(ent)
-    if any(t.text == "(" for t in tokens) and not any(t.text == ")" for t in tokens):  # "World Health Organization (WHO"
-        tokens = tokens[: next(i for i, t in enumerate(tokens) if t.text == "(")]
+    cut = next((i for i, t in enumerate(tokens) if t.text == "("), None)
+    if cut is None or any(t.text == ")" for t in tokens):
+        parts = [tokens]
+    else:
+        parts = [tokens[:cut], tokens[cut + 1 :]]
+    found = [_entity_mention(ent, part, ent.doc[part[0].i : part[-1].i + 1].root) for part in parts if part]
+    return [m for m in found if m is not None]
+
+
+def _entity_mention(ent: "Span", tokens: "list[Token]", root: "Token") -> Mention | None:
+    kind = _ENTITY_TYPES.get(ent.label_)
     tokens = _trimmed(tokens)
     if kind is None or not tokens or not any(c.isalpha() for t in tokens for c in t.text):
         return None
-    root = ent.root
     if ent.label_ == "NORP":
         if root.pos_ == "ADJ" or root.dep_ in ("amod", "compound") or root.tag_ == "JJ":
             return None
