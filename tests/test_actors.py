@@ -67,6 +67,23 @@ def test_actors_merge_joins_aliases_acronyms_surnames_and_distinctive_words_but_
     assert _merged(text, forms) == expected
 
 
+def test_actors_merge_joins_category_phrases_by_core_and_a_bare_one_to_the_nearest_earlier() -> None:
+    text = "western-backed terror groups; the Syrian regime; these terror groups; the Iranian regime; the regime"
+    forms = [("western-backed terror groups", "terror groups", False), ("Syrian regime", "Syrian regime", False), ("terror groups", "terror groups", False),
+             ("Iranian regime", "Iranian regime", False), ("regime", "regime", True)]  # fmt: skip
+    mentions, at = [], 0
+    for form, key, bare in forms:
+        start = text.index(form, at)
+        mentions.append(Mention(start, start + len(form), form, "group", key, 0, named=False, bare=bare))
+        at = start + len(form)
+    actors = merge_mentions(mentions, text)
+    assert [(a.name, [mentions[i].text for i in a.mentions]) for a in actors] == [
+        ("terror groups", ["western-backed terror groups", "terror groups"]),
+        ("Syrian regime", ["Syrian regime"]),
+        ("Iranian regime", ["Iranian regime", "regime"]),
+    ]
+
+
 def test_actors_merge_names_an_actor_by_its_fullest_spelled_form() -> None:
     text = "The UN met. The United Nations said no."
     mentions = _mentions(text, [("UN", "organisation"), ("United Nations", "organisation")])
