@@ -20,12 +20,12 @@ STRONGEST = 3
 QUOTE_CHARS = 60
 
 
-def excerpt(text: str) -> str:
-    """The passage on one line, cut at a word under ``QUOTE_CHARS`` characters."""
+def excerpt(text: str, chars: int = QUOTE_CHARS) -> str:
+    """The passage on one line, cut at a word under ``chars`` characters."""
     flat = " ".join(text.split())
-    if len(flat) <= QUOTE_CHARS:
+    if len(flat) <= chars:
         return flat
-    return flat[:QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
+    return flat[:chars].rsplit(" ", 1)[0] + "…"
 
 
 def _names(names: list[str]) -> str:
