@@ -214,3 +214,11 @@ def _source_ref(source: Span | None) -> dict[str, Any] | None:
     if source is None:
         return None
     return {"id": source.id, "name": source.attributes["name"], "kind": source.label, "named": source.attributes["named"]}
+
+
+def quoted_analysis(text: str) -> dict[str, Any]:
+    """Any text through the real sentence and quote stages alone (what `analyze --quotes` adds
+    today), without technique spans."""
+    doc = QuoteStage()(SentenceStage()(Document(id="quoted", text=text))).with_spans(TECHNIQUE, [])
+    summary = {"sentence": SentenceStage().summarise(doc), "technique": summarise(doc, ()), QUOTE: QuoteStage().summarise(doc)}
+    return Analysis(doc, summary, (QuoteStage().info(),)).to_dict()
