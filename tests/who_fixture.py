@@ -207,7 +207,8 @@ def who_analysis(groups: tuple[str, ...] = GROUPS, empty: tuple[str, ...] = (), 
     components = [Component("technique", "transformer", "1", installed_sha256("transformer"))]
     components += [QuoteStage().info()] if QUOTE in groups else []
     components += [Component(g, "fixture", "0") for g in (SOURCE, ACTOR, VOICE, CLAIM) if g in groups]
-    return Analysis(full, summary, tuple(components)).to_dict()
+    stages = ["sentence", *(g for g in (QUOTE, SOURCE, ACTOR) if g in groups), "technique", *(g for g in (VOICE, CLAIM) if g in groups)]
+    return Analysis(full, summary, tuple(components), {"stages": stages}).to_dict()
 
 
 def _source_ref(source: Span | None) -> dict[str, Any] | None:
@@ -221,4 +222,4 @@ def quoted_analysis(text: str) -> dict[str, Any]:
     today), without technique spans."""
     doc = QuoteStage()(SentenceStage()(Document(id="quoted", text=text))).with_spans(TECHNIQUE, [])
     summary = {"sentence": SentenceStage().summarise(doc), "technique": summarise(doc, ()), QUOTE: QuoteStage().summarise(doc)}
-    return Analysis(doc, summary, (QuoteStage().info(),)).to_dict()
+    return Analysis(doc, summary, (QuoteStage().info(),), {"stages": ["sentence", QUOTE]}).to_dict()
