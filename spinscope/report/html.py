@@ -193,8 +193,7 @@ def render(data: dict[str, Any]) -> str:
 {chart_html(summary['technique_counts'], numbers)}
 {_confidence_note(spans, calibrated)}
 </section>
-{who_html(who)}
-{_how_to_read(card, any(voice(s)[0] for s in spans))}
+{who_html(who)}{_how_to_read(card, any(voice(s)[0] for s in spans))}
 <main id="report" class="hide-weak">
 <article id="article">{article_html(doc['text'], spans, slots, content_end, calibrated, numbers, headings, regions)}</article>
 <aside id="detail" aria-live="polite"><p>Click a highlighted passage, or press Enter on it, to see its techniques.</p></aside>
