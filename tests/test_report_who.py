@@ -192,3 +192,15 @@ def test_report_who_names_the_speaker_of_a_quote_opened_by_a_closing_mark() -> N
     page = render(quoted_analysis(EXAMPLE.read_text(encoding="utf-8")))
     assert "<b>Rupert Colville</b>" in _panel(page) and "«”During the last two weeks" in html.unescape(_panel(page))
     assert "Rupert Colville" in {html.unescape(n) for n in re.findall(r'data-note="([^"]*)"', page)}
+
+
+def test_report_who_lists_a_repeated_label_once_with_its_count_linked_to_its_first_place() -> None:
+    data = who_analysis()
+    first, second = TEXT.index("our town"), TEXT.index("Our town")
+    data["spans"][ACTOR][1]["attributes"]["labels"] = [
+        {"start": first, "end": first + 8, "text": "our town", "kind": "category"},
+        {"start": second, "end": second + 8, "text": "Our town", "kind": "category"},
+    ]
+    page = render(data)
+    assert "Called: «our town» category ×2" in _visible(_panel(page))
+    assert _article(page).ids["w-label-1-0"] == first and "w-label-1-1" not in page

@@ -72,10 +72,12 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    """A label or epithet the article gives an actor ("terror groups"), where it says it."""
+    """A label or epithet the article gives an actor ("terror groups"), where it first says it,
+    and how many times it says it (the same words of the same kind are one label)."""
 
     place: Place
     kind: str
+    times: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,17 @@ def _sources(group: list[dict[str, Any]]) -> tuple[Source, ...]:
     return tuple(out)
 
 
+def _labels(found: list[dict[str, Any]]) -> tuple[Label, ...]:
+    """Each label once, at its first place, with the number of times the article uses it."""
+    key = [(" ".join(str(l.get("text", "")).lower().split()), str(l.get("kind", ""))) for l in found]
+    counts = Counter(key)
+    first = {k: j for j, k in reversed(list(enumerate(key)))}
+    return tuple(
+        Label(Place(j, int(found[j]["start"]), int(found[j]["end"]), str(found[j].get("text", ""))), k[1], counts[k])
+        for k, j in sorted(first.items(), key=lambda kv: kv[1])
+    )
+
+
 def _actors(group: list[dict[str, Any]]) -> tuple[Actor, ...]:
     """Actors in order of how often the article names them (ties in text order)."""
     out = []
@@ -187,10 +200,7 @@ def _actors(group: list[dict[str, Any]]) -> tuple[Actor, ...]:
         a = _attrs(span)
         role = _dict(a.get("role"))
         fine = tuple(str(f["role"]) for f in role.get("fine") or () if isinstance(f, dict) and _text(f.get("role")))
-        labels = tuple(
-            Label(Place(j, int(l["start"]), int(l["end"]), str(l.get("text", ""))), str(l.get("kind", "")))
-            for j, l in enumerate(a.get("labels") or ()) if isinstance(l, dict) and isinstance(l.get("start"), int) and isinstance(l.get("end"), int)
-        )
+        labels = _labels([l for l in a.get("labels") or () if isinstance(l, dict) and isinstance(l.get("start"), int) and isinstance(l.get("end"), int)])
         mentions = a.get("mentions")
         score = role.get("score", span.get("score"))
         out.append(Actor(_place(i, span), _text(a.get("name")) or str(span.get("text", "")), str(a.get("type", "")),

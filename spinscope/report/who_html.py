@@ -97,7 +97,8 @@ def _actors(actors: tuple[Actor, ...]) -> str:
         return '<p class="none">No actors found.</p>'
     items = []
     for a in actors[:ACTORS_SHOWN]:
-        labels = ", ".join(f'{_link(_anchor("label", l.place, a.place), l.place.text)} <span class="muted">{escape(l.kind)}</span>' for l in a.labels)
+        labels = ", ".join(f'{_link(_anchor("label", l.place, a.place), l.place.text)} <span class="muted">{escape(l.kind)}'
+                           f'{f" ×{l.times}" if l.times > 1 else ""}</span>' for l in a.labels)
         called = f'<br><span class="labels">Called: {labels}</span>' if labels else ""
         kind = f'{escape(a.type)}, ' if a.type else ""
         items.append(f'<li><a class="who-link" href="#{_anchor("actor", a.place)}">{escape(a.name)}</a>{_role(a)} '
