@@ -91,9 +91,11 @@ def _ends(ending: list[dict[str, Any]], numbers: dict[str, int], calibrated: boo
 
 
 def _anchor(region: Region) -> str:
+    """The empty element a panel link lands on: focusable from script only, and named (a generic
+    span may not carry a name, so it is a group) for the reader who arrives there."""
     kind = "at quote" if region.quote else "at"
     note = f' data-note="{escape(region.note)}"' if region.note else ""
-    return f'<span class="{kind}" id="{region.anchor}" tabindex="-1" aria-label="{escape(region.name)}"{note}></span>'
+    return f'<span class="{kind}" id="{region.anchor}" role="group" tabindex="-1" aria-label="{escape(region.name)}"{note}></span>'
 
 
 def article_html(
