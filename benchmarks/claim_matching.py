@@ -1,0 +1,179 @@
+#!/usr/bin/env python
+"""Repeated-claim matching on CheckThat! 2020 Task 2 (English): rank the 10,375 fact-checked
+claims for each tweet so that the one it repeats comes first.
+
+FIGURES
+
+    .venv/bin/python benchmarks/claim_matching.py [--split train|dev] [--json]
+    .venv/bin/python benchmarks/claim_matching.py --split train --tune     # the weight search (train only)
+    .venv/bin/python benchmarks/claim_matching.py --split train --pairs    # the grouping threshold
+    .venv/bin/python benchmarks/claim_matching.py --split dev --sample 2000  # gold claims + 2,000 others
+
+Data: ``../shared/data/claim-retrieval`` (or ``$SPINSCOPE_SHARED/data/claim-retrieval``). The
+collection's vectors are cached in ``.cache/claim-retrieval/`` (git-ignored), named by a hash of
+the texts and the encoder's sha256 (``spinscope.repeats.vectors``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+SHARED = Path(os.environ.get("SPINSCOPE_SHARED", REPO.parent / "shared"))
+if not SHARED.is_dir() and Path("/work/shared").is_dir():
+    SHARED = Path("/work/shared")
+DATA = SHARED / "data" / "claim-retrieval"
+CACHE = REPO / ".cache" / "claim-retrieval"
+DEPTH = 100  # hits kept per tweet; MRR is computed within them
+
+from spinscope.eval.checkthat import RetrievalData, VerifiedClaim, load_split, tweet_text  # noqa: E402
+from spinscope.eval.ranking import ranking_scores  # noqa: E402
+from spinscope.repeats.features import features  # noqa: E402
+from spinscope.repeats.groups import THRESHOLD  # noqa: E402
+from spinscope.repeats.matching import DEFAULT, Weights, collection, pair_score, retrieve  # noqa: E402
+from spinscope.repeats.vectors import cached_embed  # noqa: E402
+
+# A verified claim is searched as its claim and its article's title: vector = claim + TITLE x title
+# (renormalised), words and features from both. Chosen on train with the weights (``--tune``).
+TITLE = 0.5
+
+
+def claim_text(claim: VerifiedClaim) -> str:
+    return f"{claim.claim} {claim.title}"
+
+
+def unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.maximum(norms, 1e-12)
+
+
+def sampled(data: RetrievalData, sample: int | None, seed: int) -> list[int]:
+    """Indices of the claims searched: all, or every gold claim of the split plus ``sample``
+    others drawn with ``seed``."""
+    if sample is None:
+        return list(range(len(data.claims)))
+    gold = {int(c) for g in data.gold.values() for c in g}
+    others = sorted(set(range(len(data.claims))) - gold)
+    return sorted(gold | set(random.Random(seed).sample(others, min(sample, len(others)))))
+
+
+def rank(data: RetrievalData, kept: list[int], claims: np.ndarray, titles: np.ndarray, tweets: np.ndarray, weights: Weights, title: float) -> dict[str, list[str]]:
+    searched = collection([claim_text(data.claims[i]) for i in kept], unit(claims[kept] + title * titles[kept]))
+    texts = [tweet_text(t) for t in data.queries.values()]
+    hits = retrieve(texts, tweets, searched, k=DEPTH, weights=weights)
+    return {q: [data.claims[kept[h.index]].id for h in found] for q, found in zip(data.queries, hits)}
+
+
+def tune(data: RetrievalData, kept: list[int], claims: np.ndarray, titles: np.ndarray, tweets: np.ndarray) -> dict[str, Any]:
+    """Coordinate search on MAP@5, two passes: each weight in turn over its grid, the others held."""
+    grids: dict[str, tuple[float, ...]] = {
+        "title": (0.0, 0.25, 0.5, 0.75, 1.0),
+        "bm25": (0.0, 0.1, 0.2, 0.3, 0.5, 0.8),
+        "numbers": (0.0, 0.05, 0.1, 0.2),
+        "names": (0.0, 0.05, 0.1, 0.2),
+    }
+    best = {"title": TITLE, **asdict(DEFAULT)}
+    tried: dict[tuple[float, ...], float] = {}
+
+    def score(setting: dict[str, float]) -> float:
+        key = tuple(setting[n] for n in grids)
+        if key not in tried:
+            weights = Weights(numbers=setting["numbers"], names=setting["names"], bm25=setting["bm25"])
+            tried[key] = ranking_scores(rank(data, kept, claims, titles, tweets, weights, setting["title"]), data.gold)["map@5"]
+            print(f"  {dict(zip(grids, key))}: MAP@5 {tried[key]:.4f}", file=sys.stderr, flush=True)
+        return tried[key]
+
+    for _ in range(2):
+        for name, grid in grids.items():
+            best[name] = max(grid, key=lambda v: (score({**best, name: v}), -abs(v - best[name])))
+    return {"best": best, "map@5": score(best), "settings_tried": len(tried)}
+
+
+def pairs(data: RetrievalData, kept: list[int], claims: np.ndarray, tweets: np.ndarray, weights: Weights, shortlist: int = 50) -> dict[str, Any]:
+    """Precision and recall of "score >= t means the same claim" over (tweet, claim) pairs: the
+    gold pair and the ``shortlist`` nearest claims by cosine (claim text only, as the grouping
+    compares claims), every farther pair counted as below any threshold. A proxy for two news
+    claims: a tweet is noisier than an article's sentence."""
+    texts = [tweet_text(t) for t in data.queries.values()]
+    scored: list[tuple[float, bool]] = []
+    vectors = claims[kept]
+    for i, (query, text) in enumerate(zip(data.queries, texts)):
+        cosines = vectors @ tweets[i]
+        near = set(np.argsort(-cosines)[:shortlist].tolist())
+        gold = {j for j, c in enumerate(kept) if data.claims[c].id in data.gold[query]}
+        mine = features(text)
+        for j in sorted(near | gold):
+            scored.append((pair_score(float(cosines[j]), mine, features(data.claims[kept[j]].claim), weights), j in gold))
+    total = sum(len(g) for g in data.gold.values())
+    rows = []
+    for t in np.arange(0.40, 0.951, 0.025):
+        chosen = [same for s, same in scored if s >= t]
+        right = sum(chosen)
+        p = right / len(chosen) if chosen else 1.0
+        r = right / total
+        rows.append({"threshold": round(float(t), 3), "precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0})
+    return {"pairs": len(scored), "gold": total, "rows": rows, "grouping_threshold": THRESHOLD}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=("train", "dev"), default="dev")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--sample", type=int, help="search the split's gold claims plus this many others (seed --seed)")
+    parser.add_argument("--seed", type=int, default=0)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--tune", action="store_true", help="search the weights on train")
+    mode.add_argument("--pairs", action="store_true", help="precision/recall of same-claim pairs per threshold")
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        sys.exit(f"no data: {DATA} is missing (set SPINSCOPE_SHARED)")
+    if args.tune and args.split != "train":
+        sys.exit("--tune searches on train only: dev is for the figure reported once")
+    data = load_split(DATA, args.split)
+    kept = sampled(data, args.sample, args.seed)
+    started = time.perf_counter()
+    claims = cached_embed([c.claim for c in data.claims], args.cache, "claims")
+    titles = cached_embed([c.title for c in data.claims], args.cache, "titles")
+    collection_s = time.perf_counter() - started
+    started = time.perf_counter()
+    tweets = cached_embed([tweet_text(t) for t in data.queries.values()], args.cache, f"{args.split}-tweets")
+    tweets_s = time.perf_counter() - started
+    result: dict[str, Any] = {
+        "split": args.split, "tweets": len(data.queries), "collection": len(kept), "sample": args.sample, "seed": args.seed if args.sample else None,
+        "collection_vectors_s": round(collection_s, 1), "tweet_vectors_s": round(tweets_s, 1),
+    }
+    if args.tune:
+        result["tune"] = tune(data, kept, claims, titles, tweets)
+    elif args.pairs:
+        result["pairs"] = pairs(data, kept, claims, tweets, DEFAULT)
+    else:
+        started = time.perf_counter()
+        rankings = rank(data, kept, claims, titles, tweets, DEFAULT, TITLE)
+        result["rank_s"] = round(time.perf_counter() - started, 1)
+        result["setting"] = {"title": TITLE, **asdict(DEFAULT)}
+        result["scores"] = {k: round(v, 4) for k, v in ranking_scores(rankings, data.gold).items()}
+        result["embedding_only"] = {
+            k: round(v, 4)
+            for k, v in ranking_scores(rank(data, kept, claims, titles, tweets, replace(DEFAULT, numbers=0.0, names=0.0, bm25=0.0), TITLE), data.gold).items()
+        }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    for key, value in result.items():
+        print(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()
