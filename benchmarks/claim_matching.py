@@ -41,12 +41,12 @@ from spinscope.eval.checkthat import RetrievalData, VerifiedClaim, load_split, t
 from spinscope.eval.ranking import ranking_scores  # noqa: E402
 from spinscope.repeats.features import features  # noqa: E402
 from spinscope.repeats.groups import THRESHOLD  # noqa: E402
-from spinscope.repeats.matching import DEFAULT, Weights, collection, pair_score, retrieve  # noqa: E402
+from spinscope.repeats.matching import CLAIMS, RETRIEVAL, Weights, collection, pair_score, retrieve  # noqa: E402
 from spinscope.repeats.vectors import cached_embed  # noqa: E402
 
 # A verified claim is searched as its claim and its article's title: vector = claim + TITLE x title
 # (renormalised), words and features from both. Chosen on train with the weights (``--tune``).
-TITLE = 0.5
+TITLE = 0.25
 
 
 def claim_text(claim: VerifiedClaim) -> str:
@@ -69,7 +69,8 @@ def sampled(data: RetrievalData, sample: int | None, seed: int) -> list[int]:
 
 
 def rank(data: RetrievalData, kept: list[int], claims: np.ndarray, titles: np.ndarray, tweets: np.ndarray, weights: Weights, title: float) -> dict[str, list[str]]:
-    searched = collection([claim_text(data.claims[i]) for i in kept], unit(claims[kept] + title * titles[kept]))
+    """Each tweet's ranking of the searched claims (``claims`` and ``titles``: their vectors, rows in ``kept`` order)."""
+    searched = collection([claim_text(data.claims[i]) for i in kept], unit(claims + title * titles))
     texts = [tweet_text(t) for t in data.queries.values()]
     hits = retrieve(texts, tweets, searched, k=DEPTH, weights=weights)
     return {q: [data.claims[kept[h.index]].id for h in found] for q, found in zip(data.queries, hits)}
@@ -81,15 +82,16 @@ def tune(data: RetrievalData, kept: list[int], claims: np.ndarray, titles: np.nd
         "title": (0.0, 0.25, 0.5, 0.75, 1.0),
         "bm25": (0.0, 0.1, 0.2, 0.3, 0.5, 0.8),
         "numbers": (0.0, 0.05, 0.1, 0.2),
-        "names": (0.0, 0.05, 0.1, 0.2),
+        "conflict": (0.0, 0.05, 0.1, 0.2, 0.3),
+        "names": (0.0, 0.05, 0.1, 0.2, 0.3, 0.4),
     }
-    best = {"title": TITLE, **asdict(DEFAULT)}
+    best = {"title": TITLE, **asdict(RETRIEVAL)}
     tried: dict[tuple[float, ...], float] = {}
 
     def score(setting: dict[str, float]) -> float:
         key = tuple(setting[n] for n in grids)
         if key not in tried:
-            weights = Weights(numbers=setting["numbers"], names=setting["names"], bm25=setting["bm25"])
+            weights = Weights(**{n: v for n, v in setting.items() if n != "title"})
             tried[key] = ranking_scores(rank(data, kept, claims, titles, tweets, weights, setting["title"]), data.gold)["map@5"]
             print(f"  {dict(zip(grids, key))}: MAP@5 {tried[key]:.4f}", file=sys.stderr, flush=True)
         return tried[key]
@@ -107,7 +109,7 @@ def pairs(data: RetrievalData, kept: list[int], claims: np.ndarray, tweets: np.n
     claims: a tweet is noisier than an article's sentence."""
     texts = [tweet_text(t) for t in data.queries.values()]
     scored: list[tuple[float, bool]] = []
-    vectors = claims[kept]
+    vectors = claims
     for i, (query, text) in enumerate(zip(data.queries, texts)):
         cosines = vectors @ tweets[i]
         near = set(np.argsort(-cosines)[:shortlist].tolist())
@@ -144,8 +146,9 @@ def main() -> None:
     data = load_split(DATA, args.split)
     kept = sampled(data, args.sample, args.seed)
     started = time.perf_counter()
-    claims = cached_embed([c.claim for c in data.claims], args.cache, "claims")
-    titles = cached_embed([c.title for c in data.claims], args.cache, "titles")
+    stem = "" if args.sample is None else f"-sample{args.sample}-seed{args.seed}-{args.split}"
+    claims = cached_embed([data.claims[i].claim for i in kept], args.cache, f"claims{stem}")
+    titles = cached_embed([data.claims[i].title for i in kept], args.cache, f"titles{stem}")
     collection_s = time.perf_counter() - started
     started = time.perf_counter()
     tweets = cached_embed([tweet_text(t) for t in data.queries.values()], args.cache, f"{args.split}-tweets")
@@ -157,16 +160,16 @@ def main() -> None:
     if args.tune:
         result["tune"] = tune(data, kept, claims, titles, tweets)
     elif args.pairs:
-        result["pairs"] = pairs(data, kept, claims, tweets, DEFAULT)
+        result["pairs"] = {"claims_weights": pairs(data, kept, claims, tweets, CLAIMS), "retrieval_weights": pairs(data, kept, claims, tweets, RETRIEVAL)}
     else:
         started = time.perf_counter()
-        rankings = rank(data, kept, claims, titles, tweets, DEFAULT, TITLE)
+        rankings = rank(data, kept, claims, titles, tweets, RETRIEVAL, TITLE)
         result["rank_s"] = round(time.perf_counter() - started, 1)
-        result["setting"] = {"title": TITLE, **asdict(DEFAULT)}
+        result["setting"] = {"title": TITLE, **asdict(RETRIEVAL)}
         result["scores"] = {k: round(v, 4) for k, v in ranking_scores(rankings, data.gold).items()}
         result["embedding_only"] = {
             k: round(v, 4)
-            for k, v in ranking_scores(rank(data, kept, claims, titles, tweets, replace(DEFAULT, numbers=0.0, names=0.0, bm25=0.0), TITLE), data.gold).items()
+            for k, v in ranking_scores(rank(data, kept, claims, titles, tweets, replace(RETRIEVAL, numbers=0.0, names=0.0, bm25=0.0), TITLE), data.gold).items()
         }
     if args.json:
         print(json.dumps(result, indent=2))

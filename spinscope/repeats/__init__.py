@@ -6,9 +6,9 @@ or writes a store.
 """
 
 from spinscope.repeats.groups import ClaimGroup, ClaimRecord, OutletAppearance, TimelineEntry, group_claims
-from spinscope.repeats.matching import Hit, Weights, collection, pair_score, retrieve, similarity
+from spinscope.repeats.matching import CLAIMS, RETRIEVAL, Hit, Weights, collection, pair_score, retrieve, similarity
 
 __all__ = [
-    "ClaimGroup", "ClaimRecord", "Hit", "OutletAppearance", "TimelineEntry", "Weights",
+    "ClaimGroup", "ClaimRecord", "Hit", "OutletAppearance", "TimelineEntry", "Weights", "CLAIMS", "RETRIEVAL",
     "collection", "group_claims", "pair_score", "retrieve", "similarity",
 ]

@@ -24,8 +24,8 @@ import numpy as np
 from spinscope.errors import MalformedInputError
 from spinscope.nlp.embed import Encoder, embed
 from spinscope.repeats.drift import drift
-from spinscope.repeats.features import ClaimFeatures, features
-from spinscope.repeats.matching import DEFAULT, Weights, pair_score
+from spinscope.repeats.features import features
+from spinscope.repeats.matching import CLAIMS, Weights, pair_score
 
 THRESHOLD = 0.70
 
@@ -44,15 +44,15 @@ class ClaimRecord:
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One telling of a group's claim. ``published`` is the ISO date (YYYY-MM-DD) or None;
-    ``score`` its match with the first telling (the first's own is 1); ``added`` and ``removed``
-    the words its wording added to and dropped from the first's."""
+    ``cosine`` how close its vector lies to the first telling's (the first's own is 1); ``added``
+    and ``removed`` the words its wording added to and dropped from the first's."""
 
     claim_id: str
     document_id: str
     outlet: str | None
     published: str | None
     text: str
-    score: float
+    cosine: float
     added: tuple[str, ...]
     removed: tuple[str, ...]
 
@@ -109,7 +109,7 @@ def group_claims(
     records: Sequence[ClaimRecord],
     vectors: np.ndarray | None = None,
     threshold: float = THRESHOLD,
-    weights: Weights = DEFAULT,
+    weights: Weights = CLAIMS,
     min_documents: int = 2,
     model: Encoder | None = None,
 ) -> tuple[ClaimGroup, ...]:
@@ -124,7 +124,7 @@ def group_claims(
     found = [features(r.text) for r in records]
     order = sorted(range(len(records)), key=lambda i: timeline_key(days[i], records[i].outlet, records[i].document_id, records[i].claim_id))
     ordered = vectors[order]
-    reach = max(weights.numbers, 0.0) + max(weights.names, 0.0)
+    reach = max(weights.numbers, -weights.conflict, 0.0) + max(weights.names, 0.0)
     group_of: list[int] = []
     members: list[list[int]] = []
     for n, i in enumerate(order):
@@ -142,7 +142,7 @@ def group_claims(
             group_of.append(group_of[best])
             members[group_of[best]].append(i)
     timelines = [
-        _timeline(indices, records, days, vectors, found, weights)
+        _timeline(indices, records, days, vectors)
         for indices in members
         if len({records[i].document_id for i in indices}) >= min_documents
     ]
@@ -155,15 +155,13 @@ def _timeline(
     records: Sequence[ClaimRecord],
     days: list[str | None],
     vectors: np.ndarray,
-    found: list[ClaimFeatures],
-    weights: Weights,
 ) -> tuple[TimelineEntry, ...]:
     """The entries of one group (``indices`` already in timeline order), each measured against the first."""
     head = indices[0]
     entries = []
     for i in indices:
         r = records[i]
-        score = 1.0 if i == head else pair_score(float(vectors[head] @ vectors[i]), found[head], found[i], weights)
+        cosine = 1.0 if i == head else round(float(vectors[head] @ vectors[i]), 4)
         added, removed = ((), ()) if i == head else drift(records[head].text, r.text)
-        entries.append(TimelineEntry(r.claim_id, r.document_id, r.outlet, days[i], r.text, round(score, 4), added, removed))
+        entries.append(TimelineEntry(r.claim_id, r.document_id, r.outlet, days[i], r.text, cosine, added, removed))
     return tuple(entries)

@@ -24,12 +24,19 @@ from spinscope.repeats.features import ClaimFeatures, features
 class Weights:
     """What each agreement adds to the cosine (see ``pair_score`` and ``retrieve``)."""
 
-    numbers: float = 0.1
-    names: float = 0.1
-    bm25: float = 0.2
+    numbers: float = 0.0  # x the share of the figures that agree
+    conflict: float = 0.3  # x the share that disagree
+    names: float = 0.1  # x the share of the names that agree
+    bm25: float = 0.0  # x BM25 / the query's best BM25 (retrieval only)
 
 
-DEFAULT = Weights()
+# Two claims from articles: another figure means another claim ("30,000 fled" is not "300,000
+# fled"), and names count less (every claim of a corpus about Aleppo names Aleppo).
+CLAIMS = Weights()
+# A post against a collection of checked claims, chosen on CheckThat! 2020 Task 2 train
+# (``benchmarks/claim_matching.py --tune``): a post's figures are often incidental (a time, a
+# count of shares), so a disagreeing one costs little, and its names (hashtags, handles) help.
+RETRIEVAL = Weights(numbers=0.0, conflict=0.05, names=0.2, bm25=0.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +54,19 @@ class Hit:
     score: float
 
 
-def number_agreement(a: frozenset[str], b: frozenset[str]) -> float:
-    """0 when either states no number; -1 when both do and share none; else the share of the
-    smaller set that the other states too (1: every figure agrees)."""
+def number_agreement(a: frozenset[str], b: frozenset[str]) -> float | None:
+    """The share of the smaller set of figures that the other states too (1: every figure
+    agrees, 0: none does); None when either states no figure (nothing to compare)."""
     if not a or not b:
-        return 0.0
-    shared = len(a & b)
-    return shared / min(len(a), len(b)) if shared else -1.0
+        return None
+    return len(a & b) / min(len(a), len(b))
+
+
+def numbers_term(a: frozenset[str], b: frozenset[str], weights: Weights) -> float:
+    """What the figures add: agreeing ones raise the score, disagreeing ones lower it ("30,000
+    fled in 2016" against "300,000 fled in 2016": half agree, half disagree)."""
+    share = number_agreement(a, b)
+    return 0.0 if share is None else weights.numbers * share - weights.conflict * (1.0 - share)
 
 
 def name_agreement(a: frozenset[str], b: frozenset[str]) -> float:
@@ -64,12 +77,12 @@ def name_agreement(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def pair_score(cosine: float, a: ClaimFeatures, b: ClaimFeatures, weights: Weights = DEFAULT) -> float:
+def pair_score(cosine: float, a: ClaimFeatures, b: ClaimFeatures, weights: Weights = CLAIMS) -> float:
     """The score of two texts whose vectors have this cosine (BM25 needs a collection: not here)."""
-    return cosine + weights.numbers * number_agreement(a.numbers, b.numbers) + weights.names * name_agreement(a.names, b.names)
+    return cosine + numbers_term(a.numbers, b.numbers, weights) + weights.names * name_agreement(a.names, b.names)
 
 
-def similarity(a: str, b: str, weights: Weights = DEFAULT, model: Encoder | None = None) -> float:
+def similarity(a: str, b: str, weights: Weights = CLAIMS, model: Encoder | None = None) -> float:
     """``pair_score`` of two texts, embedding both (for a few pairs; a corpus embeds once)."""
     va, vb = embed([a, b], model)
     return pair_score(float(va @ vb), features(a), features(b), weights)
@@ -87,7 +100,7 @@ def retrieve(
     query_vectors: np.ndarray,
     searched: Collection,
     k: int = 10,
-    weights: Weights = DEFAULT,
+    weights: Weights = RETRIEVAL,
     candidates: int = 100,
 ) -> list[tuple[Hit, ...]]:
     """For each query, the ``k`` best texts of the collection, best first (ties by index).
@@ -110,7 +123,7 @@ def retrieve(
                 scores = scores + weights.bm25 * lexical / top
         shortlist = _best(scores, candidates)
         final = [
-            (float(scores[j]) + weights.numbers * number_agreement(query.numbers, searched.features[j].numbers)
+            (float(scores[j]) + numbers_term(query.numbers, searched.features[j].numbers, weights)
              + weights.names * name_agreement(query.names, searched.features[j].names), int(j))
             for j in shortlist
         ]
