@@ -175,21 +175,23 @@ def test_ranking_figures_follow_trec_eval() -> None:
     assert scores["map@1"] == pytest.approx(1 / 3) and scores["mrr"] == pytest.approx((1 + 0.5) / 3) and scores["recall@10"] == pytest.approx(2 / 3)
 
 
+FLOOR_MAP5 = 0.90
+FLOOR_RECALL10 = 0.95
+
+
 @pytest.mark.skipif(not CLAIM_RETRIEVAL.is_dir(), reason=f"CheckThat! 2020 Task 2 data absent ({CLAIM_RETRIEVAL})")
 def test_claim_matching_quality_on_checkthat_dev() -> None:
-    """MAP@5 and recall@10 floors on dev, a little below what ``benchmarks/claim_matching.py``
-    measures on the same restricted collection.
+    """MAP@5 and recall@10 floors on dev, a little below what ``benchmarks/claim_matching.py
+    --split dev --sample 2000`` measures (0.919 and 0.975).
 
     Restricted for speed: the 10,375 claims and titles take about 5 minutes to embed on a busy
-    core when no cache is there, so the collection is dev's gold claims plus 1,000 others drawn
-    with seed 0 (a smaller haystack than the full run's: its figures are higher)."""
+    core, so the collection searched is dev's 185 gold claims plus 2,000 others drawn with seed 0:
+    about 90 s the first time, 6 s once their vectors are cached in ``.cache/claim-retrieval``.
+    A smaller haystack than the full run's, so higher figures (full collection: MAP@5 0.843)."""
     done = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "claim_matching.py"), "--split", "dev", "--sample", "1000", "--json"],
+        [sys.executable, str(REPO / "benchmarks" / "claim_matching.py"), "--split", "dev", "--sample", "2000", "--json"],
         capture_output=True, text=True, check=True, timeout=900,
     )
     scores = json.loads(done.stdout)["scores"]
     assert scores["map@5"] >= FLOOR_MAP5 and scores["recall@10"] >= FLOOR_RECALL10
 
-
-FLOOR_MAP5 = 0.0
-FLOOR_RECALL10 = 0.0
