@@ -26,7 +26,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from spinscope.errors import MalformedInputError
+from spinscope.errors import MalformedInputError, UsageError
 from spinscope.nlp.embed import Encoder, embed
 from spinscope.repeats.drift import drift
 from spinscope.repeats.features import features
@@ -125,7 +125,7 @@ def group_claims(
     if vectors is None:
         vectors = embed([r.text for r in records], model)
     if len(vectors) != len(records):
-        raise ValueError(f"{len(records)} records but {len(vectors)} vectors")
+        raise UsageError(f"{len(records)} records but {len(vectors)} vectors: give one vector per record, in order")
     days = [iso_date(r) for r in records]
     found = [features(r.text) for r in records]
     order = sorted(range(len(records)), key=lambda i: timeline_key(days[i], records[i].outlet, records[i].document_id, records[i].claim_id))

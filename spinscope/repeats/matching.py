@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spinscope.errors import UsageError
 from spinscope.nlp.embed import Encoder, embed
 from spinscope.repeats.bm25 import BM25Index, bm25_index, bm25_scores
 from spinscope.repeats.features import ClaimFeatures, features
@@ -90,7 +91,7 @@ def similarity(a: str, b: str, weights: Weights = CLAIMS, model: Encoder | None 
 
 def collection(texts: Sequence[str], vectors: np.ndarray) -> Collection:
     if len(texts) != len(vectors):
-        raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
+        raise UsageError(f"{len(texts)} texts but {len(vectors)} vectors: give one vector per text, in order")
     found = tuple(features(t) for t in texts)
     return Collection(vectors, found, bm25_index([f.words for f in found]))
 
@@ -106,9 +107,10 @@ def retrieve(
     """For each query, the ``k`` best texts of the collection, best first (ties by index).
 
     Every text gets cosine + ``weights.bm25`` x BM25 (divided by the query's best BM25, so 0 to 1);
-    the ``candidates`` best of those then get the number and name agreements, which would cost a
-    set comparison per text over the whole collection.
+    the ``candidates`` best of those (at least ``k``) then get the number and name agreements,
+    which would cost a set comparison per text over the whole collection.
     """
+    candidates = max(candidates, k)
     if not len(searched.features):
         return [() for _ in queries]
     cosines = query_vectors @ searched.vectors.T
