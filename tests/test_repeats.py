@@ -94,6 +94,7 @@ def test_retrieve_ranks_the_gold_claim_first_with_scores_best_first() -> None:
 
 def test_vector_cache_is_reused_for_the_same_texts_and_refused_when_they_change(tmp_path: Path) -> None:
     texts = ["Rebels shelled a school.", "Prices rose by 4% in May."]
+    neighbour = cached_embed(texts[:1], tmp_path, "claims-sample")
     first = cached_embed(texts, tmp_path, "claims")
     path = cache_path(tmp_path, "claims", vectors_key(texts, encoder().sha256))
     assert path.is_file() and np.array_equal(np.load(path), first)
@@ -105,7 +106,9 @@ def test_vector_cache_is_reused_for_the_same_texts_and_refused_when_they_change(
     assert vectors_key(texts, "another encoder") != vectors_key(texts, encoder().sha256)
     again = cached_embed(changed, tmp_path, "claims")
     assert np.array_equal(again, embed(changed)) and not path.exists()
-    assert [p.name for p in tmp_path.iterdir()] == [cache_path(tmp_path, "claims", vectors_key(changed, encoder().sha256)).name]
+    kept = {cache_path(tmp_path, "claims", vectors_key(changed, encoder().sha256)), cache_path(tmp_path, "claims-sample", vectors_key(texts[:1], encoder().sha256))}
+    assert set(tmp_path.iterdir()) == kept  # the older "claims" file is gone, another stem's stays
+    assert np.array_equal(cached_embed(texts[:1], tmp_path, "claims-sample"), neighbour)
 
 
 def test_vector_cache_recomputes_a_torn_file(tmp_path: Path) -> None:

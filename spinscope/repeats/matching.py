@@ -1,11 +1,13 @@
 """Do two claims state the same thing? A score from the sentence vectors' cosine, the agreement
 of the numbers they state and the names they mention, and (for retrieval over a collection) BM25.
 
-The cosine carries the meaning; numbers decide between claims on one topic ("300,000 fled" is not
-"30,000 fled": disagreeing figures lower the score, shared ones raise it), and shared names lift a
-paraphrase whose wording drifted. Weights were chosen on the CheckThat! 2020 Task 2 train split
-(``benchmarks/claim_matching.py``); every function is pure over vectors and texts, so a corpus
-store can cache the vectors and call these.
+The cosine carries the meaning; figures decide between claims on one topic ("300,000 fled" is
+not "30,000 fled": a disagreeing figure lowers the score; a shared one may raise it, though its
+weight is 0 in both sets below, as it added nothing on train), and shared names lift a paraphrase
+whose wording drifted. Two weight sets: ``CLAIMS`` for two claims of articles (grouping), and
+``RETRIEVAL``, tuned on CheckThat! 2020 Task 2 train (``benchmarks/claim_matching.py``), for a
+post against a collection. Every function is pure over vectors and texts, so a corpus store can
+cache the vectors and call these.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -49,15 +50,16 @@ def read_vectors(path: Path, count: int) -> np.ndarray | None:
 
 
 def write_vectors(path: Path, vectors: np.ndarray, stem: str) -> None:
-    """Write atomically (a reader sees the old state or the whole new file), then drop the files
-    of older collections under the same stem."""
+    """Write atomically (a reader finds no file or the whole file, also when two processes write
+    it at once), then drop the files of other collections under the same stem."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     with partial.open("wb") as f:
         np.save(f, vectors.astype(np.float32, copy=False), allow_pickle=False)
     os.replace(partial, path)
-    for old in path.parent.glob(f"{stem}.*.npy"):
-        if old != path and len(old.name) == len(path.name):
+    ours = re.compile(re.escape(stem) + rf"\.[0-9a-f]{{{KEY_CHARS}}}\.npy")
+    for old in path.parent.iterdir():
+        if old != path and ours.fullmatch(old.name):
             old.unlink(missing_ok=True)
 
 
