@@ -166,6 +166,15 @@ def test_group_claims_min_documents_one_keeps_single_claims() -> None:
     assert [g.first.document_id for g in groups[2:]] == ["d6", "d5"]
 
 
+def test_group_claims_orders_tellings_of_one_day_by_their_time() -> None:
+    text = "About 300,000 people have fled Aleppo since the offensive began, the UN said."
+    records = [ClaimRecord("c1", text, "late", "A", "2016-12-12T18:00:00"), ClaimRecord("c1", text, "early", "Z", "2016-12-12T06:00:00+01:00"),
+               ClaimRecord("c1", text, "day", "M", "2016-12-12"), ClaimRecord("c1", text, "before", "Q", "2016-12-11T23:59:00")]
+    (group,) = group_claims(records)
+    assert [e.document_id for e in group.entries] == ["before", "day", "early", "late"]
+    assert [e.published for e in group.entries] == ["2016-12-11", "2016-12-12", "2016-12-12", "2016-12-12"]
+
+
 def test_group_claims_of_no_records_is_empty_and_refuses_vectors_that_do_not_match() -> None:
     assert group_claims([], np.zeros((0, encoder().dim), dtype=np.float32)) == ()
     with pytest.raises(UsageError, match="2 records but 1 vectors"):

@@ -1,7 +1,7 @@
 """Claims that state the same thing across articles, as groups with a timeline each.
 
-Records are taken in timeline order (dated ones by date, then the undated, ties by outlet,
-document and claim id); each joins the group of the earlier claim it matches best when that
+Records are taken in timeline order (dated ones by date and time, then the undated, ties by
+outlet, document and claim id); each joins the group of the earlier claim it matches best when that
 match reaches the threshold and so does its match with the group's first telling, else starts a
 group. Anchoring every member to the first telling keeps chains out (A~B and B~C while A and C
 state different things) and gives the drift its reference. A claim's cosine is taken with every
@@ -65,6 +65,8 @@ class TimelineEntry:
 
 @dataclass(frozen=True, slots=True)
 class OutletAppearance:
+    """An outlet in a group's timeline: the date of its first telling and how many it made."""
+
     outlet: str | None
     published: str | None
     claims: int
@@ -95,20 +97,25 @@ class ClaimGroup:
         return tuple(seen.values())
 
 
-def iso_date(record: ClaimRecord) -> str | None:
-    """``record.published`` as YYYY-MM-DD (a date-time keeps its date as written, not moved to UTC)."""
+def published_at(record: ClaimRecord) -> tuple[str, str] | None:
+    """``record.published`` as (YYYY-MM-DD, HH:MM:SS or "" for a date alone), the date and time
+    as written (a date-time with an offset is not moved to UTC), or None when not given."""
     if record.published is None or not record.published.strip():
         return None
     text = record.published.strip()
     try:
-        return (date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()).isoformat()
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat(), ""
+        moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise MalformedInputError(f"claim {record.claim_id}: published {text[:40]!r} is not an ISO date (YYYY-MM-DD or an ISO date-time)") from exc
+    return moment.date().isoformat(), moment.time().isoformat()
 
 
-def timeline_key(day: str | None, outlet: str | None, document_id: str, claim_id: str) -> tuple[bool, str, str, str, str]:
-    """Dated before undated, then by date, outlet, document and claim id."""
-    return (day is None, day or "", outlet or "", document_id, claim_id)
+def timeline_key(record: ClaimRecord, moment: tuple[str, str] | None) -> tuple[bool, tuple[str, str], str, str, str]:
+    """Dated before undated, then by date and time (a date alone before the times of its day),
+    outlet, document and claim id."""
+    return (moment is None, moment or ("", ""), record.outlet or "", record.document_id, record.claim_id)
 
 
 def group_claims(
@@ -126,9 +133,10 @@ def group_claims(
         vectors = embed([r.text for r in records], model)
     if len(vectors) != len(records):
         raise UsageError(f"{len(records)} records but {len(vectors)} vectors: give one vector per record, in order")
-    days = [iso_date(r) for r in records]
+    moments = [published_at(r) for r in records]
+    keys = [timeline_key(r, m) for r, m in zip(records, moments)]
     found = [features(r.text) for r in records]
-    order = sorted(range(len(records)), key=lambda i: timeline_key(days[i], records[i].outlet, records[i].document_id, records[i].claim_id))
+    order = sorted(range(len(records)), key=keys.__getitem__)
     ordered = vectors[order]
     reach = max(weights.numbers, -weights.conflict, 0.0) + max(weights.names, 0.0)
     group_of: list[int] = []
@@ -153,19 +161,15 @@ def group_claims(
             members.append([])
         group_of.append(group)
         members[group].append(i)
-    timelines = [
-        _timeline(indices, records, days, vectors)
-        for indices in members
-        if len({records[i].document_id for i in indices}) >= min_documents
-    ]
-    timelines.sort(key=lambda t: (-len({e.document_id for e in t}), timeline_key(t[0].published, t[0].outlet, t[0].document_id, t[0].claim_id)))
-    return tuple(ClaimGroup(f"r{n}", entries) for n, entries in enumerate(timelines, start=1))
+    kept = [g for g in members if len({records[i].document_id for i in g}) >= min_documents]
+    kept.sort(key=lambda g: (-len({records[i].document_id for i in g}), keys[g[0]]))
+    return tuple(ClaimGroup(f"r{n}", _timeline(g, records, moments, vectors)) for n, g in enumerate(kept, start=1))
 
 
 def _timeline(
     indices: list[int],
     records: Sequence[ClaimRecord],
-    days: list[str | None],
+    moments: list[tuple[str, str] | None],
     vectors: np.ndarray,
 ) -> tuple[TimelineEntry, ...]:
     """The entries of one group (``indices`` already in timeline order), each measured against the first."""
@@ -175,5 +179,6 @@ def _timeline(
         r = records[i]
         cosine = 1.0 if i == head else round(float(vectors[head] @ vectors[i]), 4)
         added, removed = ((), ()) if i == head else drift(records[head].text, r.text)
-        entries.append(TimelineEntry(r.claim_id, r.document_id, r.outlet, days[i], r.text, cosine, added, removed))
+        day = moments[i]
+        entries.append(TimelineEntry(r.claim_id, r.document_id, r.outlet, day[0] if day else None, r.text, cosine, added, removed))
     return tuple(entries)
