@@ -38,7 +38,8 @@ NEIGHBOURS = 20  # earlier claims scored in full per claim, the nearest by cosin
 
 @dataclass(frozen=True, slots=True)
 class ClaimRecord:
-    """A claim as a store holds it: ``published`` an ISO date or date-time, or None."""
+    """A claim as a store holds it: ``published`` an ISO date or date-time, or None. A claim is
+    identified by (``document_id``, ``claim_id``): the claim stage numbers c1, c2... per document."""
 
     claim_id: str
     text: str
