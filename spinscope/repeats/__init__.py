@@ -6,9 +6,10 @@ or writes a store.
 """
 
 from spinscope.repeats.groups import ClaimGroup, ClaimRecord, OutletAppearance, TimelineEntry, group_claims
-from spinscope.repeats.matching import CLAIMS, RETRIEVAL, Hit, Weights, collection, pair_score, retrieve, similarity
+from spinscope.repeats.matching import CLAIMS, RETRIEVAL, Collection, Hit, Weights, collection, pair_score, retrieve, similarity
+from spinscope.repeats.vectors import cached_embed
 
 __all__ = [
-    "ClaimGroup", "ClaimRecord", "Hit", "OutletAppearance", "TimelineEntry", "Weights", "CLAIMS", "RETRIEVAL",
-    "collection", "group_claims", "pair_score", "retrieve", "similarity",
+    "CLAIMS", "RETRIEVAL", "ClaimGroup", "ClaimRecord", "Collection", "Hit", "OutletAppearance", "TimelineEntry", "Weights",
+    "cached_embed", "collection", "group_claims", "pair_score", "retrieve", "similarity",
 ]
