@@ -174,7 +174,7 @@ def _build(kind: Any, value: Any) -> Any:
         if len(item) == 2 and item[1] is Ellipsis:
             return tuple(_build(item[0], v) for v in value)
         return tuple(_build(k, v) for k, v in zip(item, value, strict=True))
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         return kind(**{f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(kind)})
     if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
