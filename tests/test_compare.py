@@ -164,6 +164,7 @@ def test_compare_a_stage_that_did_not_run_is_not_read_as_nothing_found() -> None
 
 def test_compare_json_round_trips(comparison: Comparison) -> None:
     text = json.dumps(comparison.to_dict(), ensure_ascii=False)
+    assert json.loads(text) == comparison.to_dict()  # plain JSON data already: lists, not tuples
     assert Comparison.from_dict(json.loads(text)) == comparison
     broken = json.loads(text)
     broken["a"]["words"] = "many"

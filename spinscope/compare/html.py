@@ -149,12 +149,12 @@ class _Page:
 
     def _claim(self, side: str, c: Claim) -> str:
         source = f' <span class="muted">source: {escape(c.source)}{" (anonymous)" if c.named is False else ""}</span>' if c.source else ""
-        text = self._linked(side, panel_anchor("claim", c.place), "«" + escape(excerpt(c.place.text, CLAIM_CHARS)) + "»")
-        return f'<div class="side {side}">{_tag(side)} {text}{source}</div>'
+        return self._linked(side, panel_anchor("claim", c.place), "«" + escape(excerpt(c.place.text, CLAIM_CHARS)) + "»") + source
 
     def _claim_rows(self, claims: Claims) -> str:
         both = "".join(f'<div class="row"><p class="how">the same claim (match score {p.score:.2f})</p><div class="pair">'
-                       f'{self._claim("a", p.a)}{self._claim("b", p.b)}</div></div>' for p in claims.pairs)
+                       f'<div class="side a">{_tag("a")} {self._claim("a", p.a)}</div><div class="side b">{_tag("b")} {self._claim("b", p.b)}</div></div></div>'
+                       for p in claims.pairs)
         both = both or '<p class="none">No claim is made by both.</p>'
         cells = ""
         for side, only in (("a", claims.only_a), ("b", claims.only_b)):

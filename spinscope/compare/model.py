@@ -143,13 +143,22 @@ class Comparison:
     quotes: Quotes | None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data (tuples as lists)."""
-        return dataclasses.asdict(self)
+        """Plain JSON data: objects, lists (the tuples), strings, numbers, booleans and nulls."""
+        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return plain
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Comparison":
         """The comparison ``to_dict`` wrote; a missing or mistyped field is a KeyError or TypeError."""
         return build(cls, data)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def build(kind: type[T], value: Any) -> T:
