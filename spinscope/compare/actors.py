@@ -113,13 +113,14 @@ def align_actors(a: tuple[Portrayal, ...], b: tuple[Portrayal, ...], model: Enco
 def align_sources(a: tuple[Source, ...], b: tuple[Source, ...], model: Encoder | None = None) -> Sources:
     """Named sources both articles lean on, by the same name rules as actors; anonymous sources
     are never paired."""
-    named_a = [s for s in a if s.named]
-    named_b = [s for s in b if s.named]
-    pairs, used_a, used_b = _pairs(named_a, named_b, lambda s: (s.name,), lambda x, y: "person" in (x.kind, y.kind), lambda s: s.statements, model)
-    paired_a = {id(named_a[i]) for i in used_a}
-    paired_b = {id(named_b[j]) for j in used_b}
+    named_a = [i for i, s in enumerate(a) if s.named]
+    named_b = [j for j, s in enumerate(b) if s.named]
+    pairs, used_a, used_b = _pairs([a[i] for i in named_a], [b[j] for j in named_b], lambda s: (s.name,),
+                                   lambda x, y: "person" in (x.kind, y.kind), lambda s: s.statements, model)
+    paired_a = {named_a[i] for i in used_a}
+    paired_b = {named_b[j] for j in used_b}
     return Sources(
-        tuple(SourcePair(named_a[i], named_b[j], m.rule) for i, j, m in pairs),
-        tuple(s for s in a if id(s) not in paired_a),
-        tuple(s for s in b if id(s) not in paired_b),
+        tuple(SourcePair(a[named_a[i]], b[named_b[j]], m.rule) for i, j, m in pairs),
+        tuple(s for i, s in enumerate(a) if i not in paired_a),
+        tuple(s for j, s in enumerate(b) if j not in paired_b),
     )
