@@ -83,6 +83,10 @@ def test_cli_compare_bad_inputs_are_one_line_with_their_exit_code(tmp_path: Path
     assert said in one_line_error(run("compare", a, b, "--detector", "baseline"), code)
 
 
+def test_cli_compare_unknown_detector_is_a_usage_error(tmp_path: Path) -> None:
+    assert "unknown detector 'nonesuch'" in one_line_error(run("compare", str(DEMO), str(DEMO), "--detector", "nonesuch"), 2)
+
+
 def test_cli_compare_unwritable_output_is_refused_before_any_work(tmp_path: Path) -> None:
     result = run("compare", str(tmp_path / "missing.txt"), str(DEMO), "-f", "json", "-o", str(tmp_path / "nowhere" / "c.json"))
     assert "no such folder" in one_line_error(result, 2)
