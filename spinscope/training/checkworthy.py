@@ -59,6 +59,14 @@ class Result:
     figures: Figures
 
 
+def validation_split(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the train file to fit on and to validate on: VALIDATION_SHARE of it,
+    stratified by label, with seed SEED (what the card's ``split_rule`` says)."""
+    order = np.arange(len(labels))
+    fit, val = train_test_split(order, test_size=VALIDATION_SHARE, stratify=labels, random_state=SEED)
+    return np.asarray(fit), np.asarray(val)
+
+
 def _ngram_matrix(x: NgramRows, idf: np.ndarray) -> csr_matrix:
     return csr_matrix((tfidf(x, idf), (x.rows, x.columns)), shape=(x.n, 1 << BITS))
 
@@ -102,8 +110,7 @@ def train(data: Path, out: Path, embeddings: bool) -> dict[str, Any]:
     """Choose on validation, write the model folder, score CT24 dev once; return the card."""
     corpus = read_ct24(data / TRAIN_FILE)
     dev = read_ct24(data / DEV_FILE)
-    order = np.arange(len(corpus.texts))
-    fit_idx, val_idx = train_test_split(order, test_size=VALIDATION_SHARE, stratify=corpus.labels, random_state=SEED)
+    fit_idx, val_idx = validation_split(corpus.labels)
     fit_texts = [corpus.texts[i] for i in fit_idx]
     val_texts = [corpus.texts[i] for i in val_idx]
     y_fit, y_val = corpus.labels[fit_idx], corpus.labels[val_idx]
