@@ -29,6 +29,7 @@ FORMAT = "spinscope-checkworthy-linear-1"
 FOLDER = "checkworthy"
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.npz"
+CHUNK = 256  # sentences scored at once: about 30 MB of n-gram arrays at most
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,12 @@ class CheckworthyModel:
     sha256: str | None = None  # the folder hash, when loaded from one
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """P(check-worthy) of each text, float64."""
-        if not texts:
-            return np.zeros(0)
+        """P(check-worthy) of each text, float64; in batches of CHUNK texts, so that a long
+        document's n-gram arrays never all exist at once."""
+        parts = [self._scores(texts[i : i + CHUNK]) for i in range(0, len(texts), CHUNK)]
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def _scores(self, texts: Sequence[str]) -> np.ndarray:
         x = ngram_rows(texts)
         logits = np.bincount(x.rows, weights=tfidf(x, self.idf) * self.ngram_weights[x.columns], minlength=x.n)
         if np.any(self.hand_weights):

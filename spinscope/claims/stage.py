@@ -16,17 +16,9 @@ from typing import Any
 from spinscope.claims.attribution import quotes_of
 from spinscope.claims.cues import find_cues, reasons
 from spinscope.document import CLAIM, QUOTE, SENTENCE, SOURCE, Component, Document, Relation, Span, SpanRef
-from spinscope.nlp.segment import sentence_spans
+from spinscope.nlp.segment import sentence_spans, trimmed
 
 TOP = 5  # claims listed in the summary
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if start < end else None
 
 
 def _source_of(quote: Span | None) -> dict[str, Any] | None:
@@ -54,7 +46,7 @@ class ClaimStage:
 
         model = shipped_model()
         end = doc.content_end
-        spans = [t for s, e in sentence_spans(doc) if s < end and (t := _trimmed(doc.text, s, min(e, end)))]
+        spans = [t for s, e in sentence_spans(doc) if s < end and (t := trimmed(doc.text, s, min(e, end)))]
         texts = [doc.text[s:e] for s, e in spans]
         scores = model.scores(texts)
         kept = [i for i, p in enumerate(scores) if p >= model.threshold]

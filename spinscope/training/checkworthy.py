@@ -2,6 +2,9 @@
 
     python -m spinscope.training.checkworthy [--data DIR] [--out DIR] [--embeddings]
 
+Run from the repository root: ``--out`` defaults to ``models/checkworthy`` there (not to
+`models_root()`, which in an editable install may be another checkout's folder).
+
 Needs scikit-learn and scipy; the written model is numpy arrays that `spinscope.claims.model`
 scores. Split: 15% of the CT24 train file, stratified by label with seed 13, is this trainer's
 own validation split; every choice (features, C, threshold) is made on it, and the shipped model
@@ -37,7 +40,7 @@ from spinscope.claims.cues import HAND_FEATURES, find_cues, hand_features
 from spinscope.claims.features import BITS, CHAR_NGRAMS, MIN_DF, NgramRows, document_frequency_idf, ngram_rows, tfidf
 from spinscope.claims.model import CONFIG_FILE, FORMAT, WEIGHTS_FILE, read_model
 from spinscope.eval.checkworthy import DEV_FILE, TRAIN_FILE, Figures, default_folder, read_ct24, yes_figures
-from spinscope.techniques.model_files import file_sha256, models_root, write_manifest
+from spinscope.techniques.model_files import file_sha256, write_manifest
 from spinscope.training.common import log
 
 MODEL_VERSION = "1.0.0"
@@ -189,14 +192,14 @@ def train(data: Path, out: Path, embeddings: bool) -> dict[str, Any]:
         "metrics": {"validation": val_figures.rounded(), "ct24_dev": dev_figures.rounded()},
         "candidates": [{"features": r.features, "C": r.c, "threshold": r.threshold, **r.figures.rounded()} for r in results],
         "files": {p.name: file_sha256(p) for p in sorted(out.iterdir()) if p.name in (WEIGHTS_FILE, CONFIG_FILE)},
-        "command": "python -m spinscope.training.checkworthy" + (" --embeddings" if embeddings else ""),
+        "command": f"python -m spinscope.training.checkworthy --out {out}" + (" --embeddings" if embeddings else ""),
     }
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m spinscope.training.checkworthy", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=default_folder(), help="the folder holding the CT24 English train and dev files")
-    parser.add_argument("--out", type=Path, default=models_root() / "checkworthy", help="the model folder to write")
+    parser.add_argument("--out", type=Path, default=Path("models") / "checkworthy", help="the model folder to write (default: models/checkworthy)")
     parser.add_argument("--embeddings", action="store_true", help="also compare the shared encoder's sentence vectors (minutes)")
     args = parser.parse_args(argv)
     card = train(args.data, args.out, args.embeddings)
