@@ -174,3 +174,9 @@ def test_claims_model_keeps_its_f1_on_checkthat_2024_dev() -> None:
     model = shipped_model()
     figures = yes_figures(dev.labels, model.scores(list(dev.texts)), model.threshold)
     assert figures.f1 >= DEV_F1_FLOOR, figures
+
+
+@pytest.mark.parametrize("text", ["", "...", "🙂 300,000 people 🙂", "a lone \ud800 surrogate", "\u200b\u00a0", "x" * 10_000])
+def test_claims_model_scores_odd_text_as_a_probability(text: str) -> None:
+    (score,) = shipped_model().scores([text])
+    assert 0.0 <= score <= 1.0

@@ -64,7 +64,7 @@ def _char_keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """
     pieces = [" " + " ".join(t.split()) + " " for t in texts]
     joined = "\0".join(pieces)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     owner = np.repeat(np.arange(len(pieces), dtype=np.int64), [len(p) + 1 for p in pieces])[: len(codes)]
     space, nul = codes == 32, codes == 0
     rows: list[np.ndarray] = []
