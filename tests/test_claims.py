@@ -17,7 +17,7 @@ from spinscope.claims.attribution import quotes_of
 from spinscope.claims.cues import find_cues, reasons
 from spinscope.claims.model import WEIGHTS_FILE, default_folder, read_model, shipped_model
 from spinscope.claims.stage import ClaimStage
-from spinscope.document import CLAIM, QUOTE, SENTENCE, SOURCE, Document, Relation, Span, SpanRef
+from spinscope.document import CLAIM, QUOTE, SENTENCE, SOURCE, Component, Document, Relation, Span, SpanRef
 from spinscope.errors import ModelError
 from spinscope.eval.checkworthy import DEV_FILE, read_ct24, yes_figures
 from spinscope.nlp.stage import SentenceStage
@@ -180,3 +180,35 @@ def test_claims_model_keeps_its_f1_on_checkthat_2024_dev() -> None:
 def test_claims_model_scores_odd_text_as_a_probability(text: str) -> None:
     (score,) = shipped_model().scores([text])
     assert 0.0 <= score <= 1.0
+
+
+def test_claims_json_validates_against_the_schema() -> None:
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    from spinscope.pipeline.stage import Pipeline
+
+    class _NoSources:
+        """The source group as a document without sources has it (the source stage's output shape)."""
+
+        name, reads, writes, amends = SOURCE, (), (SOURCE,), ()
+
+        def __call__(self, doc: Document) -> Document:
+            return doc.with_spans(SOURCE, [])
+
+        def info(self) -> Component:
+            return Component(stage=SOURCE, name="none", version="0")
+
+        def summarise(self, doc: Document) -> dict[str, object]:
+            return {}
+
+    stages = [SentenceStage(), QuoteStage(), _NoSources(), ClaimStage()]
+    analysis = Pipeline(stages, {"stages": [s.name for s in stages]})(Document(id="t", text=DEMO.read_text(encoding="utf-8")))
+    data = analysis.to_dict()
+    schema = json.loads(resources.files("spinscope.schema").joinpath("analysis.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(data)
+    data["spans"][CLAIM][0]["attributes"]["rank"] = 0
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(data)
