@@ -212,3 +212,16 @@ def test_claims_json_validates_against_the_schema() -> None:
     data["spans"][CLAIM][0]["attributes"]["rank"] = 0
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def test_claims_options_check_refuses_an_altered_model_before_any_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spinscope.pipeline.options import AnalyzeOptions
+
+    options = AnalyzeOptions(stages=("sentence", "claim"))
+    options.check()
+    shutil.copytree(default_folder(), tmp_path / "checkworthy")
+    config = tmp_path / "checkworthy" / "config.json"
+    config.write_text(config.read_text(encoding="utf-8").replace('"threshold": ', '"threshold": 0.0'), encoding="utf-8")
+    monkeypatch.setenv("SPINSCOPE_MODELS", str(tmp_path))
+    with pytest.raises(ModelError, match="config.json is altered"):
+        options.check()
