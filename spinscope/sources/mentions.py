@@ -1,0 +1,186 @@
+"""Where an article leans on a source: its quotes' speakers, and attributions without a quote.
+
+A quote's speaker (resolved by the quote stage) is a source mention; so is the object of an
+"according to" the quote stage found no clause for, the subject of a reporting verb with no
+reported clause ("Reuters reported.", "the ministry confirmed the deaths"), what "citing"
+cites, and a document with a named author ("a report by Amnesty International"). A speaker
+that is a document ("A report by X found that ...") becomes the document, with its author.
+
+What each mention is: named or not, with a name (the resolved name, else the phrase) and a kind
+(kinds.py). A mention whose name is a modifier of a person noun ("U.S. officials", "a Trump
+aide") is an unnamed source: the name says whom they work for, not who they are. A pronoun the
+quote stage could not resolve is no source. A resolved pronoun or role noun ("he said") brings
+the mention it was resolved to, so that a source starts where the article names it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from spinscope.document import Span
+from spinscope.quotes.cues import is_cue, subject
+from spinscope.quotes.speakers import Speaker, mention_tokens, speaker
+from spinscope.sources.kinds import kind_of
+from spinscope.sources.lexicon import AUTHOR_PREPOSITIONS, DOCUMENT_NOUNS, INSTITUTION_NOUNS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "FAC")
+# Reporting verbs whose subject is leaned on even without a reported clause ("Reuters reported",
+# "the ministry confirmed the deaths"); the other cue verbs ("add", "write", "post") are too often
+# plain actions there. Chosen on PolNeAR train (benchmarks/sources_polnear.py --split train).
+_BARE_CUES = frozenset("report confirm announce state claim allege reveal estimate deny acknowledge admit".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place the article leans on a source; offsets are characters into the document."""
+
+    start: int
+    end: int
+    name: str
+    named: bool
+    kind: str
+    label: str | None  # spaCy's entity label of the name (PERSON, ORG ...), None for a phrase
+    quote: str | None = None  # the id of the quote it speaks
+
+
+def _entity(doc: "Doc", a: int, b: int) -> "Span | None":
+    """The longest named entity inside tokens ``[a, b)``."""
+    found = [e for e in doc.ents if e.start >= a and e.end <= b and e.label_ in _NAME_LABELS]
+    return max(found, key=lambda e: e.end - e.start) if found else None
+
+
+def _is_document(token: "Token") -> bool:
+    return token.lemma_.lower() in DOCUMENT_NOUNS or token.lower_ in DOCUMENT_NOUNS
+
+
+def _author(head: "Token") -> int | None:
+    """Where a document's author ends (its last token + 1), when the text names one: "by X",
+    "from X", "of X" or "X's", X a named entity or an institution ("the health ministry")."""
+    doc = head.doc
+    for child in head.children:
+        if child.dep_ == "poss" and _entity(doc, child.left_edge.i, child.right_edge.i + 1) is not None:
+            return head.i + 1
+        if child.dep_ == "prep" and child.lower_ in AUTHOR_PREPOSITIONS and child.i > head.i:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    a, b = mention_tokens(obj)
+                    if _entity(doc, a, b) is not None or obj.lemma_.lower() in INSTITUTION_NOUNS:
+                        return b
+    return None
+
+
+def _document(head: "Token", start: int, quote: str | None) -> Mention:
+    doc = head.doc
+    author = _author(head)
+    end_token = author if author is not None else mention_tokens(head)[1]
+    end = doc[end_token - 1].idx + len(doc[end_token - 1])
+    return Mention(start, end, doc.text[start:end], author is not None, "document", None, quote)
+
+
+def described(head: "Token", who: Speaker, context: str, quote: str | None = None) -> Mention | None:
+    """The source mention of speaker ``who`` (headed by ``head``); ``context`` is its mention and
+    title, for its kind. None for a pronoun that resolved to nobody."""
+    doc = head.doc
+    a, b = mention_tokens(head)
+    if _is_document(head):
+        return _document(head, who.start, quote)
+    phrase = doc.text[who.start : who.end]
+    ent = _entity(doc, a, b)
+    employer = ent is not None and head.pos_ == "NOUN" and not (ent.start <= head.i < ent.end)
+    lemma = head.lemma_.lower()
+    if employer and lemma in INSTITUTION_NOUNS:
+        return Mention(who.start, who.end, phrase, True, kind_of(phrase, "ORG", context), "ORG", quote)
+    if who.resolution == "nominal" and lemma in INSTITUTION_NOUNS and lemma not in (who.name or "").lower():
+        # "the ministry" is not the last organisation named unless that one is a ministry
+        who = replace(who, name=None)
+    if who.name is not None and not employer:
+        label = ent.label_ if ent is not None else who.label
+        return Mention(who.start, who.end, who.name, True, kind_of(who.name, label, context), label, quote)
+    if who.resolution == "pronoun":
+        return None
+    determiner = next((c.lower_ for c in head.lefts if c.dep_ == "det"), None)
+    if lemma in INSTITUTION_NOUNS and determiner not in ("a", "an", "some", "one"):
+        return Mention(who.start, who.end, phrase, True, kind_of(phrase, "ORG", context), "ORG", quote)
+    return Mention(who.start, who.end, phrase, False, "unnamed", None, quote)
+
+
+def _context(speaker: dict[str, object], title: dict[str, object] | None) -> str:
+    """A speaker's mention and title, as text: what its kind is read from."""
+    return " ".join(str(part["text"]) for part in (speaker, title) if part)
+
+
+def named_before(doc: "Doc", mention: Mention) -> Mention | None:
+    """The named entity a resolved pronoun or role noun stands for: the nearest earlier entity
+    whose text is the resolved name, with the title the text gives it there ("Rupert Colville,
+    spokesman for the UN High Commissioner")."""
+    for ent in reversed(doc.ents):
+        if ent.end_char <= mention.start and ent.text == mention.name:
+            who = speaker(ent.root)
+            title = doc.text[who.title[0] : who.title[1]] if who.title else ""
+            return Mention(ent.start_char, ent.end_char, mention.name, True, kind_of(ent.text, ent.label_, f"{ent.text} {title}"), ent.label_)
+    return None
+
+
+def quote_mentions(doc: "Doc", quotes: tuple[Span, ...]) -> list[Mention]:
+    """The source mention of every quote whose speaker is one (each with its quote's id), and for
+    a pronoun or role noun resolved to a name, the mention of that name."""
+    out: list[Mention] = []
+    for quote in quotes:
+        attrs = quote.attributes
+        said = attrs.get("speaker")
+        if not said or quote.id is None:
+            continue
+        tokens = doc.char_span(int(said["start"]), int(said["end"]), alignment_mode="expand")
+        if tokens is None:
+            continue
+        who = Speaker(int(said["start"]), int(said["end"]), attrs.get("speaker_name"), str(attrs.get("speaker_resolution")),
+                      None, None)  # fmt: skip
+        found = described(tokens.root, who, _context(said, attrs.get("speaker_title")), quote.id)
+        if found is None:
+            continue
+        out.append(found)
+        if found.named and attrs.get("speaker_resolution") in ("pronoun", "nominal") and found.kind != "document":
+            earlier = named_before(doc, found)
+            if earlier is not None:
+                out.append(earlier)
+    return out
+
+
+def _speaker_mention(head: "Token") -> Mention | None:
+    who = speaker(head)
+    title = head.doc.text[who.title[0] : who.title[1]] if who.title else ""
+    return described(head, who, f"{head.doc.text[who.start : who.end]} {title}")
+
+
+def other_mentions(doc: "Doc", quoted: list[tuple[int, int]]) -> list[Mention]:
+    """Attributions without a quote: "according to X", "X reported", "citing X", and documents
+    with a named author; none inside a quoted run (``quoted``: character ranges)."""
+    out: list[Mention] = []
+
+    def inside(token: "Token") -> bool:
+        return any(s <= token.idx < e for s, e in quoted)
+
+    for token in doc:
+        if inside(token):
+            continue
+        lemma = token.lemma_.lower()
+        heads: list[Token] = []
+        if token.lower_ == "according":
+            to = next((c for c in token.children if c.lower_ == "to"), None)
+            heads += [c for c in (to.children if to is not None else ()) if c.dep_ == "pobj"]
+        elif lemma == "cite" and token.pos_ == "VERB":
+            heads += [c for c in token.children if c.dep_ == "dobj"]
+        elif is_cue(token) and lemma in _BARE_CUES:
+            who = subject(token)
+            heads += [who] if who is not None else []
+        elif _is_document(token) and token.pos_ == "NOUN" and _author(token) is not None:
+            heads.append(token)
+        for head in heads:
+            found = _speaker_mention(head)
+            if found is not None:
+                out.append(found)
+    return out
