@@ -31,16 +31,20 @@ def _has_acronym(text: str, acronyms: frozenset[str]) -> bool:
 
 def kind_of(name: str, label: str | None, context: str) -> str:
     """The kind of a named source: a listed name or acronym in ``name`` or ``context`` (the
-    mention and the title the text gives it), then a listed noun as the last word of ``name`` or
-    anywhere in ``context``, each in KIND_ORDER; else what its entity ``label`` says."""
+    mention and the title the text gives it), then a listed noun in ``context`` or in ``name``
+    (a person's whole name, else its last word), each in KIND_ORDER; else what its entity
+    ``label`` says."""
     own, around = plain(name), plain(context)
     for text, raw in ((own, name), (around, context)):
         for kind in KIND_ORDER:
             if _has_phrase(text, NAMES[kind]) or _has_acronym(raw, ACRONYMS[kind]):
                 return kind
-    last = own.split()[-1:] or [""]
+    # a person's name may hold a title ("Councillor Mara Thompson"); an organisation's only its
+    # last word says what it is ("Foreign Ministry", not "General Motors")
+    titles = own if label == "PERSON" else " ".join(own.split()[-1:])
+    around = f" {around} ".replace(f" {own} ", " ")
     for kind in KIND_ORDER:
-        if last[0] in NOUNS[kind] or _has_phrase(around, NOUNS[kind]):
+        if _has_phrase(titles, NOUNS[kind]) or _has_phrase(around, NOUNS[kind]):
             return kind
     return _LABEL_KINDS.get(label or "", "organisation" if label else "person")
 
