@@ -37,13 +37,14 @@ def _surnames_joined(groups: dict[str, list[Mention]]) -> dict[str, list[Mention
     """A person named by one word ("Colville") joins the one person whose fuller name ends with
     it ("Rupert Colville"); where two do ("Bill Clinton", "Hillary Clinton"), it stays apart."""
     people = [k for k, ms in groups.items() if any(m.label == "PERSON" for m in ms)]
+    fuller: dict[str, list[str]] = {}
+    for name in people:
+        if " " in name:
+            fuller.setdefault(name.split()[-1], []).append(name)
     out = dict(groups)
     for short in people:
-        if " " in short:
-            continue
-        fuller = [k for k in people if k != short and k.split()[-1] == short]
-        if len(fuller) == 1:
-            out[fuller[0]] = out[fuller[0]] + out.pop(short)
+        if " " not in short and len(fuller.get(short, ())) == 1:
+            out[fuller[short][0]] = out[fuller[short][0]] + out.pop(short)
     return out
 
 

@@ -16,17 +16,18 @@ the names that pronouns resolve to, as mentions, took precision from 0.88 to 0.8
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from spinscope.document import Span as TextSpan
 from spinscope.quotes.cues import is_cue, subject
-from spinscope.quotes.speakers import Speaker, mention_tokens, speaker
+from spinscope.quotes.speakers import LOOKBACK_CHARS, Speaker, mention_tokens, speaker
 from spinscope.sources.kinds import kind_of
 from spinscope.sources.lexicon import AUTHOR_PREPOSITIONS, DOCUMENT_NOUNS, INSTITUTION_NOUNS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "FAC")
 # Reporting verbs whose subject is leaned on even without a reported clause ("Reuters reported",
@@ -48,9 +49,30 @@ class Mention:
     quote: str | None = None  # the id of the quote it speaks
 
 
-def _entity(doc: "Doc", a: int, b: int) -> "Span | None":
-    """The longest named entity inside tokens ``[a, b)``."""
-    found = [e for e in doc.ents if e.start >= a and e.end <= b and e.label_ in _NAME_LABELS]
+@dataclass(frozen=True, slots=True)
+class _Entity:
+    """A named entity as token range ``[start, end)`` and label."""
+
+    start: int
+    end: int
+    label: str
+
+
+def _entity_at(doc: "Doc", i: int) -> _Entity | None:
+    """The named entity that starts at token ``i``, from the tokens' own entity tags."""
+    token = doc[i]
+    if token.ent_iob_ != "B" or token.ent_type_ not in _NAME_LABELS:
+        return None
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return _Entity(i, end, token.ent_type_)
+
+
+def _entity(doc: "Doc", a: int, b: int) -> _Entity | None:
+    """The longest named entity inside tokens ``[a, b)`` (time grows with the mention, not with
+    the document's entities)."""
+    found = [e for e in (_entity_at(doc, i) for i in range(a, b)) if e is not None and e.end <= b]
     return max(found, key=lambda e: e.end - e.start) if found else None
 
 
@@ -74,22 +96,23 @@ def _author(head: "Token") -> int | None:
     return None
 
 
-def _document(head: "Token", start: int, quote: str | None) -> Mention:
+def _document(head: "Token", start: int, text: str, quote: str | None) -> Mention:
     doc = head.doc
     author = _author(head)
     end_token = author if author is not None else mention_tokens(head)[1]
     end = doc[end_token - 1].idx + len(doc[end_token - 1])
-    return Mention(start, end, doc.text[start:end], author is not None, "document", None, quote)
+    return Mention(start, end, text[start:end], author is not None, "document", None, quote)
 
 
-def described(head: "Token", who: Speaker, context: str, quote: str | None = None) -> Mention | None:
+def described(head: "Token", who: Speaker, context: str, text: str, quote: str | None = None) -> Mention | None:
     """The source mention of speaker ``who`` (headed by ``head``); ``context`` is its mention and
-    title, for its kind. None for a pronoun that resolved to nobody."""
+    title, for its kind; ``text`` the document's (never ``Doc.text``: spaCy joins every token
+    for it). None for a pronoun that resolved to nobody."""
     doc = head.doc
     a, b = mention_tokens(head)
     if _is_document(head):
-        return _document(head, who.start, quote)
-    phrase = doc.text[who.start : who.end]
+        return _document(head, who.start, text, quote)
+    phrase = text[who.start : who.end]
     ent = _entity(doc, a, b)
     employer = ent is not None and head.pos_ == "NOUN" and not (ent.start <= head.i < ent.end)
     lemma = head.lemma_.lower()
@@ -99,7 +122,7 @@ def described(head: "Token", who: Speaker, context: str, quote: str | None = Non
         # "the ministry" is not the last organisation named unless that one is a ministry
         who = replace(who, name=None)
     if who.name is not None and not employer:
-        label = ent.label_ if ent is not None else who.label
+        label = ent.label if ent is not None else who.label
         return Mention(who.start, who.end, who.name, True, kind_of(who.name, label, context), label, quote)
     if who.resolution == "pronoun":
         return None
@@ -114,19 +137,26 @@ def _context(speaker: dict[str, object], title: dict[str, object] | None) -> str
     return " ".join(str(part["text"]) for part in (speaker, title) if part)
 
 
-def titled_kind(doc: "Doc", mention: Mention) -> str:
+def titled_kind(doc: "Doc", text: str, mention: Mention) -> str:
     """The kind of a resolved pronoun or role noun's source, read where the text names it: the
-    nearest earlier entity whose text is the resolved name, with the title it is given there
-    ("Rupert Colville, spokesman for the UN High Commissioner": ``ngo``)."""
-    for ent in reversed(doc.ents):
-        if ent.end_char <= mention.start and ent.text == mention.name:
-            who = speaker(ent.root)
-            title = doc.text[who.title[0] : who.title[1]] if who.title else ""
-            return kind_of(ent.text, ent.label_, f"{ent.text} {title}")
+    nearest earlier entity whose text is the resolved name (within LOOKBACK_CHARS, as the quote
+    stage resolves), with the title it is given there ("Rupert Colville, spokesman for the UN
+    High Commissioner": ``ngo``)."""
+    start = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    i = start.start if start is not None else 0
+    floor = mention.start - LOOKBACK_CHARS
+    while i > 0 and doc[i - 1].idx >= floor:
+        i -= 1
+        ent = _entity_at(doc, i)
+        if ent is not None and doc[ent.start : ent.end].text == mention.name:
+            head = doc[ent.start : ent.end].root
+            who = speaker(head)
+            title = text[who.title[0] : who.title[1]] if who.title else ""
+            return kind_of(mention.name, ent.label, f"{mention.name} {title}")
     return mention.kind
 
 
-def quote_mentions(doc: "Doc", quotes: tuple[TextSpan, ...]) -> list[Mention]:
+def quote_mentions(doc: "Doc", text: str, quotes: tuple[TextSpan, ...]) -> list[Mention]:
     """The source mention of every quote whose speaker is one, with its quote's id."""
     out: list[Mention] = []
     for quote in quotes:
@@ -139,28 +169,31 @@ def quote_mentions(doc: "Doc", quotes: tuple[TextSpan, ...]) -> list[Mention]:
             continue
         who = Speaker(int(said["start"]), int(said["end"]), attrs.get("speaker_name"), str(attrs.get("speaker_resolution")),
                       None, None)  # fmt: skip
-        found = described(tokens.root, who, _context(said, attrs.get("speaker_title")), quote.id)
+        found = described(tokens.root, who, _context(said, attrs.get("speaker_title")), text, quote.id)
         if found is None:
             continue
         if found.named and attrs.get("speaker_resolution") in ("pronoun", "nominal") and found.kind in ("person", "organisation"):
-            found = replace(found, kind=titled_kind(doc, found))
+            found = replace(found, kind=titled_kind(doc, text, found))
         out.append(found)
     return out
 
 
-def _speaker_mention(head: "Token") -> Mention | None:
+def _speaker_mention(head: "Token", text: str) -> Mention | None:
     who = speaker(head)
-    title = head.doc.text[who.title[0] : who.title[1]] if who.title else ""
-    return described(head, who, f"{head.doc.text[who.start : who.end]} {title}")
+    title = text[who.title[0] : who.title[1]] if who.title else ""
+    return described(head, who, f"{text[who.start : who.end]} {title}", text)
 
 
-def other_mentions(doc: "Doc", quoted: list[tuple[int, int]]) -> list[Mention]:
+def other_mentions(doc: "Doc", text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
     """Attributions without a quote: "according to X", "X reported", and documents
     with a named author; none inside a quoted run (``quoted``: character ranges)."""
     out: list[Mention] = []
 
+    starts = [s for s, _ in quoted]
+
     def inside(token: "Token") -> bool:
-        return any(s <= token.idx < e for s, e in quoted)
+        k = bisect_right(starts, token.idx) - 1
+        return k >= 0 and token.idx < quoted[k][1]
 
     for token in doc:
         if inside(token):
@@ -176,7 +209,7 @@ def other_mentions(doc: "Doc", quoted: list[tuple[int, int]]) -> list[Mention]:
         elif _is_document(token) and token.dep_ in ("nsubj", "nsubjpass") and _author(token) is not None:
             heads.append(token)
         for head in heads:
-            found = _speaker_mention(head)
+            found = _speaker_mention(head, text)
             if found is not None:
                 out.append(found)
     return out

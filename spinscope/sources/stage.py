@@ -23,10 +23,11 @@ def find_sources(doc: Document) -> list[Source]:
     from spinscope.sources.mentions import other_mentions, quote_mentions
 
     parsed = parse(doc)
+    text = doc.text[: doc.content_end]
     quotes = doc.spans.get(QUOTE, ())
-    spoken = quote_mentions(parsed, quotes)
-    taken = [(m.start, m.end) for m in spoken]
-    others = [m for m in other_mentions(parsed, quoted_runs(parsed.text)) if not any(m.start < e and s < m.end for s, e in taken)]
+    spoken = quote_mentions(parsed, text, quotes)
+    taken = {i for m in spoken for i in range(m.start, m.end)}
+    others = [m for m in other_mentions(parsed, text, quoted_runs(text)) if not any(i in taken for i in range(m.start, m.end))]
     order = {q.id: i for i, q in enumerate(quotes) if q.id is not None}
     return grouped(spoken + others, order)
 
