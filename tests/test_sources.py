@@ -51,6 +51,8 @@ def _source_at(doc: Document, sources: list[Span], phrase: str) -> Span:
         ("Witnesses said the convoy was attacked.", "Witnesses", "Witnesses", "unnamed", False, True),
         ("Syrian officials said the claims were false.", "Syrian officials", "Syrian officials", "unnamed", False, True),
         ("The ministry confirmed the deaths.", "The ministry", "The ministry", "official", True, False),
+        ("Police said two men were held.", "Police", "Police", "official", True, True),
+        ("Companies say the rule is costly.", "Companies", "Companies", "unnamed", False, True),
         ("CNN reported the strike on Tuesday.", "CNN", "CNN", "media", True, False),
         ("Professor Jane Hill said the data were flawed.", "Jane Hill", "Jane Hill", "expert", True, True),
     ],

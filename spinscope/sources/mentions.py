@@ -130,8 +130,10 @@ def described(head: "Token", who: Speaker, context: str, text: str, quote: str |
         return Mention(who.start, who.end, who.name, True, kind_of(who.name, label, context), label, quote)
     if who.resolution == "pronoun":
         return None
-    determiner = next((c.lower_ for c in head.lefts if c.dep_ == "det"), None)
-    if lemma in INSTITUTION_NOUNS and determiner not in ("a", "an", "some", "one"):
+    determiner = next((c.lower_ for c in head.lefts if c.dep_ in ("det", "poss")), None)
+    # "the ministry", "Police said" name an institution; "a ministry", "companies" do not
+    generic = determiner in ("a", "an", "some", "one") or (determiner is None and head.tag_ == "NNS" and head.lower_ != "police")
+    if lemma in INSTITUTION_NOUNS and not generic:
         return Mention(who.start, who.end, phrase, True, kind_of(phrase, "ORG", context), "ORG", quote)
     return Mention(who.start, who.end, phrase, False, "unnamed", None, quote)
 
