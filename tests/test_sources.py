@@ -57,7 +57,9 @@ def _source_at(doc: Document, sources: list[Span], phrase: str) -> Span:
         ("Professor Jane Hill said the data were flawed.", "Jane Hill", "Jane Hill", "expert", True, True),
     ],
 )
-def test_sources_stage_finds_the_source_its_kind_and_whether_it_is_named(text: str, mention: str, name: str, kind: str, named: bool, quoted: bool) -> None:
+def test_sources_stage_finds_the_source_its_kind_and_whether_it_is_named(
+    text: str, mention: str, name: str, kind: str, named: bool, quoted: bool
+) -> None:
     doc, sources = _sources(text)
     source = _source_at(doc, sources, mention)
     assert (source.attributes["name"], source.label, source.attributes["named"]) == (name, kind, named)

@@ -81,7 +81,8 @@ class VoiceStage:
         for span in shown:
             counts = by_technique.setdefault(span.label, {AUTHOR: 0, QUOTED: 0})
             counts[str(span.attributes.get(VOICE))] += 1
-        speakers = Counter(str(s.attributes[QUOTE].get("speaker_name")) for s in shown if s.attributes.get(VOICE) == QUOTED and s.attributes[QUOTE].get("speaker_name"))
+        quoted = [s.attributes[QUOTE] for s in shown if s.attributes.get(VOICE) == QUOTED]
+        speakers = Counter(str(q["speaker_name"]) for q in quoted if q.get("speaker_name"))
         return {
             AUTHOR: voices.get(AUTHOR, 0),
             QUOTED: voices.get(QUOTED, 0),
