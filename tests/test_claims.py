@@ -1,9 +1,9 @@
 """The claim stage: check-worthy sentences with offsets, ranks, reasons and sources; its model's
 hash check and its quality on CheckThat! 2024 dev.
 
-The stage runs the shipped model on real text (the bundled demo article, hand-written sentences),
-after the real sentence and quote stages; the source stage's ``source`` attribute on quotes is
-written by hand as docs/who-says-what.md specifies it.
+The stage runs the shipped model on real text (the bundled demo article, the shared example,
+hand-written sentences) after the real sentence, quote and source stages; one test writes the
+source stage's ``source`` attribute on a quote by hand, as docs/who-says-what.md specifies it.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from spinscope.claims.attribution import quotes_of
 from spinscope.claims.cues import find_cues, reasons
 from spinscope.claims.model import WEIGHTS_FILE, default_folder, read_model, shipped_model
 from spinscope.claims.stage import ClaimStage
-from spinscope.document import CLAIM, QUOTE, SENTENCE, SOURCE, Component, Document, Relation, Span, SpanRef
+from spinscope.document import CLAIM, QUOTE, SENTENCE, SOURCE, Document, Relation, Span, SpanRef
 from spinscope.errors import ModelError
 from spinscope.eval.checkworthy import DEV_FILE, read_ct24, yes_figures
 from spinscope.nlp.stage import SentenceStage
 from spinscope.pipeline.options import STAGES
 from spinscope.quotes.stage import QuoteStage
-from tests.paths import DEMO, SHARED
+from tests.paths import DEMO, EXAMPLE, SHARED
 
 CHECKWORTHY = SHARED / "data" / "checkworthy"
 # CT24 dev F1 of the shipped model (models/checkworthy/card.json): 0.8692; the floor leaves room for
@@ -182,33 +182,23 @@ def test_claims_model_scores_odd_text_as_a_probability(text: str) -> None:
     assert 0.0 <= score <= 1.0
 
 
-def test_claims_json_validates_against_the_schema() -> None:
+def test_claims_json_of_the_whole_pipeline_validates_against_the_schema() -> None:
     import json
     from importlib import resources
 
     import jsonschema
 
-    from spinscope.pipeline.stage import Pipeline
+    import spinscope
 
-    class _NoSources:
-        """The source group as a document without sources has it (the source stage's output shape)."""
-
-        name, reads, writes, amends = SOURCE, (), (SOURCE,), ()
-
-        def __call__(self, doc: Document) -> Document:
-            return doc.with_spans(SOURCE, [])
-
-        def info(self) -> Component:
-            return Component(stage=SOURCE, name="none", version="0")
-
-        def summarise(self, doc: Document) -> dict[str, object]:
-            return {}
-
-    stages = [SentenceStage(), QuoteStage(), _NoSources(), ClaimStage()]
-    analysis = Pipeline(stages, {"stages": [s.name for s in stages]})(Document(id="t", text=DEMO.read_text(encoding="utf-8")))
+    analysis = spinscope.analyze(EXAMPLE.read_text(encoding="utf-8") if EXAMPLE.is_file() else DEMO.read_text(encoding="utf-8"),
+                                 stages=("sentence", "quote", "source", "claim"))  # fmt: skip
     data = analysis.to_dict()
     schema = json.loads(resources.files("spinscope.schema").joinpath("analysis.schema.json").read_text())
     jsonschema.Draft202012Validator(schema).validate(data)
+    sourced = [c for c in data["spans"][CLAIM] if c["attributes"]["source"] is not None]
+    assert data["summary"][CLAIM]["sourced"] == len(sourced) and (sourced or not EXAMPLE.is_file())
+    sources = {s["id"] for s in data["spans"][SOURCE]}
+    assert {r["tail"]["id"] for r in data["relations"] if r["label"] == "source"} <= sources
     data["spans"][CLAIM][0]["attributes"]["rank"] = 0
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema).validate(data)
@@ -225,3 +215,14 @@ def test_claims_options_check_refuses_an_altered_model_before_any_document(tmp_p
     monkeypatch.setenv("SPINSCOPE_MODELS", str(tmp_path))
     with pytest.raises(ModelError, match="config.json is altered"):
         options.check()
+
+
+def test_claims_pipeline_ties_a_claim_to_the_source_stages_source() -> None:
+    import spinscope
+
+    text = f"UN spokesman Rupert Colville said 82 civilians were killed in Aleppo on Monday. {FIGURE}"
+    doc = spinscope.analyze(text, stages=("sentence", "quote", "source", "claim")).document
+    first, second = doc.spans[CLAIM]
+    assert first.attributes["source"] == {"id": "s1", "name": "Rupert Colville", "kind": "ngo", "named": True}
+    assert (first.attributes["quote"], second.attributes["source"]) == ("q1", None)
+    assert Relation("source", SpanRef(CLAIM, "c1"), SpanRef(SOURCE, "s1")) in doc.relations
