@@ -19,6 +19,7 @@ import pytest
 
 from spinscope.document import Span
 from spinscope.report.html import render as render_report
+from spinscope.store import Store
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.confidence import DISPLAY_THRESHOLD
 from spinscope.techniques.definitions import CHECKS, NAMES
@@ -27,6 +28,8 @@ from tests.paths import REPO
 from tests.test_nlp_language import FRENCH
 from tests.test_report_html import _analysis, _by
 from tests.web_server import RunningServer, example_text, serve_in_thread
+from tests.compare_fixture import analysis_a, analysis_b
+from tests.who_fixture import MARA, who_analysis
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
@@ -523,3 +526,76 @@ def test_web_browser_headings_show_as_headings_and_the_title_once(watched: tuple
     assert page.locator("#article").get_by_role("heading", name="What comes next").is_visible()
     assert page.locator("#article").text_content() == NAV_TEXT, "the text and its offsets stay the document's"
     assert watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_who_says_what_links_land_on_their_passages(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    """On the result page (in the site's frame, under its CSP) a claim and then a quote of the
+    panel lead to their place in the article: its anchor takes the focus, in view, and its words
+    light up, those of the previous link no longer; a quoted technique says who uses it."""
+    page, watch = watched
+    data = who_analysis()
+    with Store(server.db) as store:
+        analysis_id = store.save(data)
+    page.goto(f"{server.url}/analyses/{analysis_id}")
+    assert page.get_by_role("region", name="Who says what").is_visible()
+    lit = page.locator("#article .lit")
+    top = min(data["spans"]["claim"], key=lambda c: c["attributes"]["rank"])
+    page.locator("section.who-claims a.who-link").first.click()
+    assert page.evaluate("document.activeElement.id") == f"w-claim-{data['spans']['claim'].index(top)}"
+    assert "".join(lit.all_text_contents()) == top["text"]
+    box = page.locator("#article .lit").first.bounding_box()
+    assert box is not None and 0 <= box["y"] <= 900, "the passage is scrolled into view"
+    quote = data["spans"]["quote"][0]
+    page.get_by_role("link", name=f"«{quote['text']}»").click()
+    assert page.evaluate("document.activeElement.id") == "w-quote-0"
+    assert "".join(lit.all_text_contents()) == quote["text"], "the claim's words are no longer lit"
+    note = page.locator("#w-quote-0").evaluate("el => getComputedStyle(el, '::before').content")
+    assert MARA in note, "the speaker is named before the quote"
+    mark = page.locator("#article .mark", has_text="finish").first
+    assert mark.evaluate("el => getComputedStyle(el).fontStyle") == "italic", "quoted words are set apart"
+    assert f"quoted: {MARA}" in (mark.get_attribute("title") or "")
+    mark.click()
+    assert page.locator("#detail .voice").inner_text() == f"Who uses it: quoted: {MARA}"
+    page.locator("#article .mark", has_text="shameless").first.click()
+    assert page.locator("#detail .voice").inner_text() == "Who uses it: the author"
+    assert page.evaluate(UNNAMED) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-result-who.png"), full_page=False)
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert watch.dialogs == [] and watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_compare_two_stored_analyses_side_by_side(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    """From the list of past analyses, the form opens /compare for the two chosen: the actors both
+    name stand in one row with the labels each article gives them, a label leads to its place in its
+    own report, and on a phone the two columns fold into one without scrolling sideways."""
+    page, watch = watched
+    with Store(server.db) as store:
+        a, b = store.save(analysis_a()), store.save(analysis_b())
+    page.goto(f"{server.url}/analyses")
+    page.select_option("#compare-a", str(a))
+    page.select_option("#compare-b", str(b))
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url(f"{server.url}/compare?a={a}&b={b}")
+    actors = page.get_by_role("region", name="Actors and the labels each article gives them")
+    nusra = actors.locator(".row", has_text="Al-Nusra Front").first
+    cells = nusra.locator(".side")
+    assert cells.count() == 2
+    assert "The terror group" in cells.nth(0).inner_text() and "a jihadist militia" in cells.nth(1).inner_text()
+    left, right = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+    assert left is not None and right is not None and left["x"] + left["width"] <= right["x"], "A and B side by side"
+    claims = page.get_by_role("region", name="Check-worthy claims").inner_text()
+    assert "About 250,000 people" in claims and "About 100,000 people" in claims
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-compare.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    left, right = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+    assert left is not None and right is not None and right["y"] >= left["y"] + left["height"], "one column on a phone, B under A"
+    page.screenshot(path=str(ARTIFACTS / "web-compare-phone.png"), full_page=True)
+    page.get_by_role("link", name="«a jihadist militia»").click()
+    page.wait_for_url(f"{server.url}/analyses/{b}#w-label-0-0")
+    assert page.evaluate("document.activeElement.id") == "w-label-0-0", "the report lands on the label"
+    assert "".join(page.locator("#article .lit").all_text_contents()) == "a jihadist militia", "and lights its words"
+    assert watch.dialogs == [] and watch.errors == [] and watch.csp == []

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from spinscope.cli.console import say
+from spinscope.cli.console import counted, say
 from spinscope.distributed.options import BatchOptions
 from spinscope.errors import UsageError
 from spinscope.pipeline import AnalyzeOptions
@@ -51,7 +51,7 @@ def run_batch(inputs: list[str], out: Path, scheduler: str | None, batch: BatchO
     except KeyboardInterrupt:  # the cluster is closed and no file is half written: say how to go on
         say(err, f"interrupted: {len(work.output.done)} of {len(work.parts)} partitions are done in {out}; run the same command again to resume")
         raise
-    say(err, f"{summary.documents} documents analysed, {summary.failures} failed, {summary.spans} spans, in {summary.partitions - summary.skipped} partitions "
+    say(err, f"{counted(summary.documents, 'document')} analysed, {summary.failures} failed, {counted(summary.spans, 'span')}, in {counted(summary.partitions - summary.skipped, 'partition')} "
              f"({summary.skipped} skipped as done); written to {out.resolve()}")  # fmt: skip
     if summary.failures:
         say(err, "failed documents are the rows of documents/*.parquet with an error (error_type, error)")

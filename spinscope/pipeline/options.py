@@ -24,6 +24,12 @@ def _quote_stage(options: "AnalyzeOptions") -> Stage:
     return QuoteStage()
 
 
+def _source_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.sources.stage import SourceStage
+
+    return SourceStage()
+
+
 def _actor_stage(options: "AnalyzeOptions") -> Stage:
     from spinscope.actors.stage import ActorStage
 
@@ -36,6 +42,18 @@ def _technique_stage(options: "AnalyzeOptions") -> Stage:
     return TechniqueStage(options.technique)
 
 
+def _voice_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.techniques.voice import VoiceStage
+
+    return VoiceStage(options.technique)
+
+
+def _claim_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.claims.stage import ClaimStage
+
+    return ClaimStage()
+
+
 def _evidence_stage(options: "AnalyzeOptions") -> Stage:
     from spinscope.techniques.stage import EvidenceStage
 
@@ -43,18 +61,24 @@ def _evidence_stage(options: "AnalyzeOptions") -> Stage:
 
 
 # Every stage by name, in the order they run; a new stage registers here with its options field.
-# "quote" runs before "technique" so that techniques can later be told whose voice they are in.
+# The order is docs/who-says-what.md's: "voice" tells each technique span whose words it is in,
+# so it runs after "quote" and "technique".
 STAGES: dict[str, Callable[["AnalyzeOptions"], Stage]] = {
     "sentence": _sentence_stage,
     "quote": _quote_stage,
+    "source": _source_stage,
     "actor": _actor_stage,
     "technique": _technique_stage,
+    "voice": _voice_stage,
+    "claim": _claim_stage,
     "evidence": _evidence_stage,
 }
 # "quote" is opt-in: spaCy's parse adds about 0.25 s to an average article on 2 cores
 # (benchmarks/quotes_polnear.py), over the 0.2 s budget of a default analysis (issue 11, point 9).
 DEFAULT_STAGES: tuple[str, ...] = ("sentence", "technique", "evidence")
 WITH_QUOTES: tuple[str, ...] = ("sentence", "quote", "technique", "evidence")
+# Who says what (issue 11): quotes, their sources, and whose voice each technique span is in.
+WHO_SAYS_WHAT: tuple[str, ...] = ("sentence", "quote", "source", "technique", "voice", "evidence")
 # What the SemEval figures need (predict, evaluate): the spans, without the reader's evidence.
 DETECTION_STAGES: tuple[str, ...] = ("sentence", "technique")
 
@@ -82,6 +106,11 @@ class AnalyzeOptions:
             from spinscope.techniques.registry import check_detector
 
             check_detector(self.technique.detector)
+        if "claim" in self.stages:
+            from spinscope.claims.model import default_folder
+            from spinscope.techniques.model_files import verified_files
+
+            verified_files(default_folder())
 
     def build(self) -> list[Stage]:
         """The stages, in pipeline order (the order of STAGES, whatever order they were named in)."""
