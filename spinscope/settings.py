@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Literal
 
-Scope = Literal["ingest", "analysis", "web", "store", "batch"]
+Scope = Literal["ingest", "analysis", "stages", "web", "store", "batch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
             "--doc-timeout", 0.1),
     Setting("doc_memory_mb", "analysis", 4_000, "Megabytes one document's analysis may add to its process; past it the document fails (exit 3).",
             "--doc-memory-mb", 50),
+    Setting("who", "stages", True, "Also find who says what: quotes and their speakers, sources, actors with their labels and roles, "
+            "check-worthy claims, and whose voice each technique span is in. --no-who: techniques only, several times faster.", "--who"),
     Setting("max_body_bytes", "web", 6_000_000,
             "Largest request body (JSON or form, upload included) in bytes; a larger one gets 413 before it is parsed.", "--max-body-bytes", 1),
     Setting("analysis_workers", "web", 2, "Analyses (fetch, model, save) that run at once, each in its own child process, stopped at the deadline.", "--analysis-workers", 1),

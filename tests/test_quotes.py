@@ -215,16 +215,24 @@ def test_quotes_stage_he_is_the_person_quoted_just_before(text: str, name: str) 
     assert (last["speaker"]["text"], last["speaker_resolution"], last["speaker_name"]) == ("he", "pronoun", name)
 
 
-@pytest.mark.parametrize("flag", ["--quotes"])
-def test_quotes_cli_analyze_json_carries_the_quote_group_and_counts(example_article: Path, flag: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "spinscope", "analyze", str(example_article), flag, "--detector", "baseline", "--format", "json"],
+def test_quotes_cli_analyze_json_carries_the_quote_group_and_counts_by_default(example_article: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "spinscope", "analyze", str(example_article), "--detector", "baseline", "--format", "json"],
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["options"]["stages"] == ["sentence", "quote", "technique", "evidence"]
+    assert data["options"]["stages"] == ["sentence", "quote", "source", "actor", "technique", "voice", "claim", "evidence"]
     assert data["summary"]["quote"]["quotes"] == len(data["spans"]["quote"]) >= 1
     assert any(q["attributes"]["speaker_name"] == "Rupert Colville" for q in data["spans"]["quote"])
     assert next(c for c in data["components"] if c["stage"] == "quote")["model_sha256"]
+
+
+def test_quotes_cli_no_who_analyses_techniques_only(example_article: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "spinscope", "analyze", str(example_article), "--no-who", "--detector", "baseline", "--format", "json"],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["options"]["stages"] == ["sentence", "technique", "evidence"]
+    assert not {"quote", "source", "actor", "claim"} & set(data["spans"])
 
 
 def test_the_stages_of_one_analysis_share_one_parse_of_the_text() -> None:

@@ -218,7 +218,7 @@ def _source_ref(source: Span | None) -> dict[str, Any] | None:
 
 
 def quoted_analysis(text: str) -> dict[str, Any]:
-    """Any text through the real sentence and quote stages alone (what `analyze --quotes` adds
+    """Any text through the real sentence and quote stages alone (what the quote stage adds
     today), without technique spans."""
     doc = QuoteStage()(SentenceStage()(Document(id="quoted", text=text))).with_spans(TECHNIQUE, [])
     summary = {"sentence": SentenceStage().summarise(doc), "technique": summarise(doc, ()), QUOTE: QuoteStage().summarise(doc)}

@@ -74,6 +74,14 @@ MaxRedirectsOpt = Annotated[int, option("max_redirects")]
 TimeoutOpt = Annotated[float, option("fetch_timeout")]
 DocTimeoutOpt = Annotated[float, option("doc_timeout")]
 DocMemoryOpt = Annotated[int, option("doc_memory_mb")]
+WhoOpt = Annotated[bool, option("who")]
+
+
+def stages_for(who: bool) -> tuple[str, ...]:
+    """The stages of analyze, batch and serve: every one, or with --no-who the techniques only."""
+    from spinscope.pipeline.options import DEFAULT_STAGES, TECHNIQUES_ONLY
+
+    return DEFAULT_STAGES if who else TECHNIQUES_ONLY
 
 
 def _analyze_options(
@@ -105,18 +113,17 @@ def analyze(
     workers: WorkersOpt = default("workers"),
     doc_timeout: DocTimeoutOpt = default("doc_timeout"),
     doc_memory_mb: DocMemoryOpt = default("doc_memory_mb"),
-    quotes: Annotated[bool, typer.Option("--quotes", help="Also list the quotes, with speaker and cue (spaCy; adds about 0.25 s an article).")] = False,
+    who: WhoOpt = default("who"),
 ) -> None:
     """Analyse articles and report every technique span with its text and score."""
     from spinscope.cli.analyze import run_analyze
     from spinscope.pipeline import LocalExecutor
-    from spinscope.pipeline.options import DEFAULT_STAGES, WITH_QUOTES
     from spinscope.techniques.confidence import reader_threshold
     from spinscope.techniques.registry import detector_card
 
     if min_score is None:
         min_score = 0.0 if format is Format.html else reader_threshold(detector_card(detector))
-    options = _analyze_options(detector, min_score, max_bytes, timeout, max_redirects, allow_private, WITH_QUOTES if quotes else DEFAULT_STAGES)
+    options = _analyze_options(detector, min_score, max_bytes, timeout, max_redirects, allow_private, stages_for(who))
     try:
         code = run_analyze(inputs, format.value, output, options, err, LocalExecutor(workers, doc_timeout, doc_memory_mb))
     except SpinscopeError as exc:
@@ -167,12 +174,13 @@ def batch(
     allow_private: AllowPrivateOpt = default("allow_private"),
     timeout: TimeoutOpt = default("fetch_timeout"),
     max_redirects: MaxRedirectsOpt = default("max_redirects"),
+    who: WhoOpt = default("who"),
 ) -> None:
     """Analyse a corpus on a Dask cluster (local or remote) into Parquet files (needs the dask extra)."""
     from spinscope.cli.batch import run_batch
     from spinscope.distributed.options import BatchOptions
 
-    options = _analyze_options(detector, min_score, max_bytes, timeout, max_redirects, allow_private)
+    options = _analyze_options(detector, min_score, max_bytes, timeout, max_redirects, allow_private, stages_for(who))
     settings = BatchOptions(partition_size=partition_size, local_workers=local_workers, worker_memory_mb=worker_memory_mb)
     try:
         code = run_batch(inputs, out, scheduler, settings, options, err)
@@ -254,6 +262,7 @@ def serve(
     body_timeout: Annotated[float, option("body_timeout")] = default("body_timeout"),
     max_connections: Annotated[int, option("max_connections")] = default("max_connections"),
     busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
+    who: WhoOpt = default("who"),
 ) -> None:
     """Serve the web app: paste, fetch or upload an article and read its report in a browser."""
     import uvicorn
@@ -270,7 +279,7 @@ def serve(
     ingest = IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private)
     try:
         _check_port(host, port)
-        analysis = AnalyzeOptions(technique=TechniqueOptions(detector=detector), ingest=ingest)
+        analysis = AnalyzeOptions(stages=stages_for(who), technique=TechniqueOptions(detector=detector), ingest=ingest)
         analysis.check()  # a missing or altered model fails here, not on the first request; the children load it
         web_app = create_app(db or default_db_path(), allow_private=allow_private, options=web, analyze_options=analysis,
                              allowed_hosts=hosts_for(host), store_options=StoreOptions(busy_timeout_ms=busy_timeout_ms))  # fmt: skip

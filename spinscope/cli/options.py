@@ -13,6 +13,7 @@ from spinscope.techniques.confidence import DISPLAY_PRECISION, DISPLAY_THRESHOLD
 COMMANDS_BY_SCOPE: dict[str, tuple[str, ...]] = {
     "ingest": ("analyze", "serve"),
     "analysis": ("analyze", "predict"),
+    "stages": ("analyze", "batch", "serve"),
     "web": ("serve",),
     "store": ("serve",),
     "batch": ("batch",),
@@ -33,6 +34,8 @@ RUNTIME_DEFAULTS: dict[tuple[str, str], str] = {
 def option(name: str) -> Any:
     """The typer option of setting ``name``: its flag, help and bounds from the table."""
     s = SETTING[name]
+    if s.default is True:  # a setting that is on by default is turned off by its --no- form
+        return typer.Option(f"{s.flag}/--no-{s.flag.removeprefix('--')}", help=s.help)
     return typer.Option(s.flag, help=s.help, min=s.minimum, max=s.maximum)
 
 

@@ -73,12 +73,11 @@ STAGES: dict[str, Callable[["AnalyzeOptions"], Stage]] = {
     "claim": _claim_stage,
     "evidence": _evidence_stage,
 }
-# "quote" is opt-in: spaCy's parse adds about 0.25 s to an average article on 2 cores
-# (benchmarks/quotes_polnear.py), over the 0.2 s budget of a default analysis (issue 11, point 9).
-DEFAULT_STAGES: tuple[str, ...] = ("sentence", "technique", "evidence")
-WITH_QUOTES: tuple[str, ...] = ("sentence", "quote", "technique", "evidence")
-# Who says what (issue 11): quotes, their sources, and whose voice each technique span is in.
-WHO_SAYS_WHAT: tuple[str, ...] = ("sentence", "quote", "source", "technique", "voice", "evidence")
+# Who says what (issue 11, docs/who-says-what.md) is part of every analysis unless told
+# otherwise: spaCy's parse, the source, actor and claim stages add several times the technique
+# detector's time to an article (benchmarks/stage_costs.py), so `--no-who` keeps techniques only.
+DEFAULT_STAGES: tuple[str, ...] = tuple(STAGES)
+TECHNIQUES_ONLY: tuple[str, ...] = ("sentence", "technique", "evidence")
 # What the SemEval figures need (predict, evaluate): the spans, without the reader's evidence.
 DETECTION_STAGES: tuple[str, ...] = ("sentence", "technique")
 
