@@ -1,4 +1,4 @@
-"""The ``spinscope`` command line: analyze, predict, batch, score, serve, train.
+"""The ``spinscope`` command line: analyze, predict, batch, score, serve, train, corpus (add, query).
 
 Every SpinscopeError becomes one line on stderr and the exit code of its class (see errors.py);
 in a batch, a failed document is reported and the rest goes on, and the exit code is non-zero.
@@ -343,6 +343,12 @@ def evaluate(
         run_evaluate(data, detectors, as_json, err)
     except SpinscopeError as exc:
         raise _fail(exc) from None
+
+
+# registered last: the corpus commands take their options as the commands above do
+from spinscope.cli.corpus import corpus_app  # noqa: E402
+
+app.add_typer(corpus_app, name="corpus")
 
 
 def main() -> None:

@@ -11,11 +11,13 @@ from spinscope.techniques.confidence import DISPLAY_PRECISION, DISPLAY_THRESHOLD
 
 # Which commands expose each scope's settings (a test holds the CLI to this).
 COMMANDS_BY_SCOPE: dict[str, tuple[str, ...]] = {
-    "ingest": ("analyze", "serve"),
-    "analysis": ("analyze", "predict"),
+    "ingest": ("analyze", "serve", "corpus add"),
+    "analysis": ("analyze", "predict", "corpus add"),
     "web": ("serve",),
-    "store": ("serve",),
+    "store": ("serve", "corpus add", "corpus query"),
     "batch": ("batch",),
+    "corpus_add": ("corpus add",),
+    "corpus_query": ("corpus query",),
 }
 
 
