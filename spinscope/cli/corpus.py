@@ -33,6 +33,12 @@ DbOpt = Annotated[
 ]
 
 
+class Within(str, Enum):
+    text = "text"
+    quote = "quote"
+    claim = "claim"
+
+
 class QueryFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -107,6 +113,7 @@ def query(
     db: DbOpt = None,
     search: Annotated[Optional[str], typer.Option("--search", help='Words that must all occur in the text or in a quote or claim; "a phrase", '
                                                                    "word* for a prefix, OR between two words for either.", show_default=False)] = None,  # fmt: skip
+    within: Annotated[Within, typer.Option("--within", help="Where --search looks: the whole text, or one quote, or one claim.")] = Within.text,
     outlets: Annotated[Optional[list[str]], typer.Option("--outlet", help="Only this outlet (repeat for any of several).", show_default=False)] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Published on or after this date (YYYY-MM-DD).", show_default=False)] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Published on or before this date (YYYY-MM-DD).", show_default=False)] = None,
@@ -135,7 +142,7 @@ def query(
         if unknown:
             raise UsageError(f"--technique {unknown[0]!r}: not a technique; choose from {', '.join(sorted(DEFINITIONS))}")
         try:
-            request = CorpusQuery(search=search, outlets=tuple(outlets or ()), since=None if since is None else parse_date(since, "--since"),
+            request = CorpusQuery(search=search, within=within.value, outlets=tuple(outlets or ()), since=None if since is None else parse_date(since, "--since"),
                                   until=None if until is None else parse_date(until, "--until"), techniques=tuple(labels[t.lower()] for t in techniques or ()),
                                   actor=actor, speaker=speaker, limit=limit, timeout=query_timeout)  # fmt: skip
         except ValueError as exc:

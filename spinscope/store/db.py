@@ -27,7 +27,7 @@ from typing import Any
 
 from spinscope.document import Failure
 from spinscope.errors import ConflictError, StoreError, StoreFullError
-from spinscope.settings import check_defaults
+from spinscope.settings import check_defaults, flag
 from spinscope.report import technique_detector
 from spinscope.schema.upgrade import upgrade
 from spinscope.store.query import CorpusQuery, QueryResult, run_query
@@ -178,8 +178,19 @@ class Store:
         try:
             yield
         except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one (SQLITE_READONLY_DIRECTORY ...)
+            if code == sqlite3.SQLITE_FULL:
                 raise StoreFullError(f"the store {self.path} is full ({action} rolled back): {exc}") from exc
+            if code == sqlite3.SQLITE_BUSY:
+                raise StoreError(
+                    f"cannot {action} the store {self.path}: {exc} (another process held it for {self.options.busy_timeout_ms} ms); "
+                    f"try again when it is done, or wait longer with {flag('busy_timeout_ms')}"
+                ) from exc
+            if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+                raise StoreError(
+                    f"cannot {action} the store {self.path}: {exc}; spinscope writes to the file and to its folder (the -wal and -shm "
+                    "files beside it), so both must be writable: fix their permissions or work on a copy"
+                ) from exc
             raise StoreError(f"cannot {action} the store {self.path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             # "file is not a database", "database disk image is malformed" ...

@@ -15,8 +15,10 @@ from datetime import date
 from typing import Any
 
 from spinscope.errors import QueryTimeoutError, UsageError
+from spinscope.store.rows import SEARCHED_GROUPS
 
 MAX_SEARCH_CHARS = 1_000  # longer search text is a pasted article, not a query: FTS5 would AND hundreds of terms
+WITHIN = ("text",) + SEARCHED_GROUPS  # where a search may look
 _PROGRESS_STEPS = 1_000  # SQLite instructions between deadline checks: microseconds apart
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w")
@@ -26,8 +28,9 @@ _WORD = re.compile(r"\w")
 class CorpusQuery:
     """What to look for; every filter given must hold (an empty one is no filter).
 
-    search: words that must all occur in the document's text or in one of its quotes or claims;
-        "a phrase" in double quotes, word* for a prefix, OR between two words for either.
+    search: words that must all occur in the document's text (or in one of its quotes or claims,
+        with ``within``); "a phrase" in double quotes, word* for a prefix, OR between two words.
+    within: where ``search`` looks: ``text`` (the whole text), ``quote`` or ``claim`` (one span of that group).
     outlets: any of these outlets (exactly as stored).
     since, until: the published date within these bounds (inclusive); documents without a date
         readable from ``published`` are left out when either is given.
@@ -39,6 +42,7 @@ class CorpusQuery:
     """
 
     search: str | None = None
+    within: str = "text"
     outlets: tuple[str, ...] = ()
     since: date | None = None
     until: date | None = None
@@ -80,7 +84,7 @@ def fts_query(text: str) -> str:
     if len(text) > MAX_SEARCH_CHARS:
         raise UsageError(f"--search: {len(text):,} characters, over the limit of {MAX_SEARCH_CHARS:,}; search for a few words or a phrase")
     terms: list[str] = []
-    for match in _TERM.finditer(text):
+    for match in _TERM.finditer(text.replace("\x00", " ")):  # FTS5 ends a string at NUL
         phrase, word = match.group(1), match.group(2)
         if word == "OR":
             if terms and terms[-1] != "OR":
@@ -114,17 +118,17 @@ def _sql(query: CorpusQuery) -> tuple[str, list[Any]]:
     match_args: list[Any] = []
     if query.search is not None:
         fts = fts_query(query.search)
-        where.append(
-            "(d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)"
-            " OR a.id IN (SELECT s.analysis_id FROM spans_fts JOIN spans s ON s.id = spans_fts.rowid WHERE spans_fts MATCH ?))"
-        )
-        args += [fts, fts]
-        match_column = (
-            "coalesce((SELECT snippet(documents_fts, 0, '[', ']', '…', 12) FROM documents_fts WHERE documents_fts MATCH ? AND rowid = d.id),"
-            " (SELECT snippet(spans_fts, 0, '[', ']', '…', 12) FROM spans_fts JOIN spans s ON s.id = spans_fts.rowid"
-            "  WHERE spans_fts MATCH ? AND s.analysis_id = a.id LIMIT 1))"
-        )
-        match_args = [fts, fts]
+        if query.within == "text":
+            where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+            args.append(fts)
+            match_column = "(SELECT snippet(documents_fts, 0, '[', ']', '…', 12) FROM documents_fts WHERE documents_fts MATCH ? AND rowid = d.id)"
+            match_args = [fts]
+        else:
+            found = "FROM spans_fts JOIN spans s ON s.id = spans_fts.rowid WHERE spans_fts MATCH ? AND s.span_group = ?"
+            where.append(f"a.id IN (SELECT s.analysis_id {found})")
+            args += [fts, query.within]
+            match_column = f"(SELECT snippet(spans_fts, 0, '[', ']', '…', 12) {found} AND s.analysis_id = a.id ORDER BY s.start_char LIMIT 1)"
+            match_args = [fts, query.within]
     if query.outlets:
         where.append(f"d.outlet IN ({', '.join('?' * len(query.outlets))})")
         args += list(query.outlets)
@@ -156,6 +160,8 @@ def run_query(conn: sqlite3.Connection, query: CorpusQuery) -> QueryResult:
     """Run ``query`` on ``conn`` within its time limit; QueryTimeoutError when it runs out."""
     if query.limit < 1:
         raise UsageError(f"--limit: {query.limit}; give 1 or more rows")
+    if query.within not in WITHIN:
+        raise UsageError(f"--within {query.within!r}: choose from {', '.join(WITHIN)}")
     sql, args = _sql(query)
     deadline = time.monotonic() + query.timeout
     conn.set_progress_handler(lambda: time.monotonic() > deadline, _PROGRESS_STEPS)
