@@ -154,6 +154,7 @@ def query(
         if format is QueryFormat.table and out is None:
             write_table(result.rows, Console(markup=False))
         elif format is QueryFormat.table:
+            assert out is not None
             with writing(out), out.open("w", encoding="utf-8") as fh:
                 write_table(result.rows, Console(file=fh, width=160, markup=False))
         elif format is QueryFormat.parquet:

@@ -64,10 +64,11 @@ class _Skipping:
                     yield item
                     continue
                 try:
-                    item = read_pending(item, self.options.ingest)
+                    doc = read_pending(item, self.options.ingest)
                 except SpinscopeError as exc:
                     yield Failure.of(item.source or item.location, exc)
                     continue
+                item = doc
             if isinstance(item, Document) and self._skip(self.store.analysed(text_sha256(item.text), self.identity)):
                 continue
             yield item
