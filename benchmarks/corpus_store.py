@@ -15,13 +15,14 @@ p50/p95 over --repeats runs of each query: full-text search of one word, one out
 50, one outlet in one year, one technique, and search within one outlet. Peak memory is the
 process's maximum RSS (analysis included).
 
-    .venv/bin/python benchmarks/corpus_store.py --documents 1000 [--detector baseline] [--db PATH]
+    .venv/bin/python benchmarks/corpus_store.py --documents 1000 [--detector baseline] [--db PATH] [--analyses-cache FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import platform
 import random
@@ -48,15 +49,26 @@ WORDS = ("government", "police", "election", "president", "war", "vaccine", "med
 TECHNIQUES = ("Loaded_Language", "Name_Calling,Labeling", "Doubt", "Flag-Waving", "Appeal_to_fear-prejudice")
 
 
-def analyse_articles(detector: str) -> tuple[list[Analysis], float]:
+def analyse_articles(detector: str, cache: Path | None) -> tuple[list[Analysis], float]:
+    """The analyses of the distinct PTC articles and the seconds they took; with ``cache``, read
+    from that JSON Lines file when it exists (made by an earlier run with the same detector), else
+    written to it."""
     from spinscope.ingest import read_inputs
+
+    if cache is not None and cache.exists():
+        lines = cache.read_text(encoding="utf-8").splitlines()
+        return [Analysis.from_dict(json.loads(line)) for line in lines[1:]], float(json.loads(lines[0])["seconds"])
 
     folders = [str(PTC / "train" / "articles"), str(PTC / "unlabeled" / "articles")]
     docs = [d for d in read_inputs([f for f in folders if Path(f).is_dir()]) if isinstance(d, Document)]
     options = AnalyzeOptions(technique=TechniqueOptions(detector=detector))
     start = time.perf_counter()
     analyses = [a for a in analyze_many(docs, options, SerialExecutor()) if isinstance(a, Analysis)]
-    return analyses, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if cache is not None:
+        lines = [json.dumps({"seconds": seconds, "detector": detector})] + [json.dumps(a.to_dict(), ensure_ascii=False) for a in analyses]
+        cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return analyses, seconds
 
 
 def replica(base: Analysis, i: int) -> dict[str, object]:
@@ -79,12 +91,13 @@ def main() -> None:
     parser.add_argument("--detector", default="baseline")
     parser.add_argument("--commit-every", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--analyses-cache", type=Path, default=None, help="a JSON Lines file of the distinct articles' analyses: read when it exists, else written")
     parser.add_argument("--db", type=Path, default=None, help="where to write the store (default: a temporary folder, removed)")
     args = parser.parse_args()
     if not (PTC / "train" / "articles").is_dir():
         sys.exit(f"PTC articles not found under {PTC}: set SPINSCOPE_SHARED")
 
-    bases, analysis_seconds = analyse_articles(args.detector)
+    bases, analysis_seconds = analyse_articles(args.detector, args.analyses_cache)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"corpus: {args.documents:,} documents, replicas of {len(bases)} PTC articles (train + unlabeled) with varied outlets "
           f"({len(OUTLETS)}) and dates (2015-2020); each distinct article analysed once, its replicas reuse that analysis")  # fmt: skip

@@ -10,6 +10,11 @@ Durability and concurrency choices (see RELIABILITY.md §3):
 - ``busy_timeout`` covers other processes (a second server, a backup) holding the lock briefly.
 
 Every sqlite3 error leaves as a `StoreError` with the file's path in its message.
+
+The web app saves one analysis a request (``save``); the corpus (``spinscope corpus add``,
+``spinscope batch --db``) writes many in one transaction (``add_many``), skipping texts the same
+pipeline has analysed, and reads them back with ``query`` (query.py). The rows an analysis adds
+beside its JSON are written by rows.py.
 """
 
 from __future__ import annotations

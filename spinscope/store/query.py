@@ -147,13 +147,17 @@ def _sql(query: CorpusQuery) -> tuple[str, list[Any]]:
         if value is not None:
             where.append(f"EXISTS (SELECT 1 FROM spans s WHERE s.analysis_id = a.id AND s.span_group = '{group}' AND json_extract(s.attributes, '$.{attribute}') LIKE ? ESCAPE '\\')")
             args.append(_like(value))
+    # The matching rows are found, sorted and cut to the limit first (materialised, so SQLite keeps
+    # that order of work); counts and snippets are then computed for those rows only, not for every match.
     sql = (
-        f"SELECT a.id, a.document_id, d.published, d.published_date, d.outlet, d.title, d.url, a.source, {_count('technique')}, {_count('quote')}, {_count('claim')}, {match_column}"
-        " FROM analyses a JOIN documents d ON d.id = a.document"
-        f" WHERE {' AND '.join(where)}"
-        " ORDER BY d.published_date IS NULL, d.published_date DESC, a.id DESC LIMIT ?"
+        "WITH hits AS MATERIALIZED (SELECT a.id AS analysis, d.id AS document FROM analyses a JOIN documents d ON d.id = a.document"
+        f" WHERE {' AND '.join(where)} ORDER BY d.published_date IS NULL, d.published_date DESC, a.id DESC LIMIT ?)"
+        f" SELECT a.id, a.document_id, d.published, d.published_date, d.outlet, d.title, d.url, a.source, {_count('technique')}, {_count('quote')},"
+        f" {_count('claim')}, {match_column}"
+        " FROM hits JOIN analyses a ON a.id = hits.analysis JOIN documents d ON d.id = hits.document"
+        " ORDER BY d.published_date IS NULL, d.published_date DESC, a.id DESC"
     )
-    return sql, match_args + args + [query.limit + 1]
+    return sql, args + [query.limit + 1] + match_args
 
 
 def run_query(conn: sqlite3.Connection, query: CorpusQuery) -> QueryResult:
