@@ -178,3 +178,23 @@ def test_corpus_add_sigkill_mid_run_loses_nothing_committed_and_the_rerun_adds_e
     assert sorted(r[0] for r in rows(db, "SELECT text FROM documents")) == sorted(article(n) for n in range(documents))
     assert rows(db, "SELECT count(*) FROM analyses a WHERE NOT EXISTS (SELECT 1 FROM spans s WHERE s.analysis_id = a.id)") == [(0,)]
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_corpus_add_progress_bar_counts_stored_documents_too_and_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool) -> None:
+    import io
+
+    from rich.console import Console
+
+    import spinscope.cli.corpus
+
+    folder = make_folder(tmp_path / "arts", 3)
+    db = tmp_path / "corpus.db"
+    assert runner.invoke(app, ["corpus", "add", str(folder), "--db", str(db), *BASELINE]).exit_code == 0
+    make_folder(folder, 2, start=3)
+    screen = io.StringIO()
+    monkeypatch.setattr(spinscope.cli.corpus, "err", Console(file=screen, force_terminal=terminal, width=160))
+    assert runner.invoke(app, ["corpus", "add", str(folder), "--db", str(db), *BASELINE]).exit_code == 0
+    drawn = screen.getvalue()
+    assert "2 added, 3 already in the store, 0 failed" in drawn
+    assert ("5/5" in drawn and "ETA" in drawn) is terminal
