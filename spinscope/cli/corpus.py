@@ -111,8 +111,8 @@ def add(
 @corpus_app.command("query")
 def query(
     db: DbOpt = None,
-    search: Annotated[Optional[str], typer.Option("--search", help='Words that must all occur in the text or in a quote or claim; "a phrase", '
-                                                                   "word* for a prefix, OR between two words for either.", show_default=False)] = None,  # fmt: skip
+    search: Annotated[Optional[str], typer.Option("--search", help='Words that must all occur in the text (or, with --within, in one quote or claim); '
+                                                                   '"a phrase", word* for a prefix, OR between two words for either.', show_default=False)] = None,  # fmt: skip
     within: Annotated[Within, typer.Option("--within", help="Where --search looks: the whole text, or one quote, or one claim.")] = Within.text,
     outlets: Annotated[Optional[list[str]], typer.Option("--outlet", help="Only this outlet (repeat for any of several).", show_default=False)] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Published on or after this date (YYYY-MM-DD).", show_default=False)] = None,
