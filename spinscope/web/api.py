@@ -285,20 +285,20 @@ def corpus(
     request: Request,
     search: Annotated[str | None, Query(description='Words that must all occur; "a phrase", word* for a prefix, OR between two words.')] = None,
     within: Annotated[Literal["text", "quote", "claim"], Query(description="Where the search looks: the whole text, one quote or one claim.")] = "text",
-    outlet: Annotated[list[str] | None, Query(description="Any of these outlets.")] = None,
+    outlet: Annotated[str | None, Query(description="Only this outlet, exactly as stored.")] = None,
     since: Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
     until: Annotated[date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
-    technique: Annotated[list[str] | None, Query(description="Any of these techniques (PTC labels).")] = None,
+    technique: Annotated[str | None, Query(description="Uses this technique (a PTC label).")] = None,
     actor: Annotated[str | None, Query(description="An actor whose name contains this (any case).")] = None,
     speaker: Annotated[str | None, Query(description="A quote whose speaker's name contains this (any case).")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CorpusList:
     """The stored documents (each with its latest analysis) that match, newest first, as
     ``spinscope corpus query`` lists them; stopped with 504 after the store's query time limit."""
-    unknown = [t for t in technique or () if t not in TECHNIQUES]
-    if unknown:
-        raise UsageError(f"technique {unknown[0][:80]!r}: not a technique; choose from {', '.join(TECHNIQUES)}")
-    query = CorpusQuery(search=search, within=within, outlets=tuple(outlet or ()), since=since, until=until, techniques=tuple(technique or ()),
+    if technique is not None and technique not in TECHNIQUES:
+        raise UsageError(f"technique {technique[:80]!r}: not a technique; choose from {', '.join(TECHNIQUES)}")
+    query = CorpusQuery(search=search, within=within, outlets=() if outlet is None else (outlet,), since=since, until=until,
+                        techniques=() if technique is None else (technique,),
                         actor=actor, speaker=speaker, limit=limit)  # fmt: skip
     result = web_state(request).store.query(query)
     return CorpusList(documents=[CorpusDocument(**asdict(r)) for r in result.rows], truncated=result.truncated)
