@@ -15,7 +15,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from spinscope.cli.console import check_output, error, failed, say, writing
+from spinscope.cli import _fail
+from spinscope.cli.console import check_output, failed, say, writing
 from spinscope.cli.options import default, option
 from spinscope.errors import SpinscopeError, UsageError
 from spinscope.settings import IngestOptions
@@ -44,11 +45,6 @@ class QueryFormat(str, Enum):
     csv = "csv"
     jsonl = "jsonl"
     parquet = "parquet"
-
-
-def _fail(exc: SpinscopeError) -> typer.Exit:
-    error(err, str(exc))
-    return typer.Exit(exc.exit_code)
 
 
 @corpus_app.command("add")
