@@ -237,7 +237,7 @@ def main() -> None:
           f"quote stage {result['seconds_per_article']:.3f} s per article (median of {args.runs})")  # fmt: skip
     if args.pipeline:
         t = result["pipeline_seconds_per_article"]
-        print(f"whole analysis per article (median of {args.runs}): techniques only {t["techniques_only"]:.3f} s, with quotes {t['with_quotes']:.3f} s, added {t['added']:.3f} s")
+        print(f"whole analysis per article (median of {args.runs}): techniques only {t['techniques_only']:.3f} s, with quotes {t['with_quotes']:.3f} s, added {t['added']:.3f} s")
     for key, f in result.items():
         if "@" in key:
             print(f"{key:12} P {f['precision']:.3f} R {f['recall']:.3f} F1 {f['f1']:.3f}  speaker {f['speaker_match']:.3f}  cue {f['cue_match']:.3f}  "

@@ -18,7 +18,8 @@
     │   └── ContentTypeError       the answer is not an HTML or text page
     ├── ModelError                 a model file is missing, altered or unreadable      5   500
     ├── StoreError                 the analysis store cannot be opened, read, written  6   500
-    │   └── StoreFullError         a write did not fit (disk full or page cap)         6   507
+    │   ├── StoreFullError         a write did not fit (disk full or page cap)         6   507
+    │   └── QueryTimeoutError      a corpus query ran past its time limit              6   504
     ├── OverloadedError            every worker busy and the queue full                1   503
     ├── AnalysisTimeoutError       the analysis did not finish within its deadline     7   504
     ├── WorkerLostError            every process that analysed it died (Dask batch)    1   500
@@ -108,6 +109,12 @@ class StoreFullError(StoreError):
     """The write was rolled back."""
 
     http_status = 507
+
+
+class QueryTimeoutError(StoreError):
+    """The query was interrupted; nothing was changed."""
+
+    http_status = 504
 
 
 class OverloadedError(SpinscopeError):

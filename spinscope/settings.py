@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Literal
 
-Scope = Literal["ingest", "analysis", "stages", "web", "store", "batch"]
+Scope = Literal["ingest", "analysis", "stages", "web", "store", "batch", "corpus_add", "corpus_query"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,10 @@ SETTINGS: tuple[Setting, ...] = (
             "--local-workers", 0),
     Setting("worker_memory_mb", "batch", 4_000, "Megabytes each local Dask worker may hold (models included) before Dask restarts it.",
             "--worker-memory-mb", 300),
+    Setting("commit_every", "corpus_add", 50, "Documents written to the store per transaction: a kill loses at most the batch not committed yet "
+            "(or 10 seconds of work), and the next run analyses it again.", "--commit-every", 1),
+    Setting("query_limit", "corpus_query", 50, "Rows a query returns at most; a line on stderr says when more matched.", "--limit", 1),
+    Setting("query_timeout", "corpus_query", 5.0, "Seconds a query may run; then it is stopped with an error (exit 6).", "--query-timeout", 0.01),
 )  # fmt: skip
 
 SETTING: dict[str, Setting] = {s.name: s for s in SETTINGS}

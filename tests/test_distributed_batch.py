@@ -141,6 +141,35 @@ def test_distributed_batch_records_failed_documents_and_completes_the_rest(tmp_p
     assert again.returncode == 0 and "nothing to do: all 4 partitions are done" in again.stderr
 
 
+def test_distributed_batch_db_holds_what_corpus_add_writes_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
+    import sqlite3
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"a{n}.txt").write_text(f"Story {n}: the corrupt elites betray our great nation again and again, said mayor number {n}.\n")
+    (folder / "empty.txt").write_bytes(b"")
+    common = ("--detector", "baseline", "--local-workers", "1", "--worker-memory-mb", "1500", "--partition-size", "2")
+    batch_db, added_db = tmp_path / "batch.db", tmp_path / "added.db"
+    proc = _cli("batch", str(folder), "--out", str(tmp_path / "out"), "--db", str(batch_db), *common)
+    assert proc.returncode == 1 and "5 documents analysed, 1 failed" in proc.stderr and "the store" in proc.stderr, proc.stderr
+    added = _cli("corpus", "add", str(folder), "--db", str(added_db), "--detector", "baseline", "--workers", "1")
+    assert added.returncode == 1, added.stderr
+
+    def content(db: Path) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(db) as conn:
+            return conn.execute(
+                "SELECT d.text_sha256, a.source, s.span_group, s.label, s.start_char, s.end_char, s.score, s.attributes FROM documents d "
+                "JOIN analyses a ON a.document = d.id JOIN spans s ON s.analysis_id = a.id ORDER BY 1, 3, 5, 6, 4"
+            ).fetchall() + conn.execute("SELECT source, error_type FROM failures").fetchall()
+
+    assert content(batch_db) == content(added_db) != []
+    again = _cli("batch", str(folder), "--out", str(tmp_path / "out2"), "--db", str(batch_db), *common)
+    assert again.returncode == 1, again.stderr
+    with sqlite3.connect(batch_db) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT document) FROM analyses").fetchone() == (5, 5)
+
+
 def test_distributed_executor_item_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
     import dask
 

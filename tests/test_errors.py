@@ -25,6 +25,7 @@ from spinscope.document import Failure
         (errors.ModelError, 5, 500),
         (errors.StoreError, 6, 500),
         (errors.StoreFullError, 6, 507),
+        (errors.QueryTimeoutError, 6, 504),
         (errors.OverloadedError, 1, 503),
         (errors.AnalysisTimeoutError, 7, 504),
         (errors.WorkerLostError, 1, 500),

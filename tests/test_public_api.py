@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import spinscope
 from spinscope.settings import SETTINGS
 
@@ -19,11 +21,16 @@ def test_public_api_every_setting_is_a_cli_option_with_the_tables_help_and_defau
     from spinscope.cli import app
     from spinscope.cli.options import COMMANDS_BY_SCOPE, RUNTIME_DEFAULTS
 
-    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    def find(path: str) -> Any:  # "corpus add": the add command of the corpus group
+        command = typer.main.get_command(app)
+        for name in path.split():
+            command = command.commands[name]  # type: ignore[attr-defined]
+        return command
+
     for setting in SETTINGS:
         assert setting.help, f"{setting.name} has no help"
         for command in COMMANDS_BY_SCOPE[setting.scope]:
-            params = {p.opts[0]: p for p in commands[command].params if getattr(p, "opts", None)}
+            params = {p.opts[0]: p for p in find(command).params if getattr(p, "opts", None)}
             param = params.get(setting.flag)
             assert param is not None, f"spinscope {command} has no {setting.flag} for the {setting.scope} setting {setting.name}"
             if (command, setting.name) in RUNTIME_DEFAULTS:

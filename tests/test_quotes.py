@@ -19,6 +19,7 @@ import pytest
 
 import spinscope
 from spinscope.document import BOILERPLATE, QUOTE, TECHNIQUE, Document, Span
+from spinscope.pipeline.options import TECHNIQUES_ONLY
 from spinscope.quotes.marks import quoted_runs
 from spinscope.quotes.stage import QuoteStage
 from tests.paths import REPO, SHARED
@@ -144,10 +145,11 @@ def test_quotes_spacy_doc_pieces_join_back_to_the_text(limit: int) -> None:
 
 
 @pytest.mark.parametrize("stages", [("sentence", "quote", "technique")])
-def test_quotes_stage_in_the_pipeline_is_opt_in_and_valid_json(stages: tuple[str, ...]) -> None:
+def test_quotes_stage_in_the_pipeline_leaves_techniques_alone_and_is_valid_json(stages: tuple[str, ...]) -> None:
     text = "“We will never give up on this fight,” the governor said on Monday. Critics said that the plan would fail."
-    default = spinscope.analyze(text, detector="baseline")
+    default = spinscope.analyze(text, detector="baseline", stages=TECHNIQUES_ONLY)
     assert QUOTE not in default.document.spans and "quote" not in default.summary
+    assert QUOTE in spinscope.analyze(text, detector="baseline").document.spans
     analysis = spinscope.analyze(text, detector="baseline", stages=stages)
     assert list(analysis.summary) == ["sentence", "quote", "technique"]
     assert [s.label for s in analysis.document.spans[TECHNIQUE]] == [s.label for s in default.document.spans[TECHNIQUE]]

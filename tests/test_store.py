@@ -13,6 +13,7 @@ from spinscope.document import TECHNIQUE, Analysis, Component, Document, Span
 from spinscope.errors import ConflictError, StoreError, StoreFullError
 from spinscope.store import RequestKey, Store, default_db_path
 from spinscope.store import schema
+from tests.store_v2 import write_v2_store
 
 
 def make_analysis(text: str = "They are traitors. Only we can save the nation!", n: int = 0) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def test_store_migrates_from_empty(db: Path) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"analyses", "technique_spans"} <= tables
+    assert {"analyses", "documents", "spans", "relations", "components", "pipelines", "documents_fts", "spans_fts"} <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
 
@@ -90,14 +91,7 @@ def test_store_newer_schema_is_refused(db: Path, newer: int) -> None:
 
 
 def test_store_previous_version_migrates_in_place_and_keeps_rows(db: Path) -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[: schema.LATEST - 1])
-        patch.setattr(schema, "LATEST", schema.LATEST - 1)
-        with Store(db) as old:
-            ids = [old.save(make_analysis(n=n)) for n in range(3)]
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST - 1
-    conn.close()
+    ids = write_v2_store(db, [make_analysis(n=n) for n in range(3)])
     with Store(db) as store:
         assert [r.id for r in store.recent().rows] == ids[::-1]
         assert store.get(ids[0]) == make_analysis(n=0) and store.integrity_check() == "ok"
@@ -230,7 +224,7 @@ def test_store_disk_full_rolls_back_cleanly(db: Path, text_chars: int) -> None:
         small_ok = store.save(make_analysis(n=3))  # the store still works after the failed write
         assert small_ok > 0
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*) FROM technique_spans").fetchone()[0] == 4  # 2 spans x 2 saved analyses
+    assert conn.execute("SELECT count(*) FROM spans WHERE span_group = 'technique'").fetchone()[0] == 4  # 2 spans x 2 saved analyses
     assert conn.execute("SELECT count(*) FROM analyses WHERE document_id = 'doc2'").fetchone()[0] == 0
     conn.close()
 

@@ -1,4 +1,4 @@
-"""The ``spinscope`` command line: analyze, predict, batch, score, compare, serve, train.
+"""The ``spinscope`` command line: analyze, predict, batch, score, compare, serve, train, corpus (add, query).
 
 Every SpinscopeError becomes one line on stderr and the exit code of its class (see errors.py);
 in a batch, a failed document is reported and the rest goes on, and the exit code is non-zero.
@@ -19,7 +19,7 @@ from rich.console import Console
 
 from spinscope import __version__
 from spinscope.cli.console import error, warning
-from spinscope.cli.options import default, option, runtime_option
+from spinscope.cli.options import default, option, runtime_option, stages_for
 from spinscope.errors import SpinscopeError, UsageError
 from spinscope.settings import IngestOptions
 
@@ -75,13 +75,6 @@ TimeoutOpt = Annotated[float, option("fetch_timeout")]
 DocTimeoutOpt = Annotated[float, option("doc_timeout")]
 DocMemoryOpt = Annotated[int, option("doc_memory_mb")]
 WhoOpt = Annotated[bool, option("who")]
-
-
-def stages_for(who: bool) -> tuple[str, ...]:
-    """The stages of analyze, batch and serve: every one, or with --no-who the techniques only."""
-    from spinscope.pipeline.options import DEFAULT_STAGES, TECHNIQUES_ONLY
-
-    return DEFAULT_STAGES if who else TECHNIQUES_ONLY
 
 
 def _analyze_options(
@@ -164,6 +157,8 @@ def predict(
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html), folders, URLs and .jsonl files; each worker reads its own partition of them.", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="The output folder: documents/ and spans/ Parquet files, one a partition, and manifest.jsonl; a rerun skips what is done.")],
+    db: Annotated[Optional[Path], typer.Option("--db", help="Also write each finished partition into this store (the corpus's SQLite file), one transaction a partition, "
+                                                            "by this process alone; a document stored already is not added twice.", show_default=False)] = None,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="A running Dask scheduler (tcp://HOST:PORT) whose workers have spinscope installed; default: a local cluster.", show_default=False)] = None,
     local_workers: Annotated[int, option("local_workers")] = default("local_workers"),
     worker_memory_mb: Annotated[int, option("worker_memory_mb")] = default("worker_memory_mb"),
@@ -183,7 +178,7 @@ def batch(
     options = _analyze_options(detector, min_score, max_bytes, timeout, max_redirects, allow_private, stages_for(who))
     settings = BatchOptions(partition_size=partition_size, local_workers=local_workers, worker_memory_mb=worker_memory_mb)
     try:
-        code = run_batch(inputs, out, scheduler, settings, options, err)
+        code = run_batch(inputs, out, scheduler, settings, options, err, db)
     except SpinscopeError as exc:
         raise _fail(exc) from None
     if code:
@@ -380,6 +375,12 @@ def evaluate(
         run_evaluate(data, detectors, as_json, err)
     except SpinscopeError as exc:
         raise _fail(exc) from None
+
+
+# registered last: the corpus commands take their options as the commands above do
+from spinscope.cli.corpus import corpus_app  # noqa: E402
+
+app.add_typer(corpus_app, name="corpus")
 
 
 def main() -> None:

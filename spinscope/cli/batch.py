@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from spinscope.cli.console import counted, say
+from spinscope.store import Store
 from spinscope.distributed.options import BatchOptions
 from spinscope.errors import UsageError
 from spinscope.pipeline import AnalyzeOptions
 
+if TYPE_CHECKING:
+    from spinscope.distributed.batch import Batch
+
 INSTALL = "pip install 'spinscope[dask]'"
 
 
-def run_batch(inputs: list[str], out: Path, scheduler: str | None, batch: BatchOptions, options: AnalyzeOptions, err: Console) -> int:
+def run_batch(inputs: list[str], out: Path, scheduler: str | None, batch: BatchOptions, options: AnalyzeOptions, err: Console, db: Path | None = None) -> int:
     """Plan, start or join the cluster, analyse, write; returns the exit code (1 when a document failed)."""
     missing = [name for name in ("dask", "distributed", "pyarrow") if find_spec(name) is None]
     if missing:
@@ -30,10 +36,16 @@ def run_batch(inputs: list[str], out: Path, scheduler: str | None, batch: BatchO
         raise UsageError(f"{out}: no such folder {out.parent}")
 
     from spinscope.distributed.batch import Batch
+
+    with ExitStack() as stack:
+        store = None if db is None else stack.enter_context(Store(db))
+        return _run(Batch(inputs, out, options, batch.partition_size, store), out, scheduler, batch, err, db)
+
+
+def _run(work: Batch, out: Path, scheduler: str | None, batch: BatchOptions, err: Console, db: Path | None) -> int:
     from spinscope.distributed.cluster import connect
     from spinscope.distributed.executor import dashboard
 
-    work = Batch(inputs, out, options, batch.partition_size)
     if not work.todo:
         say(err, f"nothing to do: all {len(work.parts)} partitions are done (the manifest in {out}); give another --out folder to start again")
         return 0
@@ -52,7 +64,7 @@ def run_batch(inputs: list[str], out: Path, scheduler: str | None, batch: BatchO
         say(err, f"interrupted: {len(work.output.done)} of {len(work.parts)} partitions are done in {out}; run the same command again to resume")
         raise
     say(err, f"{counted(summary.documents, 'document')} analysed, {summary.failures} failed, {counted(summary.spans, 'span')}, in {counted(summary.partitions - summary.skipped, 'partition')} "
-             f"({summary.skipped} skipped as done); written to {out.resolve()}")  # fmt: skip
+             f"({summary.skipped} skipped as done); written to {out.resolve()}{'' if db is None else f' and the store {db.resolve()}'}")  # fmt: skip
     if summary.failures:
         say(err, "failed documents are the rows of documents/*.parquet with an error (error_type, error)")
     return 1 if summary.failures else 0

@@ -11,12 +11,14 @@ from spinscope.techniques.confidence import DISPLAY_PRECISION, DISPLAY_THRESHOLD
 
 # Which commands expose each scope's settings (a test holds the CLI to this).
 COMMANDS_BY_SCOPE: dict[str, tuple[str, ...]] = {
-    "ingest": ("analyze", "serve"),
-    "analysis": ("analyze", "predict"),
-    "stages": ("analyze", "batch", "serve"),
+    "ingest": ("analyze", "serve", "corpus add"),
+    "analysis": ("analyze", "predict", "corpus add"),
+    "stages": ("analyze", "batch", "serve", "corpus add"),
     "web": ("serve",),
-    "store": ("serve",),
+    "store": ("serve", "corpus add", "corpus query"),
     "batch": ("batch",),
+    "corpus_add": ("corpus add",),
+    "corpus_query": ("corpus query",),
 }
 
 
@@ -47,3 +49,10 @@ def runtime_option(command: str, name: str) -> Any:
 
 def default(name: str) -> Any:
     return SETTING[name].default
+
+
+def stages_for(who: bool) -> tuple[str, ...]:
+    """The stages of analyze, batch, serve and corpus add: every one, or with --no-who the techniques only."""
+    from spinscope.pipeline.options import DEFAULT_STAGES, TECHNIQUES_ONLY
+
+    return DEFAULT_STAGES if who else TECHNIQUES_ONLY

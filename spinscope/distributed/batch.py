@@ -2,7 +2,10 @@
 
 The driver plans partitions (plan.py), skips those the manifest says are done, and submits the
 rest, one task each, through a DaskExecutor; each worker reads its partition's files, URLs or JSONL
-lines itself and returns its rows, and the driver alone writes them (output.py). The results equal
+lines itself and returns its rows, and the driver alone writes them (output.py), and with a store
+also into it, a partition per transaction (``Store.add_many``, as ``spinscope corpus add`` writes),
+before its manifest line: a partition written again after a crash adds nothing twice, since the
+store skips a text its pipeline has analysed. The results equal
 ``analyze_many`` with a SerialExecutor over the same inputs: a test compares them.
 """
 
@@ -24,6 +27,7 @@ from spinscope.distributed.output import Output
 from spinscope.distributed.plan import Partition, plan
 from spinscope.pipeline import AnalyzeOptions, SerialExecutor
 from spinscope.pipeline.run import _analyse, _recover, pipeline_for
+from spinscope.store import Store
 
 Results = list[Analysis | Failure]
 
@@ -64,9 +68,10 @@ class Batch:
     """One batch: planned, and checked against ``out``'s manifest, as it is made (so a bad input or
     a manifest of other options fails before a cluster starts); ``run`` analyses what is left."""
 
-    def __init__(self, inputs: list[str], out: Path, options: AnalyzeOptions, partition_size: int) -> None:
+    def __init__(self, inputs: list[str], out: Path, options: AnalyzeOptions, partition_size: int, store: Store | None = None) -> None:
         options.check()
         self.options = options
+        self.store = store
         self.parts = plan(inputs, options.ingest, partition_size)
         self.output = Output(out, settings(options, partition_size))
         self.todo = [p for p in self.parts if p.key not in self.output.done]
@@ -92,6 +97,8 @@ class Batch:
             for part, results in zip(todo, results_of, strict=True):
                 if isinstance(results, WorkerLostError):
                     results = _isolate(part, DaskExecutor(client, partition_size=1, ahead=1), fn, self.options)
+                if self.store is not None:
+                    self.store.add_many([r.to_dict() for r in results if isinstance(r, Analysis)], [r for r in results if isinstance(r, Failure)])
                 entry = output.write(part.key, part.label, results)
                 documents, failures, spans = documents + entry["documents"], failures + entry["failures"], spans + entry["spans"]
                 advance(part.size)

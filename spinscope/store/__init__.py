@@ -1,16 +1,20 @@
 """Saved analyses: one SQLite file, versioned schema, one writer (see db.py and schema.py).
 
-Its errors (StoreError, StoreFullError) live in spinscope.errors with the others.
+Its errors (StoreError, StoreFullError, QueryTimeoutError) live in spinscope.errors with the others.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from spinscope.errors import StoreError, StoreFullError
+from spinscope.errors import QueryTimeoutError, StoreError, StoreFullError
 from spinscope.store.db import AnalysisRow, Example, Page, RequestKey, Store, StoreOptions
+from spinscope.store.query import CorpusQuery, CorpusRow, QueryResult
 
-__all__ = ["AnalysisRow", "Example", "Page", "RequestKey", "Store", "StoreOptions", "StoreError", "StoreFullError", "default_db_path"]
+__all__ = [
+    "AnalysisRow", "CorpusQuery", "CorpusRow", "Example", "Page", "QueryResult", "QueryTimeoutError", "RequestKey", "Store", "StoreOptions",
+    "StoreError", "StoreFullError", "default_db_path",
+]  # fmt: skip
 
 
 def default_db_path() -> Path:

@@ -10,6 +10,11 @@ Durability and concurrency choices (see RELIABILITY.md §3):
 - ``busy_timeout`` covers other processes (a second server, a backup) holding the lock briefly.
 
 Every sqlite3 error leaves as a `StoreError` with the file's path in its message.
+
+The web app saves one analysis a request (``save``); the corpus (``spinscope corpus add``,
+``spinscope batch --db``) writes many in one transaction (``add_many``), skipping texts the same
+pipeline has analysed, and reads them back with ``query`` (query.py). The rows an analysis adds
+beside its JSON are written by rows.py.
 """
 
 from __future__ import annotations
@@ -18,17 +23,20 @@ import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from spinscope.document import Failure
 from spinscope.errors import ConflictError, StoreError, StoreFullError
-from spinscope.settings import check_defaults
+from spinscope.settings import check_defaults, flag
 from spinscope.report import technique_detector
 from spinscope.schema.upgrade import upgrade
+from spinscope.store.query import CorpusQuery, QueryResult, run_query
+from spinscope.store.rows import link_analysis, pipeline_sha256, text_sha256
 from spinscope.store.schema import LATEST, migrate, schema_version
 
 
@@ -86,6 +94,32 @@ class RequestKey:
 
 KEY_LIFETIME = timedelta(hours=24)  # as long as a client may sensibly retry (Stripe keeps keys as long); then a key is new again
 _ROW_COLUMNS = "id, created, document_id, title, url, outlet, source, detector, span_count"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _insert(conn: sqlite3.Connection, analysis: dict[str, Any], created: str) -> int:
+    """One analysis row and its corpus rows, on the open transaction; returns its id."""
+    doc = analysis["document"]
+    cursor = conn.execute(
+        f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (created, doc["id"], doc.get("title"), doc.get("url"), doc.get("outlet"), doc.get("source"),
+         technique_detector(analysis), len(analysis.get("spans", {}).get("technique", [])), json.dumps(analysis, ensure_ascii=False)),
+    )  # fmt: skip
+    analysis_id = cursor.lastrowid
+    assert analysis_id is not None
+    link_analysis(conn, analysis_id, analysis)
+    return analysis_id
+
+
+def _analysed(conn: sqlite3.Connection, text_sha: str, pipeline_sha: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM documents d JOIN analyses a ON a.document = d.id JOIN pipelines p ON p.id = a.pipeline WHERE d.text_sha256 = ? AND p.sha256 = ? LIMIT 1",
+        (text_sha, pipeline_sha),
+    ).fetchone()
+    return row is not None
 
 
 def _key_cutoff() -> str:
@@ -149,8 +183,19 @@ class Store:
         try:
             yield
         except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one (SQLITE_READONLY_DIRECTORY ...)
+            if code == sqlite3.SQLITE_FULL:
                 raise StoreFullError(f"the store {self.path} is full ({action} rolled back): {exc}") from exc
+            if code == sqlite3.SQLITE_BUSY:
+                raise StoreError(
+                    f"cannot {action} the store {self.path}: {exc} (another process held it for {self.options.busy_timeout_ms} ms); "
+                    f"try again when it is done, or wait longer with {flag('busy_timeout_ms')}"
+                ) from exc
+            if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+                raise StoreError(
+                    f"cannot {action} the store {self.path}: {exc}; spinscope writes to the file and to its folder (the -wal and -shm "
+                    "files beside it), so both must be writable: fix their permissions or work on a copy"
+                ) from exc
             raise StoreError(f"cannot {action} the store {self.path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             # "file is not a database", "database disk image is malformed" ...
@@ -218,38 +263,64 @@ class Store:
         return None if analysis_id is None or analysis is None else (analysis_id, analysis)
 
     def save(self, analysis: dict[str, Any], request_key: RequestKey | None = None) -> int:
-        """Store one analysis (`Analysis.to_dict()` output) and its technique spans; returns its id.
+        """Store one analysis (`Analysis.to_dict()` output) and its rows (document, spans ...); returns its id.
 
         With `request_key`, the key is stored with it in the same transaction; if the key is already
         stored (a concurrent retry saved first), nothing is saved and that analysis's id is returned.
         """
-        doc = analysis["document"]
-        spans = analysis.get("spans", {}).get("technique", [])
-        created = datetime.now(UTC).isoformat(timespec="seconds")
-        payload = json.dumps(analysis, ensure_ascii=False)
+        created = _now()
         with self._write("save to") as conn:
             earlier = None if request_key is None else self._keyed(conn, request_key)
             if earlier is not None:
                 return earlier
             if request_key is not None:  # expired keys go, so the table holds a day of keys, not every key ever sent
                 conn.execute("DELETE FROM idempotency_keys WHERE created < ?", (_key_cutoff(),))
-            cursor = conn.execute(
-                f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (created, doc["id"], doc.get("title"), doc.get("url"), doc.get("outlet"), doc.get("source"),
-                 technique_detector(analysis), len(spans), payload),
-            )
-            analysis_id = cursor.lastrowid
-            assert analysis_id is not None
-            conn.executemany(
-                "INSERT OR IGNORE INTO technique_spans (analysis_id, start_char, end_char, label, score, text) VALUES (?, ?, ?, ?, ?, ?)",
-                [(analysis_id, s["start"], s["end"], s["label"], s.get("score"), doc["text"][s["start"] : s["end"]]) for s in spans],
-            )
+            analysis_id = _insert(conn, analysis, created)
             if request_key is not None:
                 conn.execute(
                     "INSERT INTO idempotency_keys (key, request_sha256, analysis_id, created) VALUES (?, ?, ?, ?)",
                     (request_key.key, request_key.request_sha256, analysis_id, created),
                 )
         return analysis_id
+
+    def add_many(self, analyses: Sequence[dict[str, Any]], failures: Sequence[Failure] = ()) -> int:
+        """The corpus's write: many analyses, and the inputs that failed, in one transaction (all
+        or none of them). An analysis of a text that its pipeline has analysed already is left out,
+        so a rerun adds nothing twice; a source that fails again replaces its failure row, one that
+        succeeds removes it. Returns how many analyses were added."""
+        created = _now()
+        added = 0
+        with self._write("add to") as conn:
+            for analysis in analyses:
+                sha = pipeline_sha256(list(analysis.get("components") or []), dict(analysis.get("options") or {}))
+                if not _analysed(conn, text_sha256(str(analysis["document"]["text"])), sha):
+                    _insert(conn, analysis, created)
+                    added += 1
+                conn.execute("DELETE FROM failures WHERE source = ?", (analysis["document"].get("source") or analysis["document"]["id"],))
+            conn.executemany(
+                "INSERT OR REPLACE INTO failures (source, error_type, message, created) VALUES (?, ?, ?, ?)",
+                [(f.source, f.error, f.message, created) for f in failures],
+            )
+        return added
+
+    def analysed(self, text_sha: str, pipeline_sha: str) -> bool:
+        """Whether the pipeline with this hash has analysed the text with this hash here."""
+        with self._read("read") as conn:
+            return _analysed(conn, text_sha, pipeline_sha)
+
+    def analysed_url(self, url: str, pipeline_sha: str) -> bool:
+        """Whether the pipeline with this hash has analysed a document fetched from ``url`` here."""
+        with self._read("read") as conn:
+            row = conn.execute(
+                "SELECT 1 FROM documents d JOIN analyses a ON a.document = d.id JOIN pipelines p ON p.id = a.pipeline WHERE d.url = ? AND p.sha256 = ? LIMIT 1",
+                (url, pipeline_sha),
+            ).fetchone()
+        return row is not None
+
+    def query(self, query: CorpusQuery) -> QueryResult:
+        """The corpus's analyses that match ``query``, stopped at its time limit (QueryTimeoutError)."""
+        with self._read("query") as conn:
+            return run_query(conn, query)
 
     def get(self, analysis_id: int) -> dict[str, Any] | None:
         """The stored analysis dict, or None when no analysis has this id."""
@@ -278,7 +349,7 @@ class Store:
                        SELECT analysis_id, label, score, text,
                               ROW_NUMBER() OVER (PARTITION BY label ORDER BY score DESC, analysis_id DESC) AS rank
                        FROM (SELECT label, text, max(analysis_id) AS analysis_id, max(score) AS score
-                             FROM technique_spans WHERE length(text) <= ? GROUP BY label, text)
+                             FROM spans WHERE span_group = 'technique' AND length(text) <= ? GROUP BY label, text)
                    ) WHERE rank <= ? ORDER BY label, rank""",
                 (max_chars, per_label),
             ).fetchall()

@@ -2,17 +2,47 @@
 
 The database's ``PRAGMA user_version`` is the number of migrations applied. Opening a store applies
 the missing ones in order, each in its own ``BEGIN IMMEDIATE`` transaction together with the bump
-of ``user_version``, so a crash mid-migration leaves the previous version intact. A corpus store
-will grow out of this one: add a step at the end, never edit one that has shipped.
+of ``user_version``, so a crash mid-migration leaves the previous version intact. Add a step at
+the end, never edit one that has shipped.
+
+Version 3 is the corpus store: documents known by their text's hash, analyses pointing at them and
+at the pipeline (components, options) that made them, one spans table for every group, relations,
+and a full-text index over the documents' text and their quotes' and claims' text.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable
+
+from spinscope.schema.upgrade import upgrade
+from spinscope.store.rows import SEARCHED_GROUPS, link_analysis
+
+Step = str | Callable[[sqlite3.Connection], None]
+
+_TOKENIZE = "tokenize = 'porter unicode61 remove_diacritics 2'"  # "attacks" finds "attack", "Zürich" finds "Zurich"
+_SEARCHED = ", ".join(f"'{g}'" for g in SEARCHED_GROUPS)
+
+
+def _link_stored_analyses(conn: sqlite3.Connection) -> None:
+    """Version 3's rows for every analysis stored before it. A row whose JSON cannot be read (edited
+    by hand) keeps no document rather than leave the whole store unopenable. It writes through
+    today's `link_analysis`: a later migration that changes these tables must give this step a
+    frozen copy of it."""
+    for (analysis_id,) in conn.execute("SELECT id FROM analyses ORDER BY id").fetchall():
+        (payload,) = conn.execute("SELECT analysis_json FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+        try:
+            analysis = upgrade(dict(json.loads(payload)))
+            link_analysis(conn, analysis_id, analysis)
+        except (ValueError, TypeError, KeyError):
+            continue
+
 
 # MIGRATIONS[i] takes the schema from version i to version i + 1. Statements run one by one (not
-# executescript, which would commit the open transaction first).
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+# executescript, which would commit the open transaction first); a callable step runs Python on
+# the same transaction.
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     (
         """CREATE TABLE analyses (
             id INTEGER PRIMARY KEY,
@@ -48,6 +78,92 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             created TEXT NOT NULL               -- ISO 8601, UTC, seconds
         ) WITHOUT ROWID""",
     ),
+    (
+        """CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            url TEXT,
+            outlet TEXT,
+            title TEXT,
+            published TEXT,                     -- as given
+            published_date TEXT,                -- YYYY-MM-DD read from published; NULL when it cannot be read
+            language TEXT,
+            text TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL UNIQUE    -- the same text is one document, whoever sent it
+        )""",
+        "CREATE INDEX documents_by_outlet ON documents (outlet, published_date)",
+        "CREATE INDEX documents_by_date ON documents (published_date)",
+        "CREATE INDEX documents_by_url ON documents (url) WHERE url IS NOT NULL",
+        """CREATE TABLE components (
+            id INTEGER PRIMARY KEY,
+            stage TEXT NOT NULL,
+            name TEXT NOT NULL,
+            version TEXT NOT NULL,
+            model_sha256 TEXT
+        )""",
+        "CREATE UNIQUE INDEX components_identity ON components (stage, name, version, ifnull(model_sha256, ''))",
+        """CREATE TABLE pipelines (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,        -- of its components and options (rows.pipeline_sha256)
+            options TEXT NOT NULL               -- JSON: the stages and each stage's options
+        )""",
+        """CREATE TABLE pipeline_components (
+            pipeline_id INTEGER NOT NULL REFERENCES pipelines (id),
+            position INTEGER NOT NULL,
+            component_id INTEGER NOT NULL REFERENCES components (id),
+            PRIMARY KEY (pipeline_id, position)
+        ) WITHOUT ROWID""",
+        "ALTER TABLE analyses ADD COLUMN document INTEGER REFERENCES documents (id)",
+        "ALTER TABLE analyses ADD COLUMN pipeline INTEGER REFERENCES pipelines (id)",
+        "CREATE INDEX analyses_by_document ON analyses (document, pipeline)",
+        # every span of every group, as analysis_json has it, with its text
+        """CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            analysis_id INTEGER NOT NULL REFERENCES analyses (id) ON DELETE CASCADE,
+            span_group TEXT NOT NULL,
+            span_id TEXT,                       -- q1, a2 ...: what relations point at
+            label TEXT NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            score REAL,
+            text TEXT NOT NULL,
+            attributes TEXT NOT NULL            -- JSON
+        )""",
+        "CREATE INDEX spans_by_analysis ON spans (analysis_id, span_group, label)",
+        "CREATE INDEX spans_by_label ON spans (span_group, label, score DESC)",
+        """CREATE TABLE relations (
+            analysis_id INTEGER NOT NULL REFERENCES analyses (id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            head_group TEXT NOT NULL,
+            head_id TEXT NOT NULL,
+            tail_group TEXT NOT NULL,
+            tail_id TEXT NOT NULL
+        )""",
+        "CREATE INDEX relations_by_analysis ON relations (analysis_id)",
+        # inputs of `spinscope corpus add` that could not be read or analysed; a later success removes its row
+        """CREATE TABLE failures (
+            source TEXT PRIMARY KEY,
+            error_type TEXT NOT NULL,
+            message TEXT NOT NULL,
+            created TEXT NOT NULL               -- ISO 8601, UTC, seconds
+        ) WITHOUT ROWID""",
+        # Full-text indexes over the text kept in documents and spans (external content: not a second copy),
+        # kept in step by triggers.
+        f"CREATE VIRTUAL TABLE documents_fts USING fts5 (text, content = 'documents', content_rowid = 'id', {_TOKENIZE})",
+        "CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN INSERT INTO documents_fts (rowid, text) VALUES (new.id, new.text); END",
+        """CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, text) VALUES ('delete', old.id, old.text); END""",
+        """CREATE TRIGGER documents_fts_update AFTER UPDATE OF text ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO documents_fts (rowid, text) VALUES (new.id, new.text); END""",
+        f"CREATE VIRTUAL TABLE spans_fts USING fts5 (text, content = 'spans', content_rowid = 'id', {_TOKENIZE})",
+        f"""CREATE TRIGGER spans_fts_insert AFTER INSERT ON spans WHEN new.span_group IN ({_SEARCHED}) BEGIN
+            INSERT INTO spans_fts (rowid, text) VALUES (new.id, new.text); END""",
+        f"""CREATE TRIGGER spans_fts_delete AFTER DELETE ON spans WHEN old.span_group IN ({_SEARCHED}) BEGIN
+            INSERT INTO spans_fts (spans_fts, rowid, text) VALUES ('delete', old.id, old.text); END""",
+        _link_stored_analyses,
+        # its rows are in spans now (group 'technique')
+        "DROP TABLE technique_spans",
+    ),
 )
 
 LATEST = len(MIGRATIONS)
@@ -69,8 +185,11 @@ def migrate(conn: sqlite3.Connection) -> int:
             if version >= LATEST:
                 conn.execute("COMMIT")
                 return version
-            for statement in MIGRATIONS[version]:
-                conn.execute(statement)
+            for step in MIGRATIONS[version]:
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:

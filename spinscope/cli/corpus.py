@@ -1,0 +1,170 @@
+"""``spinscope corpus add`` and ``spinscope corpus query``: the store as a corpus, from the command line.
+
+The work is in spinscope.corpus and spinscope.store; here are the flags, the progress bar and
+what is said on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from spinscope.cli import _fail
+from spinscope.cli.console import check_output, failed, say, writing
+from spinscope.cli.options import default, option, stages_for
+from spinscope.errors import SpinscopeError, UsageError
+from spinscope.settings import IngestOptions
+
+corpus_app = typer.Typer(
+    help="Many articles in one store: add them once each, then search, filter and export.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+DbOpt = Annotated[
+    Optional[Path], typer.Option("--db", help="The store's SQLite file (default: spinscope.db in the user data folder, the web app's).", show_default=False)
+]
+
+
+class Within(str, Enum):
+    text = "text"
+    quote = "quote"
+    claim = "claim"
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+@corpus_app.command("add")
+def add(
+    sources: Annotated[list[str], typer.Argument(help="Folders, .txt and .html files, .jsonl files (text or url, with outlet, published...), "
+                                                      ".txt files listing one URL a line, and URLs.", show_default=False)],  # fmt: skip
+    db: DbOpt = None,
+    detector: Annotated[str, option("detector")] = default("detector"),
+    min_score: Annotated[float, option("min_score")] = default("min_score"),
+    who: Annotated[bool, option("who")] = default("who"),
+    max_bytes: Annotated[int, option("max_bytes")] = default("max_bytes"),
+    allow_private: Annotated[bool, option("allow_private")] = default("allow_private"),
+    timeout: Annotated[float, option("fetch_timeout")] = default("fetch_timeout"),
+    max_redirects: Annotated[int, option("max_redirects")] = default("max_redirects"),
+    workers: Annotated[int, option("workers")] = default("workers"),
+    doc_timeout: Annotated[float, option("doc_timeout")] = default("doc_timeout"),
+    doc_memory_mb: Annotated[int, option("doc_memory_mb")] = default("doc_memory_mb"),
+    commit_every: Annotated[int, option("commit_every")] = default("commit_every"),
+    busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
+) -> None:
+    """Analyse articles into the store. What it holds already (the same text, analysed the same way) is skipped, so a rerun finishes an interrupted run."""
+    from spinscope.corpus.add import add as add_all
+    from spinscope.corpus.sources import count_sources
+    from spinscope.pipeline import AnalyzeOptions, LocalExecutor
+    from spinscope.store import Store, StoreOptions, default_db_path
+    from spinscope.techniques.stage import TechniqueOptions
+
+    options = AnalyzeOptions(
+        stages=stages_for(who),
+        technique=TechniqueOptions(detector=detector, min_score=min_score),
+        ingest=IngestOptions(max_bytes=max_bytes, fetch_timeout=timeout, max_redirects=max_redirects, allow_private=allow_private),
+    )
+    path = db or default_db_path()
+    try:
+        options.check()
+        if "-" in sources:
+            raise UsageError("spinscope corpus add cannot read stdin; save it to a file and give its name")
+        with Store(path, options=StoreOptions(busy_timeout_ms=busy_timeout_ms)) as store:
+            columns = (SpinnerColumn(), TextColumn("adding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+            with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+                task = progress.add_task("adding", total=count_sources(sources, options.ingest) if err.is_terminal else None)
+                try:
+                    summary = add_all(sources, store, options, LocalExecutor(workers, doc_timeout, doc_memory_mb), commit_every=commit_every,
+                                      advance=lambda n: progress.advance(task, n))  # fmt: skip
+                except KeyboardInterrupt:
+                    say(err, f"interrupted: what was analysed is in {path}; run the same command again to add the rest")
+                    raise
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    for failure in summary.failures:
+        failed(err, failure)
+    say(err, f"{summary.added} added, {summary.unchanged} already in the store, {len(summary.failures)} failed; store: {path.resolve()}")
+    if summary.failures:
+        say(err, "failed inputs are listed in the store's failures table until they succeed")
+        raise typer.Exit(1)
+
+
+@corpus_app.command("query")
+def query(
+    db: DbOpt = None,
+    search: Annotated[Optional[str], typer.Option("--search", help='Words that must all occur in the text (or, with --within, in one quote or claim); '
+                                                                   '"a phrase", word* for a prefix, OR between two words for either.', show_default=False)] = None,  # fmt: skip
+    within: Annotated[Within, typer.Option("--within", help="Where --search looks: the whole text, or one quote, or one claim.")] = Within.text,
+    outlets: Annotated[Optional[list[str]], typer.Option("--outlet", help="Only this outlet (repeat for any of several).", show_default=False)] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Published on or after this date (YYYY-MM-DD).", show_default=False)] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Published on or before this date (YYYY-MM-DD).", show_default=False)] = None,
+    techniques: Annotated[Optional[list[str]], typer.Option("--technique", help="Uses this technique (a PTC label such as Loaded_Language; repeat for any of several).", show_default=False)] = None,
+    actor: Annotated[Optional[str], typer.Option("--actor", help="Names an actor whose name contains this (any case).", show_default=False)] = None,
+    speaker: Annotated[Optional[str], typer.Option("--speaker", help="Quotes a speaker whose name contains this (any case).", show_default=False)] = None,
+    limit: Annotated[int, option("query_limit")] = default("query_limit"),
+    query_timeout: Annotated[float, option("query_timeout")] = default("query_timeout"),
+    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table: in the terminal; csv, jsonl: to --out or stdout; parquet: to --out.")] = QueryFormat.table,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write here instead of stdout.", show_default=False)] = None,
+    busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
+) -> None:
+    """Search and filter the store's documents (each with its latest analysis), newest first, and export them."""
+    from spinscope.corpus.export import check_format, write_csv, write_jsonl, write_parquet, write_table
+    from spinscope.store import CorpusQuery, Store, StoreOptions, default_db_path
+    from spinscope.store.rows import parse_date
+    from spinscope.techniques.base import TECHNIQUES
+
+    path = db or default_db_path()
+    try:
+        check_format(format.value, out)
+        if out is not None:
+            check_output(out)
+        labels = {label.lower(): label for label in TECHNIQUES}
+        unknown = [t for t in techniques or () if t.lower() not in labels]
+        if unknown:
+            raise UsageError(f"--technique {unknown[0]!r}: not a technique; choose from {', '.join(TECHNIQUES)}")
+        try:
+            request = CorpusQuery(search=search, within=within.value, outlets=tuple(outlets or ()), since=None if since is None else parse_date(since, "--since"),
+                                  until=None if until is None else parse_date(until, "--until"), techniques=tuple(labels[t.lower()] for t in techniques or ()),
+                                  actor=actor, speaker=speaker, limit=limit, timeout=query_timeout)  # fmt: skip
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if not path.is_file():
+            raise UsageError(f"{path}: no such store; add documents first with spinscope corpus add ... --db {path}")
+        with Store(path, options=StoreOptions(busy_timeout_ms=busy_timeout_ms)) as store:
+            result = store.query(request)
+        if format is QueryFormat.table and out is None:
+            write_table(result.rows, Console(markup=False))
+        elif format is QueryFormat.table:
+            assert out is not None
+            with writing(out), out.open("w", encoding="utf-8") as fh:
+                write_table(result.rows, Console(file=fh, width=160, markup=False))
+        elif format is QueryFormat.parquet:
+            assert out is not None
+            with writing(out):
+                write_parquet(result.rows, out)
+        else:
+            write = write_csv if format is QueryFormat.csv else write_jsonl
+            if out is None:
+                write(result.rows, sys.stdout)
+            else:
+                with writing(out), out.open("w", encoding="utf-8", newline="") as fh:
+                    write(result.rows, fh)
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    if result.truncated:
+        say(err, f"showing the first {limit} rows; more matched (raise --limit, or narrow the query)")
+    if out is not None:
+        say(err, f"{len(result.rows)} rows written to {out.resolve()}")

@@ -1,0 +1,6 @@
+"""The corpus: many articles analysed into one store, then searched and exported.
+
+    sources.py  what ``corpus add`` reads: everything ``analyze`` reads, and text files of URLs
+    add.py      the ingest: skip what is stored, analyse the rest, write in batched transactions
+    export.py   query results as a table, CSV, JSON Lines or Parquet
+"""
