@@ -49,7 +49,7 @@ def _actor(text: str, id: str, name: str, kind: str, mentions: list[str], labels
     return _span(text, mentions[0], role, 0.8, {
         "name": name, "type": kind, "mentions": [at(text, m) for m in mentions],
         "labels": [{**at(text, words), "kind": how} for words, how in labels],
-        "role": {"main": role, "score": 0.8, "scores": {role: 0.8}, "fine": [{"role": fine, "score": 0.6}]},
+        "role": {"main": role, "score": 0.8, "scores": {main: 0.8 if main == role else 0.1 for main in ("Protagonist", "Antagonist", "Innocent")}, "fine": [{"role": fine, "score": 0.6}]},
     }, id)
 
 

@@ -9,8 +9,9 @@ from rich.console import Console
 
 from spinscope.cli.analyze import _analyse_all
 from spinscope.pipeline import AnalyzeOptions, SerialExecutor
+from spinscope.pipeline.options import TECHNIQUES_ONLY
 
-BASELINE = AnalyzeOptions().merged({"detector": "baseline"})
+BASELINE = AnalyzeOptions(stages=TECHNIQUES_ONLY).merged({"detector": "baseline"})
 
 
 def test_cli_progress_shows_the_counted_total_and_an_eta(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from spinscope.cli import app
 from spinscope.corpus.add import add
 from spinscope.corpus.sources import url_list
 from spinscope.pipeline import AnalyzeOptions, SerialExecutor
+from spinscope.pipeline.options import TECHNIQUES_ONLY
 from spinscope.settings import IngestOptions
 from spinscope.store import Store
 from spinscope.techniques.stage import TechniqueOptions
@@ -26,8 +27,8 @@ from tests.http_server import LocalServer, _running_server, http_server  # noqa:
 from tests.paths import REPO
 
 runner = CliRunner()
-BASELINE = ["--detector", "baseline", "--workers", "1"]
-OPTIONS = AnalyzeOptions(technique=TechniqueOptions(detector="baseline"))
+BASELINE = ["--detector", "baseline", "--no-who", "--workers", "1"]
+OPTIONS = AnalyzeOptions(stages=TECHNIQUES_ONLY, technique=TechniqueOptions(detector="baseline"))
 
 
 def article(n: int) -> str:

@@ -29,10 +29,13 @@ from spinscope.document import Analysis, Failure
 from spinscope.ingest import IngestOptions, document_from_text, read_inputs
 from spinscope.ingest.jsonl import read_jsonl, split_jsonl
 from spinscope.pipeline import AnalyzeOptions, SerialExecutor, analyze_many
+from spinscope.pipeline.options import TECHNIQUES_ONLY
 from spinscope.techniques.stage import TechniqueOptions
 from tests.paths import PTC, REPO
 
-BASELINE = AnalyzeOptions(technique=TechniqueOptions(detector="baseline"))
+# Techniques only: these tests are about the executor, its faults and output; who says what is
+# compared once, on a few articles (test_distributed_executor_with_who_says_what_gives_serial_results).
+BASELINE = AnalyzeOptions(stages=TECHNIQUES_ONLY, technique=TechniqueOptions(detector="baseline"))
 UNLABELED = PTC / "unlabeled" / "articles"
 Rows = tuple[list[dict[str, Any]], list[dict[str, Any]]]
 POISON_MB, POISON_WORKER_MB = 20, 600  # a text whose analysis needs more than the worker may hold
@@ -74,6 +77,14 @@ def test_distributed_executor_gives_serial_results_in_input_order(client: Client
     items: list[Any] = [document_from_text(f"Article {i}. The corrupt elites betray our great nation again and again.", id=f"d{i}") for i in range(7)]
     items.insert(2, Failure(source="broken.txt", error="EmptyInputError", message="broken.txt: the file is empty", exit_code=3))
     assert _rows(analyze_many(items, BASELINE, DaskExecutor(client, partition_size=3))) == _rows(analyze_many(items, BASELINE))
+
+
+def test_distributed_executor_with_who_says_what_gives_serial_results(client: Client, unlabeled: Path) -> None:
+    full = AnalyzeOptions(technique=TechniqueOptions(detector="baseline"))
+    items = [i for i in read_inputs([str(unlabeled)], full.ingest, deferred=True)][:6]
+    distributed = _rows(analyze_many(items, full, DaskExecutor(client, partition_size=2)))
+    assert distributed == _rows(analyze_many(items, full))
+    assert {"quote", "source", "actor", "claim"} <= {row["group"] for row in distributed[1]}
 
 
 def test_distributed_batch_equals_the_single_process_run(client: Client, unlabeled: Path, serial_rows: Rows, tmp_path: Path) -> None:
@@ -130,14 +141,14 @@ def test_distributed_batch_records_failed_documents_and_completes_the_rest(tmp_p
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text('{"id": "j1", "text": "A plain sentence about the weather."}\nnot json\n\n{"id": "j3", "text": "They lie, always."}\n')
     out = tmp_path / "out"
-    proc = _cli("batch", str(folder), str(corpus), "--out", str(out), "--detector", "baseline", "--local-workers", "1", "--worker-memory-mb", "1500",
+    proc = _cli("batch", str(folder), str(corpus), "--out", str(out), "--detector", "baseline", "--no-who", "--local-workers", "1", "--worker-memory-mb", "1500",
                 "--partition-size", "2")  # fmt: skip
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr and "4 documents analysed, 3 failed" in proc.stderr
     rows = sorted((r["source"].rsplit("/", 1)[-1], r["error_type"]) for r in pq.read_table(out / "documents").to_pylist())
     assert rows == [("a-good.txt", None), ("b-empty.txt", "EmptyInputError"), ("c-binary.txt", "BinaryInputError"), ("corpus.jsonl:1", None),
                     ("corpus.jsonl:2", "MalformedInputError"), ("corpus.jsonl:4", None), ("d-good.txt", None)]  # fmt: skip
-    again = _cli("batch", str(folder), str(corpus), "--out", str(out), "--detector", "baseline", "--partition-size", "2")
+    again = _cli("batch", str(folder), str(corpus), "--out", str(out), "--detector", "baseline", "--no-who", "--partition-size", "2")
     assert again.returncode == 0 and "nothing to do: all 4 partitions are done" in again.stderr
 
 
@@ -149,11 +160,11 @@ def test_distributed_batch_db_holds_what_corpus_add_writes_and_a_rerun_adds_noth
     for n in range(5):
         (folder / f"a{n}.txt").write_text(f"Story {n}: the corrupt elites betray our great nation again and again, said mayor number {n}.\n")
     (folder / "empty.txt").write_bytes(b"")
-    common = ("--detector", "baseline", "--local-workers", "1", "--worker-memory-mb", "1500", "--partition-size", "2")
+    common = ("--detector", "baseline", "--no-who", "--local-workers", "1", "--worker-memory-mb", "1500", "--partition-size", "2")
     batch_db, added_db = tmp_path / "batch.db", tmp_path / "added.db"
     proc = _cli("batch", str(folder), "--out", str(tmp_path / "out"), "--db", str(batch_db), *common)
     assert proc.returncode == 1 and "5 documents analysed, 1 failed" in proc.stderr and "the store" in proc.stderr, proc.stderr
-    added = _cli("corpus", "add", str(folder), "--db", str(added_db), "--detector", "baseline", "--workers", "1")
+    added = _cli("corpus", "add", str(folder), "--db", str(added_db), "--detector", "baseline", "--no-who", "--workers", "1")
     assert added.returncode == 1, added.stderr
 
     def content(db: Path) -> list[tuple[Any, ...]]:
@@ -209,7 +220,7 @@ def test_distributed_batch_document_that_kills_its_worker_is_recorded_and_the_re
 
 def test_distributed_batch_ctrl_c_closes_the_cluster_and_the_rerun_finishes(unlabeled: Path, serial_rows: Rows, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = ["batch", str(unlabeled), "--out", str(out), "--detector", "baseline", "--local-workers", "2", "--worker-memory-mb", "1500", "--partition-size", "5"]
+    args = ["batch", str(unlabeled), "--out", str(out), "--detector", "baseline", "--no-who", "--local-workers", "2", "--worker-memory-mb", "1500", "--partition-size", "5"]
     proc = subprocess.Popen([sys.executable, "-m", "spinscope", *args], stderr=subprocess.PIPE, text=True, cwd=REPO, start_new_session=True)
     manifest = out / "manifest.jsonl"
     while proc.poll() is None and (not manifest.exists() or len(manifest.read_text().splitlines()) < 3):

@@ -11,6 +11,7 @@ from spinscope.document import Analysis, Document, Failure
 from spinscope.errors import AnalysisTimeoutError, InputTooLargeError, SpinscopeError, UsageError
 from spinscope.ingest import document_from_text
 from spinscope.pipeline import AnalyzeOptions, LocalExecutor, ProcessExecutor, SerialExecutor, analyze_many, executors
+from spinscope.pipeline.options import TECHNIQUES_ONLY
 from spinscope.techniques.stage import TechniqueOptions
 
 TEXTS = [
@@ -18,7 +19,7 @@ TEXTS = [
     f"Everyone knows the truth: they want to destroy everything we love, said the mayor {i}.\n"
     for i in range(10)
 ]
-BASELINE = AnalyzeOptions(technique=TechniqueOptions(detector="baseline"))
+BASELINE = AnalyzeOptions(stages=TECHNIQUES_ONLY, technique=TechniqueOptions(detector="baseline"))
 
 
 def _docs() -> list[Document | Failure]:

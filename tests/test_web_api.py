@@ -21,6 +21,7 @@ import pytest
 
 from spinscope.document import ACTOR, CLAIM, QUOTE, SOURCE, TECHNIQUE
 from spinscope.pipeline import AnalyzeOptions
+from spinscope.pipeline.options import TECHNIQUES_ONLY
 from spinscope.report.html import render as render_report
 from spinscope.techniques.stage import TechniqueOptions
 from spinscope.settings import IngestOptions
@@ -97,6 +98,13 @@ def test_web_api_analyze_returns_stored_analysis(stored: dict[str, Any]) -> None
     assert spans, "the example article has technique spans"
     for span in spans:
         assert text[span["start"] : span["end"]] == span["text"]
+
+
+def test_web_api_analysis_says_who_says_what_by_default(stored: dict[str, Any]) -> None:
+    analysis = stored["analysis"]
+    assert analysis["options"]["stages"] == ["sentence", "quote", "source", "actor", "technique", "voice", "claim", "evidence"]
+    assert analysis["spans"]["quote"] and analysis["spans"]["actor"] and analysis["spans"]["claim"]
+    assert {s["attributes"]["voice"] for s in analysis["spans"]["technique"]} <= {"author", "quoted"}
 
 
 def test_web_api_get_analysis_matches_post(client: httpx.Client, stored: dict[str, Any]) -> None:
@@ -542,7 +550,7 @@ def _serves_again(client: httpx.Client, seconds: float = 30) -> bool:
     return False
 
 
-BASELINE = AnalyzeOptions(technique=TechniqueOptions(detector="baseline"))
+BASELINE = AnalyzeOptions(stages=TECHNIQUES_ONLY, technique=TechniqueOptions(detector="baseline"))
 
 
 def test_web_deadline_stops_a_slow_fetch_and_frees_its_slot_at_once(tmp_path: Path) -> None:

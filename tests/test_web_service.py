@@ -12,11 +12,12 @@ import pytest
 from spinscope.errors import AnalysisTimeoutError
 from spinscope.pipeline import AnalyzeOptions
 from spinscope.pipeline.children import Children
+from spinscope.pipeline.options import TECHNIQUES_ONLY
 from spinscope.store import RequestKey, Store
 from spinscope.techniques.stage import TechniqueOptions
 from spinscope.web.service import RunningKeys, Submission, analyse_and_save
 
-OPTIONS = AnalyzeOptions(technique=TechniqueOptions(detector="baseline"))
+OPTIONS = AnalyzeOptions(stages=TECHNIQUES_ONLY, technique=TechniqueOptions(detector="baseline"))
 
 
 class CountingChildren(Children):

@@ -91,7 +91,9 @@ def _sources(doc: Document, name: str | None) -> list[Span]:
 
 def _actors(name: str | None) -> list[Span]:
     def role(main: str, score: float, fine: str, fine_score: float) -> dict[str, Any]:
-        return {"main": name or main, "score": score, "scores": {main: score}, "fine": [{"role": name or fine, "score": fine_score}]}
+        rest = round((1 - score) / 2, 3)  # the other two main roles share what is left, as the real heads' probabilities do
+        scores = {role: score if role == main else rest for role in ("Protagonist", "Antagonist", "Innocent")}
+        return {"main": name or main, "score": score, "scores": scores, "fine": [{"role": name or fine, "score": fine_score}]}
 
     def label(phrase: str, kind: str, after: str = "") -> dict[str, Any]:
         return {**at(phrase, after), "kind": name or kind}
