@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from spinscope.cli import app
 from spinscope.corpus.add import add
-from spinscope.corpus.sources import url_list
+from spinscope.ingest.url_lists import url_list
 from spinscope.pipeline import AnalyzeOptions, SerialExecutor
 from spinscope.pipeline.options import TECHNIQUES_ONLY
 from spinscope.settings import IngestOptions

@@ -31,6 +31,7 @@ from spinscope.ingest.jsonl import read_jsonl, split_jsonl
 from spinscope.pipeline import AnalyzeOptions, SerialExecutor, analyze_many
 from spinscope.pipeline.options import TECHNIQUES_ONLY
 from spinscope.techniques.stage import TechniqueOptions
+from tests.http_server import LocalServer, _running_server, http_server  # noqa: F401  (fixtures)
 from tests.paths import PTC, REPO
 
 # Techniques only: these tests are about the executor, its faults and output; who says what is
@@ -233,6 +234,24 @@ def test_distributed_batch_ctrl_c_closes_the_cluster_and_the_rerun_finishes(unla
     again = _cli(*args)
     assert again.returncode == 0 and "resuming:" in again.stderr, again.stderr
     assert _written(out) == serial_rows
+
+
+def test_distributed_url_list_is_cut_into_partitions_of_urls_each_worker_fetches(tmp_path: Path, http_server: LocalServer) -> None:
+    from spinscope.distributed.plan import plan
+
+    body = b"<html><head><title>Story</title></head><body><article><p>" + b"The shameful traitors lied to everyone again. " * 20 + b"</p></article></body></html>"
+    urls = [http_server.serve(f"/story{i}", body) for i in range(3)]
+    listing = tmp_path / "urls.txt"
+    listing.write_text("# to analyse\n" + "\n".join(urls) + "\n\n", encoding="utf-8")
+    parts = plan([str(listing)], IngestOptions(allow_private=True), 2)
+    assert [[(p.location, p.source) for p in part.pending] for part in parts] == [
+        [(urls[0], f"{listing}:2"), (urls[1], f"{listing}:3")], [(urls[2], f"{listing}:4")]]  # fmt: skip
+    out = tmp_path / "out"
+    done = _cli("batch", str(listing), "--out", str(out), "--local-workers", "1", "--partition-size", "2", "--allow-private", "--detector", "baseline", "--no-who")
+    assert done.returncode == 0, done.stderr
+    documents, _ = _written(out)
+    assert [row["url"] for row in documents] == urls and {row["title"] for row in documents} == {"Story"}
+    assert {path for path, _ in http_server.requests} >= {f"/story{i}" for i in range(3)}
 
 
 @pytest.mark.parametrize(

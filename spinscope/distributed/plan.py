@@ -1,7 +1,7 @@
 """A batch's inputs cut into partitions that workers read themselves.
 
 The driver lists file names and scans JSONL files for newlines; it reads no document. A partition
-is a run of consecutive files or URLs of one input, or a byte range of whole lines of one JSONL
+is a run of consecutive files or URLs of one input (a folder, a URL list), or a byte range of whole lines of one JSONL
 file, so a worker opens (or fetches) exactly what it analyses. Its key hashes what it holds, so a
 rerun over the same inputs finds the partitions a manifest says are done.
 """
@@ -18,6 +18,7 @@ from spinscope.document import Document, Failure, Pending
 from spinscope.errors import UnsupportedInputError, UsageError
 from spinscope.ingest import folder_files
 from spinscope.ingest.documents import existing_path, folder_file_id, is_url
+from spinscope.ingest.url_lists import url_list
 from spinscope.ingest.jsonl import LineRange, read_jsonl, split_jsonl
 from spinscope.settings import IngestOptions
 
@@ -118,5 +119,8 @@ def _units(item: str, options: IngestOptions, size: int) -> Iterator[Pending | P
             raise UnsupportedInputError(f"{path}: cannot read it ({exc.strerror or exc})") from None
         for lines in ranges:
             yield Partition("", f"{path} lines {lines.first_line}+ ({lines.results} records)", jsonl=str(path), lines=lines)
+    elif (urls := url_list(str(path), options)) is not None:
+        for start in range(0, len(urls), size):
+            yield _files([Pending(url, source=f"{path}:{number}") for number, url in urls[start : start + size]])
     else:
         yield Pending(str(path))
