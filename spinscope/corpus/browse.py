@@ -1,0 +1,106 @@
+"""``spinscope corpus browse``: the store in Datasette (tables, facets, SQL, JSON API), read-only.
+
+Datasette runs in this process under uvicorn, on a socket bound here first (so a port in use is a
+clear error, not a log line), and opens the store with ``?mode=ro``: SQLite refuses every write,
+whatever a request asks, and the file's bytes stay as they were. Datasette only ever sees a store
+at this spinscope's schema version: it cannot migrate one, so an older store is refused with the
+command that brings it up to date. Datasette is imported on use: ``import spinscope`` stays fast
+and the rest of spinscope works without the browse extra.
+"""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+from spinscope.errors import StoreError, UsageError
+from spinscope.store.metadata import DATABASE, metadata
+from spinscope.store.schema import LATEST
+
+_URI_SPECIAL = set("?#%")  # Datasette puts the path into a file: URI unquoted
+
+
+def check_store(path: Path) -> None:
+    """Refuse, with what to do instead, a store Datasette should not be shown: missing, not a
+    spinscope store, or at another schema version. Opens it read-only."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such store; add documents first with spinscope corpus add ... --db {path}")
+    if _URI_SPECIAL & set(str(path.resolve())):
+        raise UsageError(f"{path}: Datasette cannot open a path with ?, # or % in it; rename it or move it")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the store {path}: {exc}") from exc
+    try:
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a spinscope store ({exc})") from exc
+    finally:
+        conn.close()
+    if version == 0 or "analyses" not in tables:
+        raise StoreError(f"{path} is not a spinscope store (no analyses table); create one with spinscope corpus add ... --db {path}")
+    if version > LATEST:
+        raise StoreError(f"the store {path} has schema version {version}, newer than this spinscope knows ({LATEST}); upgrade spinscope")
+    if version < LATEST:
+        raise StoreError(
+            f"the store {path} has schema version {version}, older than this spinscope's ({LATEST}), and browse never changes a store; "
+            f"bring it up to date in place by opening it with spinscope once (spinscope corpus query --db {path} --limit 1), then browse it"
+        )
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+    except (OSError, UnicodeError) as exc:
+        raise UsageError(f"--host {host}: {exc}") from exc
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port") from exc
+    return sock
+
+
+def browse(path: Path, host: str, port: int, *, query_timeout: float, open_browser: bool, ready: Callable[[str], None]) -> None:
+    """Serve the store at ``path`` until interrupted (Ctrl-C, SIGTERM); ``ready`` gets its URL
+    once the server answers. Each SQL query Datasette runs stops after ``query_timeout`` seconds."""
+    check_store(path)
+    try:
+        import uvicorn
+        from datasette.app import Datasette
+        from datasette import handle_exception
+        from datasette.database import Database
+    except ImportError as exc:
+        raise UsageError(f"spinscope corpus browse needs Datasette: pip install 'spinscope[browse]' ({exc})") from None
+    # With rich installed (spinscope's terminal output), Datasette prints every failed request, a
+    # mistyped SQL query included, as a traceback with its local variables: pages of it a query.
+    # Without rich it prints only the tracebacks of its own errors (500s).
+    handle_exception.rich = None
+    sock = _bind(host, port)
+    ds = Datasette(metadata=metadata(str(path)), settings={"sql_time_limit_ms": max(1, round(query_timeout * 1000))})
+    ds.add_database(Database(ds, path=str(path.resolve()), is_mutable=True), name=DATABASE)
+    server = uvicorn.Server(uvicorn.Config(ds.app(), log_level="warning"))
+    bound_host, bound_port = sock.getsockname()[:2]
+    url = f"http://{'[' + bound_host + ']' if ':' in bound_host else bound_host}:{bound_port}/{DATABASE}"
+
+    def announce() -> None:
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            ready(url)
+            if open_browser:
+                webbrowser.open(url)
+
+    threading.Thread(target=announce, daemon=True).start()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
