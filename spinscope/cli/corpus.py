@@ -174,16 +174,20 @@ def query(
 def browse(
     db: DbOpt = None,
     host: Annotated[str, typer.Option("--host", help="Listen on this address (127.0.0.1: this machine only).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Listen on this port (0: any free one).")] = 8001,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Listen on this port.")] = 8001,
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open it in the web browser once it answers.")] = True,
     query_timeout: Annotated[float, typer.Option("--query-timeout", min=0.01, help="Seconds each SQL query may run; then Datasette shows an error.")] = default("query_timeout"),
 ) -> None:
     """Explore the store in Datasette: tables described column by column, facets, full-text search, canned queries, SQL and a JSON API. Read-only; Ctrl-C stops it."""
+    from spinscope.cli import _check_port
     from spinscope.corpus.browse import browse as serve
+    from spinscope.corpus.browse import check_store
     from spinscope.store import default_db_path
 
     path = db or default_db_path()
     try:
+        check_store(path)
+        _check_port(host, port)
         serve(path, host, port, query_timeout=query_timeout, open_browser=open_browser,
               ready=lambda url: say(err, f"browsing {path.resolve()} read-only at {url} (Ctrl-C stops)"))  # fmt: skip
     except SpinscopeError as exc:

@@ -1,7 +1,6 @@
 """``spinscope corpus browse``: the store in Datasette (tables, facets, SQL, JSON API), read-only.
 
-Datasette runs in this process under uvicorn, on a socket bound here first (so a port in use is a
-clear error, not a log line), and opens the store with ``?mode=ro``: SQLite refuses every write,
+Datasette runs in this process under uvicorn and opens the store with ``?mode=ro``: SQLite refuses every write,
 whatever a request asks, and the file's bytes stay as they were. Datasette only ever sees a store
 at this spinscope's schema version: it cannot migrate one, so an older store is refused with the
 command that brings it up to date. Datasette is imported on use: ``import spinscope`` stays fast
@@ -10,7 +9,7 @@ and the rest of spinscope works without the browse extra.
 
 from __future__ import annotations
 
-import socket
+import importlib
 import sqlite3
 import threading
 import time
@@ -54,42 +53,25 @@ def check_store(path: Path) -> None:
         )
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        sock = socket.socket(family, kind, proto)
-    except (OSError, UnicodeError) as exc:
-        raise UsageError(f"--host {host}: {exc}") from exc
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-    except OSError as exc:
-        sock.close()
-        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port") from exc
-    return sock
-
-
 def browse(path: Path, host: str, port: int, *, query_timeout: float, open_browser: bool, ready: Callable[[str], None]) -> None:
-    """Serve the store at ``path`` until interrupted (Ctrl-C, SIGTERM); ``ready`` gets its URL
-    once the server answers. Each SQL query Datasette runs stops after ``query_timeout`` seconds."""
-    check_store(path)
+    """Serve the store at ``path`` (one `check_store` accepted) until Ctrl-C or SIGTERM; ``ready``
+    gets its URL once the server answers. Each SQL query Datasette runs stops after ``query_timeout`` seconds."""
     try:
         import uvicorn
         from datasette.app import Datasette
-        from datasette import handle_exception
         from datasette.database import Database
     except ImportError as exc:
         raise UsageError(f"spinscope corpus browse needs Datasette: pip install 'spinscope[browse]' ({exc})") from None
     # With rich installed (spinscope's terminal output), Datasette prints every failed request, a
     # mistyped SQL query included, as a traceback with its local variables: pages of it a query.
     # Without rich it prints only the tracebacks of its own errors (500s).
-    handle_exception.rich = None
-    sock = _bind(host, port)
+    # (Imported after datasette.app, which registers it as a plugin: imported first, it would be
+    # registered half-initialised, without its handler.)
+    setattr(importlib.import_module("datasette.handle_exception"), "rich", None)
     ds = Datasette(metadata=metadata(str(path)), settings={"sql_time_limit_ms": max(1, round(query_timeout * 1000))})
     ds.add_database(Database(ds, path=str(path.resolve()), is_mutable=True), name=DATABASE)
-    server = uvicorn.Server(uvicorn.Config(ds.app(), log_level="warning"))
-    bound_host, bound_port = sock.getsockname()[:2]
-    url = f"http://{'[' + bound_host + ']' if ':' in bound_host else bound_host}:{bound_port}/{DATABASE}"
+    server = uvicorn.Server(uvicorn.Config(ds.app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5))
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/{DATABASE}"
 
     def announce() -> None:
         while not server.started and not server.should_exit:
@@ -101,6 +83,6 @@ def browse(path: Path, host: str, port: int, *, query_timeout: float, open_brows
 
     threading.Thread(target=announce, daemon=True).start()
     try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
+        server.run()
+    except KeyboardInterrupt:  # uvicorn shuts down on Ctrl-C, then raises it again: stopping is what was asked
+        pass
