@@ -23,6 +23,7 @@ _SEARCHED = " and ".join(SEARCHED_GROUPS)
 TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "documents": (
         "Each article once, known by the SHA-256 of its text: who published it, when, and the text itself. "
+        "Each field comes from the first input that gave it (a later one fills in only what is empty). "
         "Search its text with the search box (full-text, words stemmed: 'attacks' finds 'attack').",
         {
             "id": "The document's number in this store.",
@@ -32,7 +33,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "published": "The publication date or time as the input gave it, unparsed.",
             "published_date": "The ISO date (YYYY-MM-DD) read from published: ISO 8601, RFC 2822 or 'March 1, 2019'; "
             "empty when it cannot be read without guessing (01/03/2019).",
-            "language": "The language the input declared, if any.",
+            "language": "The language the input or the page declared, if any.",
             "text": "The article's text, as analysed; every span's offsets point into it.",
             "text_sha256": "SHA-256 of the text: the same text sent twice is one document.",
         },
@@ -224,7 +225,8 @@ LIMIT 500""",
 
 
 def metadata(about: str) -> dict[str, Any]:
-    """Datasette's metadata for a store; ``about`` says which (its path), under the title."""
+    """Datasette's metadata for a store; ``about`` names it (its file name, not its path: the
+    page may be seen from other machines with --host)."""
     tables: dict[str, dict[str, Any]] = {
         name: {"description": description, "columns": dict(columns), **_TABLE_SETTINGS.get(name, {})} for name, (description, columns) in TABLES.items()
     }
