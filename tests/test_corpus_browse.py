@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from spinscope.store import Store
-from spinscope.store.metadata import HIDDEN, QUERIES, TABLES
+from spinscope.store.metadata import HIDDEN, QUERIES, TABLES, metadata
 from spinscope.store.schema import LATEST
 from tests.paths import REPO
 from tests.store_v2 import write_v2_store
@@ -128,6 +128,28 @@ def test_every_table_and_column_of_the_live_schema_is_described_or_hidden(tmp_pa
         else:
             assert table in HIDDEN, f"table {table} is neither described in spinscope/store/metadata.py nor hidden"
     assert set(TABLES) <= live, f"described but not in the schema: {sorted(set(TABLES) - live)}"
+
+
+def test_facets_labels_and_canned_queries_name_what_the_live_schema_has(tmp_path: Path) -> None:
+    db = tmp_path / "fresh.db"
+    Store(db).close()
+    tables = metadata("fresh.db")["databases"]["corpus"]["tables"]
+    for table, settings in tables.items():
+        if settings.get("hidden"):
+            continue
+        columns = set(TABLES[table][1])
+        named = [*settings.get("facets", ()), *(settings[k] for k in ("sort_desc", "label_column", "fts_pk") if k in settings)]
+        assert set(named) <= columns, (table, named)
+        if "fts_table" in settings:
+            assert settings["fts_table"] in TABLES
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    conn.create_function("escape_fts", 1, str)  # Datasette's own; compiling a query only needs the name to exist
+    try:
+        for name, query in QUERIES.items():
+            assert query["title"] and query["description"], name
+            conn.execute(f"EXPLAIN {query['sql']}", {"words": ""})  # raises on a table or column the schema lacks
+    finally:
+        conn.close()
 
 
 @needs_datasette

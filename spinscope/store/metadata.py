@@ -57,13 +57,14 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "spans": (
-        "Every span of every group, one row each: techniques, sentences, quotes, sources, actors, claims. "
+        "Every span of every group, one row each: techniques, sentences, quotes, sources, actors, claims, boilerplate. "
         "Facet on span_group, then label; attributes holds the group's facts as JSON (docs/who-says-what.md). "
         f"The search box searches {_SEARCHED} spans only.",
         {
             "id": "The span's row number in this store.",
             "analysis_id": "The analysis it belongs to (analyses.id).",
-            "span_group": "Which kind of span: technique, sentence, quote, source, actor, claim.",
+            "span_group": "Which kind of span: technique, sentence, quote, source, actor, claim; boilerplate (text left out of the analysis) "
+            "and decoding (a character decoding replaced).",
             "span_id": "Its id within the analysis (q1, s2, a3, c1), what relations and other spans' attributes point at; empty for techniques and sentences.",
             "label": "A technique's PTC label, a quote's kind (direct, mixed, indirect), a source's kind, an actor's main role "
             "(Protagonist, Antagonist, Innocent), or 'claim' / 'sentence'.",
