@@ -201,6 +201,9 @@ def test_browse_serves_the_store_read_only_with_descriptions_facets_queries_and_
         status, refused = get_json(f"{base}/corpus.json", sql="SELECT 1; DROP TABLE documents")
         assert not refused["ok"]
 
+        # another Host name (a DNS-rebinding page) is refused on loopback
+        assert httpx.get(f"{base}/corpus.json", headers={"Host": "evil.example"}, timeout=30).status_code == 400
+
         # hostile text from a document is shown escaped, never run
         for page in (f"{base}/corpus/documents", f"{base}/corpus/documents/1", f"{base}/corpus/analyses"):
             html = httpx.get(page, timeout=30).text

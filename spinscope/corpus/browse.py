@@ -10,7 +10,9 @@ and the rest of spinscope works without the browse extra.
 from __future__ import annotations
 
 import importlib
+import os
 import sqlite3
+import sys
 import threading
 import time
 import webbrowser
@@ -53,6 +55,12 @@ def check_store(path: Path) -> None:
         )
 
 
+def _has_display() -> bool:
+    """Whether a browser window can open. Without a display (over SSH, in a container) Python's
+    webbrowser falls back to a text browser (lynx, w3m) that would take over this terminal."""
+    return not sys.platform.startswith("linux") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def browse(path: Path, host: str, port: int, *, query_timeout: float, open_browser: bool, ready: Callable[[str], None]) -> None:
     """Serve the store at ``path`` (one `check_store` accepted) until Ctrl-C or SIGTERM; ``ready``
     gets its URL once the server answers. Each SQL query Datasette runs stops after ``query_timeout`` seconds."""
@@ -60,6 +68,10 @@ def browse(path: Path, host: str, port: int, *, query_timeout: float, open_brows
         import uvicorn
         from datasette.app import Datasette
         from datasette.database import Database
+        from starlette.responses import PlainTextResponse
+
+        from spinscope.web import hosts_for
+        from spinscope.web.security import HostCheckMiddleware
     except ImportError as exc:
         raise UsageError(f"spinscope corpus browse needs Datasette: pip install 'spinscope[browse]' ({exc})") from None
     # With rich installed (spinscope's terminal output), Datasette prints every failed request, a
@@ -73,7 +85,11 @@ def browse(path: Path, host: str, port: int, *, query_timeout: float, open_brows
     settings = {"sql_time_limit_ms": max(1, round(query_timeout * 1000)), "facet_time_limit_ms": 2000}
     ds = Datasette(metadata=metadata(path.name), settings=settings)
     ds.add_database(Database(ds, path=str(path.resolve()), is_mutable=True), name=DATABASE)
-    server = uvicorn.Server(uvicorn.Config(ds.app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5))
+    app = ds.app()
+    allowed = hosts_for(host)
+    if allowed is not None:  # on loopback, answer only to loopback names: a DNS-rebinding page cannot read the store
+        app = HostCheckMiddleware(app, allowed, refuse=lambda scope, status, message: PlainTextResponse(message, status_code=status))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5))
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/{DATABASE}"
 
     def announce() -> None:
@@ -81,7 +97,7 @@ def browse(path: Path, host: str, port: int, *, query_timeout: float, open_brows
             time.sleep(0.05)
         if server.started:
             ready(url)
-            if open_browser:
+            if open_browser and _has_display():
                 webbrowser.open(url)
 
     threading.Thread(target=announce, daemon=True).start()
