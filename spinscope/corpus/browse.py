@@ -1,7 +1,8 @@
 """``spinscope corpus browse``: the store in Datasette (tables, facets, SQL, JSON API), read-only.
 
-Datasette runs in this process under uvicorn and opens the store with ``?mode=ro``: SQLite refuses every write,
-whatever a request asks, and the file's bytes stay as they were. Datasette only ever sees a store
+Datasette runs in this process under uvicorn and opens the store with ``?mode=ro``: SQLite
+refuses every write, whatever a request asks, and the file's bytes stay as they were (``corpus
+add`` may go on writing meanwhile; pages show what it has committed). Datasette only ever sees a store
 at this spinscope's schema version: it cannot migrate one, so an older store is refused with the
 command that brings it up to date. Datasette is imported on use: ``import spinscope`` stays fast
 and the rest of spinscope works without the browse extra.
