@@ -1,4 +1,4 @@
-"""``spinscope corpus add`` and ``spinscope corpus query``: the store as a corpus, from the command line.
+"""``spinscope corpus add``, ``query`` and ``browse``: the store as a corpus, from the command line.
 
 The work is in spinscope.corpus and spinscope.store; here are the flags, the progress bar and
 what is said on stderr.
@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from spinscope.cli import _fail
-from spinscope.cli.console import check_output, failed, say, writing
+from spinscope.cli.console import check_output, failed, say, warning, writing
 from spinscope.cli.options import default, option, stages_for
 from spinscope.errors import SpinscopeError, UsageError
 from spinscope.settings import IngestOptions
@@ -168,3 +168,30 @@ def query(
         say(err, f"showing the first {limit} rows; more matched (raise --limit, or narrow the query)")
     if out is not None:
         say(err, f"{len(result.rows)} rows written to {out.resolve()}")
+
+
+@corpus_app.command("browse")
+def browse(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Listen on this address (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Listen on this port.")] = 8001,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open it in the web browser once it answers (where there is a display).")] = True,
+    query_timeout: Annotated[float, typer.Option("--query-timeout", min=0.01, help="Seconds each SQL query may run; then Datasette shows an error.")] = default("query_timeout"),
+) -> None:
+    """Explore the store in Datasette: tables described column by column, facets, full-text search, canned queries, SQL and a JSON API. Read-only; Ctrl-C stops it."""
+    from spinscope.cli import _check_port
+    from spinscope.corpus.browse import browse as serve
+    from spinscope.corpus.browse import check_store
+    from spinscope.store import default_db_path
+    from spinscope.web import hosts_for
+
+    path = db or default_db_path()
+    try:
+        check_store(path)
+        _check_port(host, port)
+        if hosts_for(host) is None:
+            warning(err, f"listening on {host}: anyone who can reach it can read the whole store and run SQL on it")
+        serve(path, host, port, query_timeout=query_timeout, open_browser=open_browser,
+              ready=lambda url: say(err, f"browsing {path.resolve()} read-only at {url} (Ctrl-C stops)"))  # fmt: skip
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
