@@ -10,6 +10,7 @@ import spinscope
 from spinscope.document import SENTENCE, TECHNIQUE, Component, Document, Span
 from spinscope.errors import InputTooLargeError, PipelineError, UsageError
 from spinscope.pipeline import AnalyzeOptions, Pipeline
+from spinscope.pipeline.options import DEFAULT_STAGES
 from tests.paths import DEMO
 
 
@@ -70,7 +71,7 @@ def test_pipeline_unknown_option_is_a_type_error() -> None:
 
 def test_pipeline_summary_has_one_entry_per_stage() -> None:
     analysis = spinscope.analyze(spinscope.read(DEMO))
-    assert list(analysis.summary) == ["sentence", "technique", "evidence"]
+    assert list(analysis.summary) == list(DEFAULT_STAGES) == ["sentence", "quote", "source", "actor", "technique", "voice", "claim", "evidence"]
     technique, text = analysis.summary["technique"], analysis.summary["sentence"]
     assert technique["spans"] == len(analysis.document.spans[TECHNIQUE])
     assert sum(technique["technique_counts"].values()) == technique["spans"]
@@ -80,7 +81,7 @@ def test_pipeline_summary_has_one_entry_per_stage() -> None:
 
 def test_pipeline_components_name_each_stage_and_leak_no_path() -> None:
     analysis = spinscope.analyze(spinscope.read(DEMO))
-    assert [c.stage for c in analysis.components] == ["sentence", "technique", "evidence"]
+    assert [c.stage for c in analysis.components] == list(DEFAULT_STAGES)
     data = analysis.to_dict()
     assert "detector" not in data
     flat = str(data["components"]) + str(data["options"])
