@@ -289,3 +289,9 @@ def test_cli_analyze_html_report_keeps_the_weaker_spans_for_its_control(tmp_path
     assert run("analyze", str(DEMO), "-f", "html", "-o", str(target)).returncode == 0
     page = target.read_text(encoding="utf-8")
     assert 'id="show-weak"' in page and "weaker spans are hidden" in page
+
+
+def test_counts_in_messages_read_as_sentences() -> None:
+    from spinscope.cli.console import counted
+
+    assert [counted(n, "document") for n in (0, 1, 2)] == ["0 documents", "1 document", "2 documents"]

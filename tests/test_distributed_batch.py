@@ -230,7 +230,7 @@ def test_distributed_batch_ctrl_c_closes_the_cluster_and_the_rerun_finishes(unla
         (["missing-folder"], 3, "missing-folder: no such file or folder"),
         (["-"], 2, "cannot read stdin"),
         (["README.md", "--scheduler", "tcp://127.0.0.1:8786", "--local-workers", "2"], 2, "give one of them"),
-        (["README.md", "--detector", "nonesuch"], 3, "unknown detector 'nonesuch'"),
+        (["README.md", "--detector", "nonesuch"], 2, "unknown detector 'nonesuch'"),
     ],
 )
 def test_distributed_batch_bad_input_is_one_line_and_an_exit_code(tmp_path: Path, args: list[str], code: int, message: str) -> None:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from spinscope.document import Analysis, Document, Failure
-from spinscope.errors import AnalysisTimeoutError, InputTooLargeError, SpinscopeError, UnsupportedInputError
+from spinscope.errors import AnalysisTimeoutError, InputTooLargeError, SpinscopeError, UsageError
 from spinscope.ingest import document_from_text
 from spinscope.pipeline import AnalyzeOptions, LocalExecutor, ProcessExecutor, SerialExecutor, analyze_many, executors
 from spinscope.techniques.stage import TechniqueOptions
@@ -51,7 +51,7 @@ def test_executors_small_batches_run_in_this_process(monkeypatch: pytest.MonkeyP
 
 
 def test_executors_unknown_detector_fails_before_workers_start() -> None:
-    with pytest.raises(UnsupportedInputError, match="unknown detector"):
+    with pytest.raises(UsageError, match="unknown detector"):
         list(analyze_many(_docs(), AnalyzeOptions(technique=TechniqueOptions(detector="nope")), ProcessExecutor(2)))
 
 

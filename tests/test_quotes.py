@@ -225,3 +225,13 @@ def test_quotes_cli_analyze_json_carries_the_quote_group_and_counts(example_arti
     assert data["summary"]["quote"]["quotes"] == len(data["spans"]["quote"]) >= 1
     assert any(q["attributes"]["speaker_name"] == "Rupert Colville" for q in data["spans"]["quote"])
     assert next(c for c in data["components"] if c["stage"] == "quote")["model_sha256"]
+
+
+def test_the_stages_of_one_analysis_share_one_parse_of_the_text() -> None:
+    from spinscope.nlp.spacy_doc import parse
+
+    first = Document(id="a", text="The minister said the war was over.")
+    again = Document(id="b", text="The minister said the war was over.")
+    other = Document(id="c", text="Nobody said anything.")
+    assert parse(first) is parse(again)
+    assert parse(other) is not parse(first) and parse(other).text == other.text

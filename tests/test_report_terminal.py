@@ -6,10 +6,11 @@ import io
 
 from rich.console import Console
 
-from spinscope.document import Span
+from spinscope.document import ACTOR, CLAIM, QUOTE, SOURCE, Span
 from spinscope.nlp.segment import sentences
 from spinscope.report.terminal import CONTEXT_CHARS, _in_context, render
 from tests.test_report_html import _analysis
+from tests.who_fixture import MARA, who_analysis
 
 
 def _printed(data: dict) -> str:
@@ -48,3 +49,43 @@ def test_terminal_report_context_spans_several_sentences_and_newlines() -> None:
     text = "First one.\nSecond one here. Third."
     line = _in_context(text, 6, 17, sentences(text))
     assert line.plain == "First one. Second one here."
+
+
+def test_terminal_report_says_who_says_what_where_its_stages_ran() -> None:
+    printed = _printed(who_analysis())
+    lines = printed.splitlines()
+    start = lines.index("Who says what")
+    assert lines[start + 1 : start + 5] == [
+        f"Techniques: 4 are the author's own and 3 are quoted ({MARA} 1, The council 1, a local engineer 1).",
+        f"Quotes: 3, by speaker: {MARA} 1, a local engineer (not named) 1, The council (not named) 1",
+        f"Sources: 3, 2 named, 1 anonymous: Eastbrook council (official); {MARA} (official); a local engineer (unnamed source)",
+        f"Actors: 3, most named: Eastbrook council (Antagonist 81%); Eastbrook (Innocent 55%); {MARA} (Antagonist 77%)",
+    ]
+    assert lines[start + 5] == "Check-worthy claims: 4, top 3:"
+    claims = lines[start + 6 : start + 9]
+    assert [c.split(".")[0].strip() for c in claims] == ["1", "2", "3"] and claims[0].startswith("  1. 83% According to a local engineer")
+    assert claims[0].endswith("(source: a local engineer, anonymous)") and claims[2].endswith("(no source given)")
+    assert "But what about" not in "\n".join(lines[start:start + 9]), "only the top 3 claims"
+
+
+def test_terminal_report_says_who_uses_each_span() -> None:
+    printed = _printed(who_analysis())
+    assert "who uses it" in printed
+    row = next(line for line in printed.splitlines() if "will finish on schedule" in line and "Exaggeration" in line)
+    assert f"quoted: {MARA}" in row
+    assert next(line for line in printed.splitlines() if "Our town" in line).rstrip(" │").endswith("the author")
+
+
+def test_terminal_report_without_who_says_what_is_as_before() -> None:
+    printed = _printed(who_analysis(groups=()))
+    assert "Who says what" not in printed and "who uses it" not in printed and "quoted" not in printed
+
+
+def test_terminal_report_says_none_found_for_empty_groups() -> None:
+    printed = _printed(who_analysis(empty=(QUOTE, SOURCE, ACTOR, CLAIM)))
+    assert all(f"{what}: none found" in printed for what in ("Quotes", "Sources", "Actors", "Check-worthy claims"))
+
+
+def test_terminal_report_prints_hostile_names_as_text_not_markup() -> None:
+    printed = _printed(who_analysis(name="[bold red]<script>x</script>[/]"))
+    assert "Sources: 3, 2 named, 1 anonymous: [bold red]<script>x</script>[/] (official)" in printed

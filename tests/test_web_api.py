@@ -19,14 +19,17 @@ import httpx
 import jsonschema
 import pytest
 
+from spinscope.document import ACTOR, CLAIM, QUOTE, SOURCE, TECHNIQUE
 from spinscope.pipeline import AnalyzeOptions
 from spinscope.report.html import render as render_report
 from spinscope.techniques.stage import TechniqueOptions
 from spinscope.settings import IngestOptions
+from spinscope.store import Store
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.definitions import CHECKS, display_name
 from spinscope.web import WebOptions, hosts_for
 from tests.web_server import RunningServer, example_text, serve_in_thread, slow_pages
+from tests.who_fixture import who_analysis
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "spinscope" / "schema" / "analysis.schema.json").read_text())
 SMALL_BODY = 200_000
@@ -109,6 +112,21 @@ def test_web_api_downloads_the_analysis_as_json(client: httpx.Client, stored: di
     assert response.headers["content-disposition"] == f'attachment; filename="spinscope-analysis-{stored["id"]}.json"'
     assert response.json() == stored["analysis"], "the analysis object alone, as the CLI writes it"
     jsonschema.validate(response.json(), SCHEMA)
+
+
+def test_web_api_carries_the_who_says_what_groups_unchanged(server: RunningServer, client: httpx.Client) -> None:
+    """Quotes, sources, actors, claims, their relations and summaries and the technique spans'
+    voice reach API clients exactly as the analysis holds them; the result page shows the panel."""
+    analysis = who_analysis()
+    jsonschema.validate(analysis, SCHEMA)
+    with Store(server.db) as store:
+        analysis_id = store.save(analysis)
+    got = client.get(f"/api/analyses/{analysis_id}").json()["analysis"]
+    assert all(got["spans"][g] == analysis["spans"][g] and got["spans"][g] for g in (QUOTE, SOURCE, ACTOR, CLAIM, TECHNIQUE))
+    assert {s["attributes"]["voice"] for s in got["spans"][TECHNIQUE]} == {"author", "quoted"}
+    assert got == analysis and client.get(f"/api/analyses/{analysis_id}/analysis.json").json() == analysis
+    page = client.get(f"/analyses/{analysis_id}")
+    assert page.status_code == 200 and '<section class="who"' in page.text and page.text.count('class="who-link"') == 17
 
 
 def test_web_api_downloads_the_spans_as_csv(client: httpx.Client, stored: dict[str, Any]) -> None:

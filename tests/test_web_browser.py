@@ -19,6 +19,7 @@ import pytest
 
 from spinscope.document import Span
 from spinscope.report.html import render as render_report
+from spinscope.store import Store
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.confidence import DISPLAY_THRESHOLD
 from spinscope.techniques.definitions import CHECKS, NAMES
@@ -27,6 +28,7 @@ from tests.paths import REPO
 from tests.test_nlp_language import FRENCH
 from tests.test_report_html import _analysis, _by
 from tests.web_server import RunningServer, example_text, serve_in_thread
+from tests.who_fixture import MARA, who_analysis
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
@@ -523,3 +525,41 @@ def test_web_browser_headings_show_as_headings_and_the_title_once(watched: tuple
     assert page.locator("#article").get_by_role("heading", name="What comes next").is_visible()
     assert page.locator("#article").text_content() == NAV_TEXT, "the text and its offsets stay the document's"
     assert watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_who_says_what_links_land_on_their_passages(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    """On the result page (in the site's frame, under its CSP) a claim and then a quote of the
+    panel lead to their place in the article: its anchor takes the focus, in view, and its words
+    light up, those of the previous link no longer; a quoted technique says who uses it."""
+    page, watch = watched
+    data = who_analysis()
+    with Store(server.db) as store:
+        analysis_id = store.save(data)
+    page.goto(f"{server.url}/analyses/{analysis_id}")
+    assert page.get_by_role("region", name="Who says what").is_visible()
+    lit = page.locator("#article .lit")
+    top = min(data["spans"]["claim"], key=lambda c: c["attributes"]["rank"])
+    page.locator("section.who-claims a.who-link").first.click()
+    assert page.evaluate("document.activeElement.id") == f"w-claim-{data['spans']['claim'].index(top)}"
+    assert "".join(lit.all_text_contents()) == top["text"]
+    box = page.locator("#article .lit").first.bounding_box()
+    assert box is not None and 0 <= box["y"] <= 900, "the passage is scrolled into view"
+    quote = data["spans"]["quote"][0]
+    page.get_by_role("link", name=f"«{quote['text']}»").click()
+    assert page.evaluate("document.activeElement.id") == "w-quote-0"
+    assert "".join(lit.all_text_contents()) == quote["text"], "the claim's words are no longer lit"
+    note = page.locator("#w-quote-0").evaluate("el => getComputedStyle(el, '::before').content")
+    assert MARA in note, "the speaker is named before the quote"
+    mark = page.locator("#article .mark", has_text="finish").first
+    assert mark.evaluate("el => getComputedStyle(el).fontStyle") == "italic", "quoted words are set apart"
+    assert f"quoted: {MARA}" in (mark.get_attribute("title") or "")
+    mark.click()
+    assert page.locator("#detail .voice").inner_text() == f"Who uses it: quoted: {MARA}"
+    page.locator("#article .mark", has_text="shameless").first.click()
+    assert page.locator("#detail .voice").inner_text() == "Who uses it: the author"
+    assert page.evaluate(UNNAMED) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-result-who.png"), full_page=False)
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert watch.dialogs == [] and watch.errors == [] and watch.csp == []

@@ -11,7 +11,7 @@ from typing import IO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from spinscope.cli.console import check_output, error, say, warning, write_text, writing
+from spinscope.cli.console import check_output, counted, error, say, warning, write_text, writing
 from spinscope.document import DECODING, Analysis, Failure
 from spinscope.errors import EncodingError
 from spinscope.pipeline import AnalyzeOptions, Executor, analyze_many
@@ -75,7 +75,7 @@ def _write_html(results: list[Analysis | Failure], output: Path | None, err: Con
         write_text(folder / f"{name}.html", render(data))
         entries.append(Entry(result.document.source or result.document.id, f"{name}.html", data))
     write_text(folder / "index.html", render_index(entries))
-    say(err, f"{len(analyses)} report{'' if len(analyses) == 1 else 's'} written to {folder.resolve()}; open index.html for the list")
+    say(err, f"{counted(len(analyses), 'report')} written to {folder.resolve()}; open index.html for the list")
 
 
 def _safe_name(doc_id: str) -> str:

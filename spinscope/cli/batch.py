@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from spinscope.cli.console import say
+from spinscope.cli.console import counted, say
 from spinscope.store import Store
 from spinscope.distributed.options import BatchOptions
 from spinscope.errors import UsageError
@@ -63,7 +63,7 @@ def _run(work: Batch, out: Path, scheduler: str | None, batch: BatchOptions, err
     except KeyboardInterrupt:  # the cluster is closed and no file is half written: say how to go on
         say(err, f"interrupted: {len(work.output.done)} of {len(work.parts)} partitions are done in {out}; run the same command again to resume")
         raise
-    say(err, f"{summary.documents} documents analysed, {summary.failures} failed, {summary.spans} spans, in {summary.partitions - summary.skipped} partitions "
+    say(err, f"{counted(summary.documents, 'document')} analysed, {summary.failures} failed, {counted(summary.spans, 'span')}, in {counted(summary.partitions - summary.skipped, 'partition')} "
              f"({summary.skipped} skipped as done); written to {out.resolve()}{'' if db is None else f' and the store {db.resolve()}'}")  # fmt: skip
     if summary.failures:
         say(err, "failed documents are the rows of documents/*.parquet with an error (error_type, error)")

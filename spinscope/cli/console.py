@@ -32,6 +32,11 @@ def say(console: Console, message: str) -> None:
     console.print(Text(message), highlight=False, soft_wrap=True)
 
 
+def counted(n: int, noun: str) -> str:
+    """"1 document", "2 documents": messages read as sentences."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 

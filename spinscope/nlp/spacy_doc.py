@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,12 @@ PIECE_CHARS = 50_000
 # verb is a token of its own; spaCy's default infixes leave "said:”During" whole.
 _EXTRA_INFIXES = (r"(?<=\S)[\"“”„«»](?=\S)", r"(?<=[A-Za-z])[:;](?=[\"“”„«»])")
 
+# Parses kept for the stages of an analysis: one per thread analysing a document at once
+# (LocalExecutor threads, Dask worker threads) is enough; more only holds memory.
+RECENT_PARSES = 4
+
 _lock = threading.Lock()
+_recent: "OrderedDict[str, Doc]" = OrderedDict()
 _model: "Language | None" = None
 _model_sha256: str | None = None
 
@@ -134,11 +140,29 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
 
 
 def parse(doc: "Document") -> "Doc":
-    """spaCy's Doc for ``doc.text[:doc.content_end]``; token offsets are offsets into ``doc.text``."""
+    """spaCy's Doc for ``doc.text[:doc.content_end]``; token offsets are offsets into ``doc.text``.
+
+    The stages of one analysis (quotes, sources, actors, claims) each ask for the parse of the
+    same text: the last few parses are kept, so the text is parsed once per analysis. Callers
+    must not change the Doc they get (add no extensions, set no attributes).
+    """
+    text = doc.text[: doc.content_end]
+    with _lock:
+        cached = _recent.get(text)
+    if cached is not None:
+        return cached
+    parsed = _parse(text)
+    with _lock:
+        _recent[text] = parsed
+        while len(_recent) > RECENT_PARSES:
+            _recent.popitem(last=False)
+    return parsed
+
+
+def _parse(text: str) -> "Doc":
     from spacy.tokens import Doc
 
     nlp = load_model()
-    text = doc.text[: doc.content_end]
     parts = list(nlp.pipe(pieces(text)))
     parsed = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
     if parsed.text != text:

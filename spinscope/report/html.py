@@ -1,5 +1,6 @@
-"""A self-contained HTML report: a summary in words, the legend, and the article with every
-technique span highlighted (spinscope.report.article), its panel explaining a chosen span.
+"""A self-contained HTML report: a summary in words, the legend, who says what (where its stages
+ran: spinscope.report.who_html), and the article with every technique span highlighted
+(spinscope.report.article), its panel explaining a chosen span and who uses it.
 
 Every piece of article text goes through ``html.escape``; the page carries a strict
 Content-Security-Policy whose only script is the one inlined here, allowed by its hash, so the
@@ -22,6 +23,8 @@ from spinscope.report.headings import heading_lines, same_title
 from spinscope.report.legend import chart_html, definitions_html, legend_numbers
 from spinscope.report.overview import overview_html
 from spinscope.report.palette import colour
+from spinscope.report.who import voice, voice_phrase, who_says_what
+from spinscope.report.who_html import who_html, who_regions
 from spinscope.techniques.confidence import DISPLAY_PRECISION, DISPLAY_THRESHOLD, STRONG_SCORE, is_calibrated, level
 from spinscope.techniques.definitions import CHECKS, DEFINITIONS, display_name
 from spinscope.techniques.examples import builtin_example
@@ -65,6 +68,7 @@ def _details_json(spans: list[dict[str, Any]], calibrated: bool) -> str:
             "evidence": s.get("attributes", {}).get("evidence", []),
             "check": CHECKS.get(s["label"], ""),
             "example": _example_json(s["label"]),
+            "voice": voice_phrase(*voice(s)),
         }
         for s in spans
     ]
@@ -96,7 +100,7 @@ def _confidence_note(spans: list[dict[str, Any]], calibrated: bool) -> str:
             f'{"span is" if weak == 1 else "spans are"} hidden. <button type="button" id="show-weak" aria-pressed="false">Show weaker spans</button></p>')
 
 
-def _how_to_read(card: dict[str, Any]) -> str:
+def _how_to_read(card: dict[str, Any], voiced: bool) -> str:
     """What the marks are, the model's measured figures (from its card, so they follow any
     retrain) and what it cannot do."""
     metrics = card.get("metrics", {})
@@ -115,11 +119,13 @@ def _how_to_read(card: dict[str, Any]) -> str:
     else:
         figures = "The model that made this analysis is not the one installed here, so its measured figures cannot be shown."
         missed = "it misses much of what annotators mark"
+    quotation = ("irony (quoted passages are shown apart, and each mark says whether the author or a quoted speaker uses it)"
+                 if voiced else "irony or quotation (a quoted slogan is marked like the author's own)")
     return (
         '<section class="howto"><h2>How to read this</h2>'
         "<p>Each mark is a passage that a model trained on annotated news takes to use one of 14 propaganda techniques: "
         f"it says how the text tries to persuade, not whether it is true or who is right. {escape(figures)}</p>"
-        "<p>It cannot check facts or sources, judge irony or quotation (a quoted slogan is marked like the author's own), "
+        f"<p>It cannot check facts or sources, judge {quotation}, "
         "read languages other than English, or see images and layout; a passage without a mark is not proof of neutral "
         f"writing: {missed}.</p></section>"
     )
@@ -157,7 +163,10 @@ def render(data: dict[str, Any]) -> str:
         f"default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'sha256-{style_hash}'; "
         "img-src data:; object-src 'none'; base-uri 'none'; form-action 'none'"
     )
-    title, headings = _headings(doc["text"], content_end, doc.get("title"), spans)
+    who = who_says_what(data)
+    regions = who_regions(who)
+    # A title copy that a panel link points into stays in sight, as one carrying marks does.
+    title, headings = _headings(doc["text"], content_end, doc.get("title"), [*spans, *({"start": r.start, "end": r.end} for r in regions)])
     title = title or doc["id"]
     numbers = legend_numbers([*summary["technique_counts"], *(s["label"] for s in spans)])
     shown = [s for s in spans if not _is_weak(s, calibrated) and s["start"] < content_end and s["text"].strip()]
@@ -184,9 +193,9 @@ def render(data: dict[str, Any]) -> str:
 {chart_html(summary['technique_counts'], numbers)}
 {_confidence_note(spans, calibrated)}
 </section>
-{_how_to_read(card)}
+{who_html(who)}{_how_to_read(card, any(voice(s)[0] for s in spans))}
 <main id="report" class="hide-weak">
-<article id="article">{article_html(doc['text'], spans, slots, content_end, calibrated, numbers, headings)}</article>
+<article id="article">{article_html(doc['text'], spans, slots, content_end, calibrated, numbers, headings, regions)}</article>
 <aside id="detail" aria-live="polite"><p>Click a highlighted passage, or press Enter on it, to see its techniques.</p></aside>
 </main>
 {definitions_html(numbers)}

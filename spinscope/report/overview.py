@@ -2,7 +2,8 @@
 passages, each a link to its place in the article, so a reader knows where to look first.
 
 It speaks of the spans the report shows (the weaker ones hidden under the display threshold are
-counted apart) and says so where scores are uncalibrated ranks rather than chances.
+counted apart) and says so where scores are uncalibrated ranks rather than chances. Where the voice
+stage ran, it counts the author's own techniques apart from those of the people quoted.
 """
 
 from __future__ import annotations
@@ -12,18 +13,19 @@ from html import escape
 from typing import Any
 
 from spinscope.report.article import anchor
+from spinscope.report.who import voices, voices_phrase
 from spinscope.techniques.definitions import display_name
 
 STRONGEST = 3
 QUOTE_CHARS = 60
 
 
-def _quote(text: str) -> str:
-    """The passage on one line, cut at a word under ``QUOTE_CHARS`` characters."""
+def excerpt(text: str, chars: int = QUOTE_CHARS) -> str:
+    """The passage on one line, cut at a word under ``chars`` characters."""
     flat = " ".join(text.split())
-    if len(flat) <= QUOTE_CHARS:
+    if len(flat) <= chars:
         return flat
-    return flat[:QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
+    return flat[:chars].rsplit(" ", 1)[0] + "…"
 
 
 def _names(names: list[str]) -> str:
@@ -52,7 +54,7 @@ def _passages(shown: list[dict[str, Any]], calibrated: bool) -> str:
     links = []
     for s in chosen:
         figure = f", {s['score']:.0%}" if calibrated and s["score"] is not None else ""
-        links.append(f'<a class="passage" href="#{anchor(s)}">«{escape(_quote(s["text"]))}»</a> ({escape(display_name(s["label"]))}{figure})')
+        links.append(f'<a class="passage" href="#{anchor(s)}">«{escape(excerpt(s["text"]))}»</a> ({escape(display_name(s["label"]))}{figure})')
     return f"{intro}: " + ", ".join(links)
 
 
@@ -68,4 +70,6 @@ def overview_html(shown: list[dict[str, Any]], hidden: int, calibrated: bool) ->
     # The chart counts every span: say why the figures here are smaller.
     one = hidden == 1
     weaker = f" {hidden} weaker {'span' if one else 'spans'}, under the display threshold, {'is' if one else 'are'} not counted here." if hidden else ""
-    return f'<p class="overview">{_lead(shown)}; {_passages(shown, calibrated)}.{weaker}</p>'
+    counts = voices(shown)
+    voiced = f" Of the spans shown, {escape(voices_phrase(counts))}." if counts else ""
+    return f'<p class="overview">{_lead(shown)}; {_passages(shown, calibrated)}.{voiced}{weaker}</p>'

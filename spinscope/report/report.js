@@ -82,7 +82,10 @@
     h.textContent = label(s);
     var q = document.createElement("blockquote");
     q.textContent = s.text;
-    box.appendChild(h); box.appendChild(q); box.appendChild(line("definition", s.definition));
+    box.appendChild(h); box.appendChild(q);
+    // Whose words these are, where the voice stage ran: the author's own, or a quoted speaker's.
+    if (s.voice) { box.appendChild(line("voice", "Who uses it: " + s.voice)); }
+    box.appendChild(line("definition", s.definition));
     if (s.why) { box.appendChild(line("why", "Why: " + s.why)); }
     if (s.evidence && s.evidence.length) {
       box.appendChild(line("evidence", "Words that moved the model most: " + s.evidence.map(function (e) {
@@ -148,7 +151,9 @@
     report.classList.toggle("hide-weak", !showWeak);
     marks.forEach(function (el) {
       var ids = shown(el);
-      var tip = ids.map(function (id) { return numbers[spans[id].name] + " " + label(spans[id]); }).join(", ");
+      var tip = ids.map(function (id) {
+        return numbers[spans[id].name] + " " + label(spans[id]) + (spans[id].voice ? " \u2014 " + spans[id].voice : "");
+      }).join(", ");
       el.title = tip;
       if (tip) { el.setAttribute("data-tip", tip); } else { el.removeAttribute("data-tip"); }
       el.classList.toggle("out", !ids.length);
@@ -191,6 +196,24 @@
       e.preventDefault();
       if (!shown(el).length) { only = null; refresh(); }
       land(el);
+    });
+  });
+  // The who-says-what panel's links: land on the passage (its anchor takes the focus, so Tab goes
+  // on from there) and light up its words until the next link is followed.
+  var lit = [];
+  document.querySelectorAll("a.who-link").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      var id = a.getAttribute("href").slice(1);
+      var at = document.getElementById(id);
+      if (!at) { return; }
+      e.preventDefault();
+      lit.forEach(function (el) { el.classList.remove("lit"); });
+      lit = Array.prototype.filter.call(document.querySelectorAll("#article [data-in]"), function (el) {
+        return el.getAttribute("data-in").split(" ").indexOf(id) >= 0;
+      });
+      lit.forEach(function (el) { el.classList.add("lit"); });
+      at.scrollIntoView({ block: "center" });
+      at.focus({ preventScroll: true });
     });
   });
   refresh();

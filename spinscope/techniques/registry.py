@@ -10,7 +10,7 @@ from functools import cache
 from importlib import import_module
 from typing import Any
 
-from spinscope.errors import ModelError, UnsupportedInputError
+from spinscope.errors import ModelError, UsageError
 from spinscope.techniques.base import Detector
 from spinscope.techniques.model_files import model_component, models_root, read_card, verified_files
 
@@ -29,7 +29,7 @@ def _target(name: str) -> str:
     try:
         return DETECTORS[name]
     except KeyError:
-        raise UnsupportedInputError(f"unknown detector {name!r}; choose one of: {', '.join(sorted(DETECTORS))}") from None
+        raise UsageError(f"unknown detector {name!r}; choose one of: {', '.join(sorted(DETECTORS))}") from None
 
 
 def check_detector(name: str) -> None:

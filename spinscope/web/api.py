@@ -92,7 +92,10 @@ class AnalyzeRequest(BaseModel):
 class StoredAnalysis(BaseModel):
     ok: bool = True
     id: int = Field(description="The stored analysis id: GET /api/analyses/{id}, or /analyses/{id} for the report page.")
-    analysis: dict[str, Any] = Field(description="The analysis, as spinscope/schema/analysis.schema.json describes it.")
+    analysis: dict[str, Any] = Field(description=(
+        "The analysis, as spinscope/schema/analysis.schema.json describes it. Where the who-says-what stages ran, spans.quote, "
+        "spans.source, spans.actor and spans.claim, their relations and summaries, and each technique span's attributes.voice "
+        "and attributes.quote come unchanged (docs/who-says-what.md)."))
 
 
 class AnalysisSummary(BaseModel):
