@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spinscope.document import Failure
 from spinscope.errors import ConflictError, StoreError, StoreFullError
@@ -38,6 +38,10 @@ from spinscope.schema.upgrade import upgrade
 from spinscope.store.query import CorpusQuery, QueryResult, run_query
 from spinscope.store.rows import link_analysis, pipeline_sha256, text_sha256
 from spinscope.store.schema import LATEST, migrate, schema_version
+
+if TYPE_CHECKING:  # imported where used: the claim records bring numpy and the sentence encoder's module
+    from spinscope.repeats import ClaimRecord
+    from spinscope.store.profiles import ProfileRows
 
 
 
@@ -321,6 +325,21 @@ class Store:
         """The corpus's analyses that match ``query``, stopped at its time limit (QueryTimeoutError)."""
         with self._read("query") as conn:
             return run_query(conn, query)
+
+    def profile_rows(self, outlets: tuple[str, ...] = ()) -> ProfileRows:
+        """The rows outlet profiles and trends are computed from (spinscope.corpus.profiles), for
+        ``outlets`` (all when empty)."""
+        from spinscope.store.profiles import profile_rows
+
+        with self._read("read") as conn:
+            return profile_rows(conn, outlets)
+
+    def claim_records(self, outlets: tuple[str, ...] = (), limit: int = 5_000) -> tuple[tuple[ClaimRecord, ...], bool]:
+        """The newest ``limit`` claims of the latest analyses as ``ClaimRecord``s, and whether more were left out."""
+        from spinscope.store.profiles import claim_records
+
+        with self._read("read") as conn:
+            return claim_records(conn, outlets, limit)
 
     def get(self, analysis_id: int) -> dict[str, Any] | None:
         """The stored analysis dict, or None when no analysis has this id."""
