@@ -9,9 +9,10 @@ is off, so a ``$`` in an outlet's name is a dollar sign and not a formula that c
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Literal, ParamSpec
 
 from spinscope.corpus.profiles import ALL, OutletProfile, Trends
 from spinscope.errors import UsageError
@@ -28,6 +29,8 @@ MAX_BARS = 8  # techniques drawn per outlet: the most used ones across the outle
 MAX_SERIES = 12  # lines in a time series, beyond which a plot is unreadable
 MAX_GROUPS = 15  # claim groups on a timeline
 LABEL_CHARS = 60
+RC = {"text.parse_math": False, "svg.hashsalt": "spinscope", "svg.fonttype": "none"}  # svg.fonttype none: text stays <text>, searchable
+P = ParamSpec("P")
 
 
 def format_of(name: str) -> Format:
@@ -51,12 +54,23 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _save(figure: Figure, fmt: Format) -> bytes:
-    import matplotlib
+def _plain(draw: Callable[P, bytes]) -> Callable[P, bytes]:
+    """Run ``draw`` with the settings every plot is made under: text read when it is created is
+    never mathtext, SVG ids and text do not change from run to run."""
 
+    @functools.wraps(draw)
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        import matplotlib
+
+        with matplotlib.rc_context(RC):
+            return draw(*args, **kwargs)
+
+    return drawn
+
+
+def _save(figure: Figure, fmt: Format) -> bytes:
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"text.parse_math": False, "svg.hashsalt": "spinscope", "svg.fonttype": "none"}):
-        figure.savefig(buffer, format=fmt, dpi=110, metadata={"Date": None} if fmt == "svg" else None)
+    figure.savefig(buffer, format=fmt, dpi=110, metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()
 
 
@@ -66,6 +80,7 @@ def _empty(figure: Figure, message: str) -> None:
     axes.text(0.5, 0.5, message, ha="center", va="center", wrap=True, parse_math=False)
 
 
+@_plain
 def technique_bars(profiles: Sequence[OutletProfile], techniques: Sequence[str] = (), fmt: Format = "svg") -> bytes:
     """Spans per 1,000 words of each technique (``techniques``, else the most used) for each
     outlet, with 95% intervals as error bars."""
@@ -101,6 +116,7 @@ def technique_bars(profiles: Sequence[OutletProfile], techniques: Sequence[str] 
     return _save(figure, fmt)
 
 
+@_plain
 def trend_lines(trends: Trends, outlets: Sequence[str] = (), techniques: Sequence[str] = (), fmt: Format = "svg") -> bytes:
     """Spans per 1,000 words per period, a line per outlet and technique (every technique together
     when none is named), with 95% intervals as error bars; undated documents are said in the title."""
@@ -133,6 +149,7 @@ def trend_lines(trends: Trends, outlets: Sequence[str] = (), techniques: Sequenc
     return _save(figure, fmt)
 
 
+@_plain
 def claim_timeline(groups: Sequence[ClaimGroup], fmt: Format = "svg") -> bytes:
     """Each repeated claim (a row, its first telling's words) with a mark per dated telling, coloured
     by outlet; a claim's undated tellings are counted in its row's label."""
