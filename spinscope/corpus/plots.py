@@ -29,7 +29,6 @@ MAX_BARS = 8  # techniques drawn per outlet: the most used ones across the outle
 MAX_SERIES = 12  # lines in a time series, beyond which a plot is unreadable
 MAX_GROUPS = 15  # claim groups on a timeline
 LABEL_CHARS = 60
-RC = {"text.parse_math": False, "svg.hashsalt": "spinscope", "svg.fonttype": "none"}  # svg.fonttype none: text stays <text>, searchable
 P = ParamSpec("P")
 
 
@@ -62,7 +61,8 @@ def _plain(draw: Callable[P, bytes]) -> Callable[P, bytes]:
     def drawn(*args: P.args, **kwargs: P.kwargs) -> bytes:
         import matplotlib
 
-        with matplotlib.rc_context(RC):
+        # svg.fonttype none: text stays <text>, searchable and selectable
+        with matplotlib.rc_context({"text.parse_math": False, "svg.hashsalt": "spinscope", "svg.fonttype": "none"}):
             return draw(*args, **kwargs)
 
     return drawn

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from spinscope.corpus.outlets import INTERVAL
-from spinscope.corpus.plots import claim_timeline, technique_bars, trend_lines
+from spinscope.corpus.plots import Format, claim_timeline, technique_bars, trend_lines
 from spinscope.corpus.profiles import ALL, actor_framings, outlet_profiles, trends
 from spinscope.errors import UsageError
 from spinscope.repeats import ClaimGroup, ClaimRecord
@@ -97,7 +97,7 @@ def plot(
     """A plot of the store as an image, for the pages' ``<img>``."""
     if fmt not in MEDIA or kind not in ("techniques", "trends", "claims"):
         raise UsageError(f"/plots/{kind[:40]}.{fmt[:10]}: no such plot; give techniques, trends or claims, as .svg or .png")
-    image_format = "svg" if fmt == "svg" else "png"
+    image_format: Format = "svg" if fmt == "svg" else "png"
     labels = _labels(technique)
     store = web_state(request).store
     chosen = tuple(outlet)
