@@ -134,17 +134,17 @@ def query(
     from spinscope.corpus.export import check_format, write_csv, write_jsonl, write_parquet, write_table
     from spinscope.store import CorpusQuery, Store, StoreOptions, default_db_path
     from spinscope.store.rows import parse_date
-    from spinscope.techniques.definitions import DEFINITIONS
+    from spinscope.techniques.base import TECHNIQUES
 
     path = db or default_db_path()
     try:
         check_format(format.value, out)
         if out is not None:
             check_output(out)
-        labels = {label.lower(): label for label in DEFINITIONS}
+        labels = {label.lower(): label for label in TECHNIQUES}
         unknown = [t for t in techniques or () if t.lower() not in labels]
         if unknown:
-            raise UsageError(f"--technique {unknown[0]!r}: not a technique; choose from {', '.join(sorted(DEFINITIONS))}")
+            raise UsageError(f"--technique {unknown[0]!r}: not a technique; choose from {', '.join(TECHNIQUES)}")
         try:
             request = CorpusQuery(search=search, within=within.value, outlets=tuple(outlets or ()), since=None if since is None else parse_date(since, "--since"),
                                   until=None if until is None else parse_date(until, "--until"), techniques=tuple(labels[t.lower()] for t in techniques or ()),

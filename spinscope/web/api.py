@@ -1,4 +1,4 @@
-"""The JSON API under /api: analyse, read back, techniques, health. Documented at /openapi.json.
+"""The JSON API under /api: analyse, read back, search the corpus, techniques, health. Documented at /openapi.json.
 
 Every answer is JSON; every error has the shape of errors.error_body. ``POST /api/analyze``
 accepts only ``Content-Type: application/json``: a page on another site cannot send that without
@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -18,7 +19,8 @@ from starlette.responses import JSONResponse, Response
 
 from spinscope import __version__
 from spinscope.report.spans_csv import render as spans_csv
-from spinscope.store import RequestKey, Store
+from spinscope.errors import UsageError
+from spinscope.store import CorpusQuery, RequestKey, Store
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.definitions import CHECKS, DEFINITIONS, display_name
 from spinscope.techniques.examples import builtin_example
@@ -114,6 +116,27 @@ class AnalysisList(BaseModel):
     ok: bool = True
     analyses: list[AnalysisSummary]
     truncated: bool = Field(description="More (older) analyses exist past this page.")
+
+
+class CorpusDocument(BaseModel):
+    analysis_id: int = Field(description="Its latest analysis: GET /api/analyses/{id}.")
+    document_id: str
+    published: str | None = Field(description="As given.")
+    published_date: str | None = Field(description="YYYY-MM-DD read from published; null when it cannot be read without guessing.")
+    outlet: str | None
+    title: str | None
+    url: str | None
+    source: str | None
+    techniques: int = Field(description="Technique spans in the analysis.")
+    quotes: int
+    claims: int
+    match: str | None = Field(description="Where the search matched, the words in [brackets]; null without a search.")
+
+
+class CorpusList(BaseModel):
+    ok: bool = True
+    documents: list[CorpusDocument]
+    truncated: bool = Field(description="More documents matched than the limit let through.")
 
 
 class Example(BaseModel):
@@ -258,6 +281,30 @@ def list_analyses(
     """Stored analyses, newest first, without their text."""
     page = web_state(request).store.recent(limit, offset)
     return AnalysisList(analyses=[AnalysisSummary(**asdict(r)) for r in page.rows], truncated=page.truncated)
+
+
+@router.get("/corpus", response_model=CorpusList, responses={400: ERRORS[400], 422: ERRORS[422], 504: ERRORS[504]})
+def corpus(
+    request: Request,
+    search: Annotated[str | None, Query(description='Words that must all occur; "a phrase", word* for a prefix, OR between two words.')] = None,
+    within: Annotated[Literal["text", "quote", "claim"], Query(description="Where the search looks: the whole text, one quote or one claim.")] = "text",
+    outlet: Annotated[str | None, Query(description="Only this outlet, exactly as stored.")] = None,
+    since: Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
+    technique: Annotated[str | None, Query(description="Uses this technique (a PTC label).")] = None,
+    actor: Annotated[str | None, Query(description="An actor whose name contains this (any case).")] = None,
+    speaker: Annotated[str | None, Query(description="A quote whose speaker's name contains this (any case).")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> CorpusList:
+    """The stored documents (each with its latest analysis) that match, newest first, as
+    ``spinscope corpus query`` lists them; stopped with 504 after the store's query time limit."""
+    if technique is not None and technique not in TECHNIQUES:
+        raise UsageError(f"technique {technique[:80]!r}: not a technique; choose from {', '.join(TECHNIQUES)}")
+    query = CorpusQuery(search=search, within=within, outlets=() if outlet is None else (outlet,), since=since, until=until,
+                        techniques=() if technique is None else (technique,),
+                        actor=actor, speaker=speaker, limit=limit)  # fmt: skip
+    result = web_state(request).store.query(query)
+    return CorpusList(documents=[CorpusDocument(**asdict(r)) for r in result.rows], truncated=result.truncated)
 
 
 def technique_guide(store: Store, per_label: int) -> list[Technique]:
