@@ -10,6 +10,7 @@ import pytest
 from spinscope.corpus.profiles import (
     ALL, actor_framings, bootstrap_intervals, outlet_profiles, period_of, poisson_interval, trends,
 )  # fmt: skip
+from spinscope.errors import QueryTimeoutError
 from spinscope.repeats import group_claims
 from spinscope.store import Store
 from spinscope.store.profiles import ActorRow, DocumentRow, ProfileRows, SourceCount, TechniqueCount
@@ -167,3 +168,11 @@ def test_corpus_profiles_empty_store(tmp_path: Path) -> None:
     with Store(tmp_path / "empty.db") as store:
         assert store.profile_rows() == ProfileRows((), (), (), ())
         assert store.claim_records() == ((), False)
+
+
+def test_corpus_profiles_reads_stop_at_their_time_limit(tmp_path: Path) -> None:
+    db = full_store(tmp_path / "corpus.db")
+    with Store(db) as store:
+        with pytest.raises(QueryTimeoutError, match=r"limit of 0 seconds .* \(--outlet\)"):
+            store.profile_rows(timeout=0)
+        assert len(store.profile_rows().documents) == 6, "the connection is usable after a stopped query"

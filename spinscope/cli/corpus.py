@@ -226,6 +226,7 @@ def outlets_command(
     period: Annotated[PeriodOpt, typer.Option("--period", help="Trends (in --format json) per calendar month or ISO week.")] = PeriodOpt.month,
     format: Annotated[OutletsFormat, typer.Option("--format", "-f", help="table: in the terminal; json: profiles, actors and trends; csv: a row per outlet and technique.")] = OutletsFormat.table,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write here instead of stdout.", show_default=False)] = None,
+    query_timeout: Annotated[float, option("query_timeout")] = default("query_timeout"),
     busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
 ) -> None:
     """Outlets side by side: technique spans per 1,000 words with 95% intervals, quoted versus own voice, named versus anonymous sources, how each names its actors."""
@@ -240,7 +241,7 @@ def outlets_command(
         if out is not None:
             check_output(out)
         with _open_store(path, busy_timeout_ms) as store:
-            rows = store.profile_rows(tuple(outlets or ()))
+            rows = store.profile_rows(tuple(outlets or ()), query_timeout)
         profiles = outlet_profiles(rows)
         with writing(out) if out is not None else nullcontext(), (out.open("w", encoding="utf-8", newline="") if out is not None else nullcontext(sys.stdout)) as fh:
             if format is OutletsFormat.json:
@@ -264,6 +265,7 @@ def plot_command(
     outlets: OutletsOpt = None,
     techniques: Annotated[Optional[list[str]], typer.Option("--technique", help="Only this technique, a PTC label (repeat for several); trends: a line per outlet and technique.", show_default=False)] = None,
     period: Annotated[PeriodOpt, typer.Option("--period", help="trends: per calendar month or ISO week.")] = PeriodOpt.month,
+    query_timeout: Annotated[float, option("query_timeout")] = default("query_timeout"),
     busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
 ) -> None:
     """Draw a plot of the store (matplotlib) as PNG or SVG."""
@@ -281,12 +283,12 @@ def plot_command(
             if kind is PlotKind.claims:
                 from spinscope.repeats import group_claims
 
-                records, truncated = store.claim_records(chosen)
+                records, truncated = store.claim_records(chosen, timeout=query_timeout)
                 image = claim_timeline(group_claims(records), fmt)
                 if truncated:
                     say(err, f"only the newest {len(records):,} claims were grouped; narrow the plot with --outlet")
             else:
-                rows = store.profile_rows(chosen)
+                rows = store.profile_rows(chosen, query_timeout)
                 if kind is PlotKind.techniques:
                     image = technique_bars(outlet_profiles(rows), labels, fmt)
                 else:

@@ -40,7 +40,7 @@ from spinscope.store.rows import link_analysis, pipeline_sha256, text_sha256
 from spinscope.store.schema import LATEST, migrate, schema_version
 
 if TYPE_CHECKING:  # imported where used: the claim records bring numpy and the sentence encoder's module
-    from spinscope.repeats import ClaimRecord
+    from spinscope.repeats.groups import ClaimRecord
     from spinscope.store.profiles import ProfileRows
 
 
@@ -326,20 +326,21 @@ class Store:
         with self._read("query") as conn:
             return run_query(conn, query)
 
-    def profile_rows(self, outlets: tuple[str, ...] = ()) -> ProfileRows:
+    def profile_rows(self, outlets: tuple[str, ...] = (), timeout: float = 5.0) -> ProfileRows:
         """The rows outlet profiles and trends are computed from (spinscope.corpus.profiles), for
-        ``outlets`` (all when empty)."""
+        ``outlets`` (all when empty), stopped after ``timeout`` seconds (QueryTimeoutError)."""
         from spinscope.store.profiles import profile_rows
 
-        with self._read("read") as conn:
-            return profile_rows(conn, outlets)
+        with self._read("query") as conn:
+            return profile_rows(conn, outlets, timeout)
 
-    def claim_records(self, outlets: tuple[str, ...] = (), limit: int = 5_000) -> tuple[tuple[ClaimRecord, ...], bool]:
-        """The newest ``limit`` claims of the latest analyses as ``ClaimRecord``s, and whether more were left out."""
+    def claim_records(self, outlets: tuple[str, ...] = (), limit: int = 5_000, timeout: float = 5.0) -> tuple[tuple[ClaimRecord, ...], bool]:
+        """The newest ``limit`` claims of the latest analyses as ``ClaimRecord``s, and whether more
+        were left out, stopped after ``timeout`` seconds (QueryTimeoutError)."""
         from spinscope.store.profiles import claim_records
 
-        with self._read("read") as conn:
-            return claim_records(conn, outlets, limit)
+        with self._read("query") as conn:
+            return claim_records(conn, outlets, limit, timeout)
 
     def get(self, analysis_id: int) -> dict[str, Any] | None:
         """The stored analysis dict, or None when no analysis has this id."""

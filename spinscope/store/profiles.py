@@ -16,7 +16,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from spinscope.repeats import ClaimRecord
+from spinscope.repeats.groups import ClaimRecord
+from spinscope.store.query import deadline
 
 _LATEST = (
     "latest AS MATERIALIZED (SELECT a.id AS analysis, a.pipeline AS pipeline, d.id AS document, d.outlet AS outlet, d.published_date AS published_date"
@@ -102,9 +103,15 @@ def _actor(analysis_id: int, label: str, attributes: str) -> ActorRow:
     return ActorRow(analysis_id, str(name) if name else "?", label, _strings(role.get("fine"), "role"), _strings(data.get("labels"), "text"))
 
 
-def profile_rows(conn: sqlite3.Connection, outlets: tuple[str, ...] = ()) -> ProfileRows:
-    """Every row a profile needs, for the documents of ``outlets`` (all when empty)."""
+def profile_rows(conn: sqlite3.Connection, outlets: tuple[str, ...] = (), timeout: float = 5.0) -> ProfileRows:
+    """Every row a profile needs, for the documents of ``outlets`` (all when empty), read within
+    ``timeout`` seconds (QueryTimeoutError)."""
     latest, args = _latest(outlets)
+    with deadline(conn, timeout, "narrow it to a few outlets (--outlet)"):
+        return _profile_rows(conn, latest, args)
+
+
+def _profile_rows(conn: sqlite3.Connection, latest: str, args: list[Any]) -> ProfileRows:
     documents = conn.execute(
         f"WITH {latest} SELECT latest.analysis, latest.outlet, latest.published_date,"
         " coalesce(json_extract(a.analysis_json, '$.summary.sentence.words'), 0),"
@@ -135,15 +142,19 @@ def profile_rows(conn: sqlite3.Connection, outlets: tuple[str, ...] = ()) -> Pro
     )
 
 
-def claim_records(conn: sqlite3.Connection, outlets: tuple[str, ...] = (), limit: int = 5_000) -> tuple[tuple[ClaimRecord, ...], bool]:
+def claim_records(
+    conn: sqlite3.Connection, outlets: tuple[str, ...] = (), limit: int = 5_000, timeout: float = 5.0
+) -> tuple[tuple[ClaimRecord, ...], bool]:
     """The claim spans of the latest analyses as ``ClaimRecord``s (``document_id`` is the analysis
-    id, so a timeline links to its report), the newest ``limit`` first; and whether more were left out."""
+    id, so a timeline links to its report), the newest ``limit`` first, and whether more were left
+    out; read within ``timeout`` seconds (QueryTimeoutError)."""
     latest, args = _latest(outlets)
-    rows = conn.execute(
-        f"WITH {latest} SELECT coalesce(s.span_id, 'c' || s.id), s.text, latest.analysis, latest.outlet, latest.published_date"
-        " FROM latest JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'claim'"
-        " ORDER BY latest.published_date IS NULL, latest.published_date DESC, latest.analysis DESC, s.start_char LIMIT ?",
-        [*args, limit + 1],
-    ).fetchall()
+    with deadline(conn, timeout, "narrow it to a few outlets (--outlet)"):
+        rows = conn.execute(
+            f"WITH {latest} SELECT coalesce(s.span_id, 'c' || s.id), s.text, latest.analysis, latest.outlet, latest.published_date"
+            " FROM latest JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'claim'"
+            " ORDER BY latest.published_date IS NULL, latest.published_date DESC, latest.analysis DESC, s.start_char LIMIT ?",
+            [*args, limit + 1],
+        ).fetchall()
     records = tuple(ClaimRecord(str(c), str(t), str(a), o, p) for c, t, a, o, p in rows[:limit])
     return records, len(rows) > limit
