@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,9 @@ from spinscope.corpus.profiles import (
 from spinscope.errors import QueryTimeoutError
 from spinscope.repeats import group_claims
 from spinscope.store import Store
+from spinscope.store import schema
 from spinscope.store.profiles import ActorRow, DocumentRow, ProfileRows, SourceCount, TechniqueCount
+from spinscope.store.rows import link_analysis
 from tests.outlets_store import HOSTILE, corpus_add, full_store, save_who, who
 
 # Outlet X: two documents of 1,000 words (voice and source stages ran); outlet Y: one undated
@@ -176,3 +180,24 @@ def test_corpus_profiles_reads_stop_at_their_time_limit(tmp_path: Path) -> None:
         with pytest.raises(QueryTimeoutError, match=r"limit of 0 seconds .* \(--outlet\)"):
             store.profile_rows(timeout=0)
         assert len(store.profile_rows().documents) == 6, "the connection is usable after a stopped query"
+
+
+def test_corpus_profiles_version_3_store_gains_word_counts_when_migrated(tmp_path: Path) -> None:
+    """A store written before version 4 (its analyses without a words column) reads the same rates once migrated."""
+    db = tmp_path / "v3.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    for steps in schema.MIGRATIONS[:3]:
+        for step in steps:
+            conn.execute(step) if isinstance(step, str) else step(conn)
+    conn.execute("PRAGMA user_version = 3")
+    analysis = who("Globe", "2019-03-05", 1)
+    analysis_id = conn.execute(
+        "INSERT INTO analyses (created, document_id, detector, span_count, analysis_json) VALUES ('2026-01-01T00:00:00+00:00', 'who1', 'transformer', 7, ?)",
+        (json.dumps(analysis),),
+    ).lastrowid
+    assert analysis_id is not None
+    link_analysis(conn, analysis_id, analysis)
+    conn.close()
+    with Store(db) as store:
+        (row,) = store.profile_rows().documents
+    assert (row.outlet, row.words, row.voice, row.source) == ("Globe", analysis["summary"]["sentence"]["words"], True, True)

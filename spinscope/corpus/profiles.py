@@ -21,12 +21,13 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Literal
 
 import numpy as np
 
-from spinscope.store.profiles import ProfileRows
+from spinscope.store.profiles import DocumentRow, ProfileRows, SourceCount, TechniqueCount
 
 RESAMPLES = 1_000
 SEED = 12
@@ -159,14 +160,16 @@ def poisson_interval(spans: int, words: int) -> tuple[float, float]:
     up to ``EXACT_UP_TO`` spans, Byar's approximation above (within 0.3% of it from 10 spans)."""
     if words <= 0:
         return 0.0, 0.0
-    k = spans
-    if k <= EXACT_UP_TO:
-        low = 0.0 if k == 0 else _solve(k - 1, 1 - (1 - CONFIDENCE) / 2)
-        high = _solve(k, (1 - CONFIDENCE) / 2)
-    else:
-        low = k * (1 - 1 / (9 * k) - Z95 / (3 * math.sqrt(k))) ** 3
-        high = (k + 1) * (1 - 1 / (9 * (k + 1)) + Z95 / (3 * math.sqrt(k + 1))) ** 3
+    low, high = _count_interval(spans)
     return 1000 * low / words, 1000 * high / words
+
+
+@lru_cache(maxsize=1024)
+def _count_interval(k: int) -> tuple[float, float]:
+    """The 95% interval of the mean of a Poisson count ``k`` (the same for every exposure)."""
+    if k <= EXACT_UP_TO:
+        return 0.0 if k == 0 else _solve(k - 1, 1 - (1 - CONFIDENCE) / 2), _solve(k, (1 - CONFIDENCE) / 2)
+    return k * (1 - 1 / (9 * k) - Z95 / (3 * math.sqrt(k))) ** 3, (k + 1) * (1 - 1 / (9 * (k + 1)) + Z95 / (3 * math.sqrt(k + 1))) ** 3
 
 
 def bootstrap_intervals(counts: np.ndarray, words: np.ndarray, resamples: int = RESAMPLES, seed: int = SEED) -> np.ndarray:
@@ -201,15 +204,33 @@ def _rates(labels: list[str], counts: np.ndarray, words: np.ndarray) -> list[Rat
     return out
 
 
-def _matrix(analyses: list[int], rows: ProfileRows) -> tuple[list[str], np.ndarray]:
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """The rows by analysis id, built once per call so that each profile reads only its own."""
+
+    documents: dict[int, DocumentRow]
+    techniques: dict[int, list[TechniqueCount]]
+    sources: dict[int, list[SourceCount]]
+
+    @classmethod
+    def of(cls, rows: ProfileRows) -> _Index:
+        techniques: dict[int, list[TechniqueCount]] = defaultdict(list)
+        for t in rows.techniques:
+            techniques[t.analysis_id].append(t)
+        sources: dict[int, list[SourceCount]] = defaultdict(list)
+        for s in rows.sources:
+            sources[s.analysis_id].append(s)
+        return cls({d.analysis_id: d for d in rows.documents}, techniques, sources)
+
+
+def _matrix(analyses: list[int], index: _Index) -> tuple[list[str], np.ndarray]:
     """The technique counts of ``analyses`` as a documents × labels matrix, labels sorted."""
-    index = {a: i for i, a in enumerate(analyses)}
-    mine = [t for t in rows.techniques if t.analysis_id in index]
-    labels = sorted({t.label for t in mine})
+    mine = [(i, t) for i, a in enumerate(analyses) for t in index.techniques.get(a, ())]
+    labels = sorted({t.label for _, t in mine})
     column = {label: j for j, label in enumerate(labels)}
     counts = np.zeros((len(analyses), len(labels)))
-    for t in mine:
-        counts[index[t.analysis_id], column[t.label]] += t.spans
+    for i, t in mine:
+        counts[i, column[t.label]] += t.spans
     return labels, counts
 
 
@@ -224,35 +245,33 @@ def _by_outlet(rows: ProfileRows) -> dict[str | None, list[int]]:
     return dict(sorted(out.items(), key=lambda kv: _outlet_key(kv[0])))
 
 
-def _profile(outlet: str | None, analyses: list[int], rows: ProfileRows) -> OutletProfile:
-    members = set(analyses)
-    docs = {d.analysis_id: d for d in rows.documents if d.analysis_id in members}
-    words = np.array([docs[a].words for a in analyses], dtype=float)
-    labels, counts = _matrix(analyses, rows)
+def _profile(outlet: str | None, analyses: list[int], index: _Index) -> OutletProfile:
+    docs = [index.documents[a] for a in analyses]
+    words = np.array([d.words for d in docs], dtype=float)
+    labels, counts = _matrix(analyses, index)
     rates = _rates([ALL, *labels], np.column_stack([counts.sum(axis=1), counts]) if labels else np.zeros((len(analyses), 1)), words)
     total, techniques = rates[0], sorted(rates[1:], key=lambda r: (-r.spans, r.label))
-    voiced = {a for a in analyses if docs[a].voice}
     voice = None
-    if voiced:
-        spans = [t for t in rows.techniques if t.analysis_id in docs]
+    if any(d.voice for d in docs):
+        spans = [(d.voice, t) for d in docs for t in index.techniques.get(d.analysis_id, ())]
         voice = Voice(
-            documents=len(voiced),
-            author=sum(t.spans for t in spans if t.analysis_id in voiced and t.voice == "author"),
-            quoted=sum(t.spans for t in spans if t.analysis_id in voiced and t.voice == "quoted"),
-            unmeasured=sum(t.spans for t in spans if t.analysis_id not in voiced),
+            documents=sum(1 for d in docs if d.voice),
+            author=sum(t.spans for voiced, t in spans if voiced and t.voice == "author"),
+            quoted=sum(t.spans for voiced, t in spans if voiced and t.voice == "quoted"),
+            unmeasured=sum(t.spans for voiced, t in spans if not voiced),
         )
-    sourced = {a for a in analyses if docs[a].source}
     sources = None
-    if sourced:
-        mine = [s for s in rows.sources if s.analysis_id in sourced]
-        sources = Sources(len(sourced), sum(s.sources for s in mine if s.named), sum(s.sources for s in mine if not s.named))
-    undated = sum(1 for d in docs.values() if d.published_date is None)
+    if any(d.source for d in docs):
+        mine = [s for d in docs if d.source for s in index.sources.get(d.analysis_id, ())]
+        sources = Sources(sum(1 for d in docs if d.source), sum(s.sources for s in mine if s.named), sum(s.sources for s in mine if not s.named))
+    undated = sum(1 for d in docs if d.published_date is None)
     return OutletProfile(outlet, len(analyses), undated, int(words.sum()), total, tuple(techniques), voice, sources)
 
 
 def outlet_profiles(rows: ProfileRows) -> tuple[OutletProfile, ...]:
     """One profile per outlet, by name (any case; documents without an outlet last)."""
-    return tuple(_profile(outlet, analyses, rows) for outlet, analyses in _by_outlet(rows).items())
+    index = _Index.of(rows)
+    return tuple(_profile(outlet, analyses, index) for outlet, analyses in _by_outlet(rows).items())
 
 
 def _ranked(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
@@ -309,20 +328,20 @@ def trends(rows: ProfileRows, period: Period = "month", labels: Iterable[str] = 
     wanted = tuple(labels)
     points: list[TrendPoint] = []
     undated: list[tuple[str | None, int, Rate]] = []
-    docs = {d.analysis_id: d for d in rows.documents}
+    index = _Index.of(rows)
     for outlet, analyses in _by_outlet(rows).items():
         dated: dict[str, list[int]] = defaultdict(list)
         no_date = []
         for a in analyses:
-            day = docs[a].published_date
+            day = index.documents[a].published_date
             if day is None:
                 no_date.append(a)
             else:
                 dated[period_of(day, period)].append(a)
         if no_date:
-            undated.append((outlet, len(no_date), _profile(outlet, no_date, rows).total))
+            undated.append((outlet, len(no_date), _profile(outlet, no_date, index).total))
         for when, members in sorted(dated.items()):
-            profile = _profile(outlet, members, rows)
+            profile = _profile(outlet, members, index)
             shown = [profile.total, *(r for r in profile.techniques if not wanted or r.label in wanted)]
             used = {r.label for r in shown}
             words = profile.words

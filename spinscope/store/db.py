@@ -107,10 +107,12 @@ def _now() -> str:
 def _insert(conn: sqlite3.Connection, analysis: dict[str, Any], created: str) -> int:
     """One analysis row and its corpus rows, on the open transaction; returns its id."""
     doc = analysis["document"]
+    words = (analysis.get("summary") or {}).get("sentence", {}).get("words")
     cursor = conn.execute(
-        f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (created, doc["id"], doc.get("title"), doc.get("url"), doc.get("outlet"), doc.get("source"),
-         technique_detector(analysis), len(analysis.get("spans", {}).get("technique", [])), json.dumps(analysis, ensure_ascii=False)),
+         technique_detector(analysis), len(analysis.get("spans", {}).get("technique", [])), json.dumps(analysis, ensure_ascii=False),
+         words if isinstance(words, int) else None),
     )  # fmt: skip
     analysis_id = cursor.lastrowid
     assert analysis_id is not None

@@ -20,7 +20,8 @@ from spinscope.repeats.groups import ClaimRecord
 from spinscope.store.query import deadline
 
 _LATEST = (
-    "latest AS MATERIALIZED (SELECT a.id AS analysis, a.pipeline AS pipeline, d.id AS document, d.outlet AS outlet, d.published_date AS published_date"
+    "latest AS MATERIALIZED (SELECT a.id AS analysis, a.pipeline AS pipeline, coalesce(a.words, 0) AS words, d.id AS document, d.outlet AS outlet,"
+    " d.published_date AS published_date"
     " FROM analyses a JOIN documents d ON d.id = a.document WHERE a.id = (SELECT max(id) FROM analyses WHERE document = a.document){outlets})"
 )
 
@@ -81,13 +82,6 @@ def _latest(outlets: tuple[str, ...]) -> tuple[str, list[Any]]:
     return _LATEST.format(outlets=f" AND d.outlet IN ({', '.join('?' * len(outlets))})"), list(outlets)
 
 
-def _ran(stage: str) -> str:
-    return (
-        "EXISTS (SELECT 1 FROM pipeline_components pc JOIN components c ON c.id = pc.component_id"
-        f" WHERE pc.pipeline_id = latest.pipeline AND c.stage = '{stage}')"
-    )
-
-
 def _strings(values: Any, key: str | None = None) -> tuple[str, ...]:
     """The strings of a JSON list (or of ``key`` in each of its objects); anything else is skipped."""
     if not isinstance(values, list):
@@ -114,28 +108,30 @@ def profile_rows(conn: sqlite3.Connection, outlets: tuple[str, ...] = (), timeou
 def _profile_rows(conn: sqlite3.Connection, latest: str, args: list[Any]) -> ProfileRows:
     documents = conn.execute(
         f"WITH {latest} SELECT latest.analysis, latest.outlet, latest.published_date,"
-        " coalesce(json_extract(a.analysis_json, '$.summary.sentence.words'), 0),"
-        f" {_ran('voice')}, {_ran('source')}, {_ran('actor')}"
-        " FROM latest JOIN analyses a ON a.id = latest.analysis ORDER BY latest.analysis",
+        " latest.words, latest.pipeline FROM latest ORDER BY latest.analysis",
         args,
     ).fetchall()
+    stages: dict[int, set[str]] = {}
+    for pipeline, stage in conn.execute("SELECT pc.pipeline_id, c.stage FROM pipeline_components pc JOIN components c ON c.id = pc.component_id"):
+        stages.setdefault(pipeline, set()).add(stage)
     techniques = conn.execute(
         f"WITH {latest} SELECT s.analysis_id, s.label, json_extract(s.attributes, '$.voice'), count(*)"
-        " FROM latest JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'technique' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        " FROM latest CROSS JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'technique' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         args,
     ).fetchall()
     sources = conn.execute(
         f"WITH {latest} SELECT s.analysis_id, coalesce(json_extract(s.attributes, '$.named'), 0) != 0, count(*)"
-        " FROM latest JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'source' GROUP BY 1, 2 ORDER BY 1, 2",
+        " FROM latest CROSS JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'source' GROUP BY 1, 2 ORDER BY 1, 2",
         args,
     ).fetchall()
     actors = conn.execute(
         f"WITH {latest} SELECT s.analysis_id, s.label, s.attributes"
-        " FROM latest JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'actor' ORDER BY s.analysis_id, s.start_char",
+        " FROM latest CROSS JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'actor' ORDER BY s.analysis_id, s.start_char",
         args,
     ).fetchall()
     return ProfileRows(
-        documents=tuple(DocumentRow(i, o, p, int(w), bool(v), bool(s), bool(a)) for i, o, p, w, v, s, a in documents),
+        documents=tuple(DocumentRow(i, o, p, int(w), *(stage in stages.get(pipeline, ()) for stage in ("voice", "source", "actor")))
+                        for i, o, p, w, pipeline in documents),  # fmt: skip
         techniques=tuple(TechniqueCount(i, str(label), None if voice is None else str(voice), n) for i, label, voice, n in techniques),
         sources=tuple(SourceCount(i, bool(named), n) for i, named, n in sources),
         actors=tuple(_actor(i, str(label), attributes) for i, label, attributes in actors),
@@ -152,7 +148,7 @@ def claim_records(
     with deadline(conn, timeout, "narrow it to a few outlets (--outlet)"):
         rows = conn.execute(
             f"WITH {latest} SELECT coalesce(s.span_id, 'c' || s.id), s.text, latest.analysis, latest.outlet, latest.published_date"
-            " FROM latest JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'claim'"
+            " FROM latest CROSS JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'claim'"
             " ORDER BY latest.published_date IS NULL, latest.published_date DESC, latest.analysis DESC, s.start_char LIMIT ?",
             [*args, limit + 1],
         ).fetchall()
