@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from spinscope.corpus.profiles import (
-    ALL, actor_framings, bootstrap_intervals, outlet_profiles, period_of, poisson_interval, trends,
+    ALL, actor_framings, bootstrap_intervals, outlet_profiles, period_of, periods_between, poisson_interval, trends,
 )  # fmt: skip
 from spinscope.errors import QueryTimeoutError
 from spinscope.repeats import group_claims
@@ -201,3 +201,12 @@ def test_corpus_profiles_version_3_store_gains_word_counts_when_migrated(tmp_pat
     with Store(db) as store:
         (row,) = store.profile_rows().documents
     assert (row.outlet, row.words, row.voice, row.source) == ("Globe", analysis["summary"]["sentence"]["words"], True, True)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "period", "expected"),
+    [("2019-11", "2020-02", "month", ("2019-11", "2019-12", "2020-01", "2020-02")), ("2020-W52", "2021-W02", "week", ("2020-W52", "2020-W53", "2021-W01", "2021-W02")),
+     ("2019-03", "2019-03", "month", ("2019-03",))],
+)  # fmt: skip
+def test_corpus_profiles_periods_between_fill_the_empty_ones(first: str, last: str, period: str, expected: tuple[str, ...]) -> None:
+    assert periods_between(first, last, period) == expected  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ import pytest
 from spinscope.web.security import PAGE_CSP
 from spinscope.web.outlets import SVG_CSP
 from tests.outlets_store import HOSTILE, full_store
-from tests.test_web_browser import CHROMIUM, LAUNCH_ARGS
+from tests.test_web_browser import CHROMIUM, FRAME_STYLE, LAUNCH_ARGS, PHONE, UNNAMED
 from tests.web_server import RunningServer, serve_in_thread
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -91,7 +91,7 @@ def test_web_outlets_empty_store_answers_every_page(empty: RunningServer, path: 
 
 
 @pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)")
-def test_web_outlets_browser_shows_the_plot(server: RunningServer) -> None:
+def test_web_outlets_browser_shows_the_plot_in_the_site_frame_on_desktop_and_phone(server: RunningServer) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -100,15 +100,23 @@ def test_web_outlets_browser_shows_the_plot(server: RunningServer) -> None:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             violations: list[str] = []
             page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+            page.on("pageerror", lambda exc: violations.append(str(exc)))
             page.goto(f"{server.url}/")
+            home = page.evaluate(FRAME_STYLE)
             page.click("nav.site >> text=Outlets")
             page.wait_for_url(f"{server.url}/outlets")
             image = page.locator("figure.plot img")
-            image.wait_for()
             page.wait_for_function("() => document.querySelector('figure.plot img').complete")
-            width = image.evaluate("img => img.naturalWidth")
             shown = image.bounding_box()
-            assert width > 100 and shown is not None and shown["width"] > 300, "the plot loaded and is drawn"
+            assert image.evaluate("img => img.naturalWidth") > 100 and shown is not None and shown["width"] > 300, "the plot loaded and is drawn"
+            for path in ("/outlets", "/outlets/trends", "/claims"):
+                page.goto(f"{server.url}{path}")
+                assert page.evaluate(FRAME_STYLE) == home, path
+                assert page.evaluate(UNNAMED) == [], path
+            phone = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+            for path in ("/outlets", "/outlets/trends", "/claims"):
+                phone.goto(f"{server.url}{path}")
+                assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
             assert violations == []
         finally:
             browser.close()

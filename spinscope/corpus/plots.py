@@ -14,7 +14,8 @@ import io
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, ParamSpec
 
-from spinscope.corpus.profiles import ALL, OutletProfile, Trends
+from spinscope.corpus.profiles import ALL, OutletProfile, Trends, periods_between
+from spinscope.techniques.definitions import display_name
 from spinscope.errors import UsageError
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def technique_bars(profiles: Sequence[OutletProfile], techniques: Sequence[str] 
         highs = np.array([r.high if r else 0.0 for r in rates])
         axes.barh(y + n * height - 0.4 + height / 2, values, height, xerr=np.vstack([values - lows, highs - values]), capsize=2,
                   label=f"{_short(p.outlet, 40)} ({p.documents} doc.)")  # fmt: skip
-    axes.set_yticks(y, [label.replace("_", " ") for label in labels])
+    axes.set_yticks(y, [display_name(label) for label in labels])
     axes.invert_yaxis()
     axes.set_xlabel("technique spans per 1,000 words (95% interval: bootstrap over documents ∪ Poisson)")
     axes.legend(loc="lower right", fontsize="small")
@@ -125,7 +126,8 @@ def trend_lines(trends: Trends, outlets: Sequence[str] = (), techniques: Sequenc
     for point in trends.points:
         if point.label in wanted and (not outlets or point.outlet in outlets):
             series.setdefault((point.outlet, point.label), []).append((point.period, point.rate.per_1000, point.rate.low, point.rate.high))
-    periods = sorted({p for values in series.values() for p, *_ in values})
+    used = sorted({p for values in series.values() for p, *_ in values})
+    periods = periods_between(used[0], used[-1], trends.period) if used else ()
     figure = _figure(9, 4.5)
     if not series:
         _empty(figure, "No dated documents for these outlets and techniques.")
@@ -134,7 +136,7 @@ def trend_lines(trends: Trends, outlets: Sequence[str] = (), techniques: Sequenc
     at = {p: i for i, p in enumerate(periods)}
     for (outlet, label), values in sorted(series.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1]))[:MAX_SERIES]:
         x = [at[p] for p, *_ in values]
-        name = _short(outlet, 40) if label == ALL else f"{_short(outlet, 30)}: {label.replace('_', ' ')}"
+        name = _short(outlet, 40) if label == ALL else f"{_short(outlet, 30)}: {display_name(label)}"
         rates = [v for _, v, _, _ in values]
         below = [v - lo for _, v, lo, _ in values]
         above = [hi - v for _, v, _, hi in values]

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 import numpy as np
@@ -320,6 +320,24 @@ def period_of(published_date: str, period: Period) -> str:
         return f"{day.year:04d}-{day.month:02d}"
     year, week, _ = day.isocalendar()
     return f"{year:04d}-W{week:02d}"
+
+
+def periods_between(first: str, last: str, period: Period) -> tuple[str, ...]:
+    """Every period from ``first`` to ``last`` (as ``period_of`` names them), those without a document
+    included, so that a time axis keeps its spacing."""
+    if period == "month":
+        year, month = int(first[:4]), int(first[5:7])
+        out = []
+        while f"{year:04d}-{month:02d}" <= last:
+            out.append(f"{year:04d}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return tuple(out)
+    day = date.fromisocalendar(int(first[:4]), int(first[6:]), 1)
+    out = []
+    while period_of(day.isoformat(), "week") <= last:
+        out.append(period_of(day.isoformat(), "week"))
+        day += timedelta(days=7)
+    return tuple(out)
 
 
 def trends(rows: ProfileRows, period: Period = "month", labels: Iterable[str] = ()) -> Trends:
