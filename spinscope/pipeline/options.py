@@ -24,10 +24,22 @@ def _quote_stage(options: "AnalyzeOptions") -> Stage:
     return QuoteStage()
 
 
+def _source_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.sources.stage import SourceStage
+
+    return SourceStage()
+
+
 def _technique_stage(options: "AnalyzeOptions") -> Stage:
     from spinscope.techniques.stage import TechniqueStage
 
     return TechniqueStage(options.technique)
+
+
+def _voice_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.techniques.voice import VoiceStage
+
+    return VoiceStage(options.technique)
 
 
 def _evidence_stage(options: "AnalyzeOptions") -> Stage:
@@ -37,17 +49,22 @@ def _evidence_stage(options: "AnalyzeOptions") -> Stage:
 
 
 # Every stage by name, in the order they run; a new stage registers here with its options field.
-# "quote" runs before "technique" so that techniques can later be told whose voice they are in.
+# The order is docs/who-says-what.md's: "voice" tells each technique span whose words it is in,
+# so it runs after "quote" and "technique".
 STAGES: dict[str, Callable[["AnalyzeOptions"], Stage]] = {
     "sentence": _sentence_stage,
     "quote": _quote_stage,
+    "source": _source_stage,
     "technique": _technique_stage,
+    "voice": _voice_stage,
     "evidence": _evidence_stage,
 }
 # "quote" is opt-in: spaCy's parse adds about 0.25 s to an average article on 2 cores
 # (benchmarks/quotes_polnear.py), over the 0.2 s budget of a default analysis (issue 11, point 9).
 DEFAULT_STAGES: tuple[str, ...] = ("sentence", "technique", "evidence")
 WITH_QUOTES: tuple[str, ...] = ("sentence", "quote", "technique", "evidence")
+# Who says what (issue 11): quotes, their sources, and whose voice each technique span is in.
+WHO_SAYS_WHAT: tuple[str, ...] = ("sentence", "quote", "source", "technique", "voice", "evidence")
 # What the SemEval figures need (predict, evaluate): the spans, without the reader's evidence.
 DETECTION_STAGES: tuple[str, ...] = ("sentence", "technique")
 

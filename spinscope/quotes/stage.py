@@ -43,10 +43,9 @@ class QuoteStage:
         return doc.with_spans(QUOTE, spans)
 
     def info(self) -> Component:
-        from spinscope.nlp.spacy_doc import model_info
+        from spinscope.nlp.spacy_doc import component
 
-        model = model_info()
-        return Component(stage=self.name, name=f"spacy-rules+{model['name']}", version=model["version"], model_sha256=model["model_sha256"])
+        return component(self.name)
 
     def summarise(self, doc: Document) -> dict[str, Any]:
         quotes = doc.spans.get(QUOTE, ())

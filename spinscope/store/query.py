@@ -28,7 +28,8 @@ _WORD = re.compile(r"\w")
 
 @dataclass(frozen=True, slots=True)
 class CorpusQuery:
-    """What to look for; every filter given must hold (an empty one is no filter).
+    """What to look for; every filter given must hold for the document (an empty one is no
+    filter), each on its own: ``speaker`` and a ``search`` within quotes may match two quotes.
 
     search: words that must all occur in the document's text (or in one of its quotes or claims,
         with ``within``); "a phrase" in double quotes, word* for a prefix, OR between two words.

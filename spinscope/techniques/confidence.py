@@ -56,6 +56,12 @@ def reader_threshold(card: dict[str, object]) -> float:
     return DISPLAY_THRESHOLD if is_calibrated(card) else 0.0
 
 
+def is_shown(score: float | None, floor: float) -> bool:
+    """Whether a reader sees a span by default: unscored, or scored at or above ``floor`` (the
+    detector's `reader_threshold`). The evidence and voice stages measure and count these only."""
+    return score is None or score >= floor
+
+
 def is_calibrated(card: dict[str, object]) -> bool:
     """Whether a model card records a calibrated span score (the transformer's does, the baseline's does not)."""
     calibration = card.get("calibration")

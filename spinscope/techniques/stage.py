@@ -9,7 +9,7 @@ from spinscope.document import BOILERPLATE, EVIDENCE, SENTENCE, TECHNIQUE, Compo
 from spinscope.settings import check_defaults
 from spinscope.techniques.base import Detector
 from spinscope.techniques.edges import outermost
-from spinscope.techniques.confidence import reader_threshold
+from spinscope.techniques.confidence import is_shown, reader_threshold
 from spinscope.techniques.registry import DEFAULT_DETECTOR, detector_card, get_detector
 from spinscope.techniques.summary import summarise
 
@@ -80,7 +80,7 @@ class EvidenceStage:
 
     def __call__(self, doc: Document) -> Document:
         spans = list(doc.spans.get(TECHNIQUE, ()))
-        shown = [i for i, s in enumerate(spans) if s.score is None or s.score >= self.floor]
+        shown = [i for i, s in enumerate(spans) if is_shown(s.score, self.floor)]
         if not shown:
             return doc
         for i, span in zip(shown, self.detector.explain(doc, [spans[i] for i in shown])):
