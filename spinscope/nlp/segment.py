@@ -71,7 +71,8 @@ def _is_abbreviation(text: str, line_start: int, punct_pos: int) -> bool:
     return word.lower() in _ABBREV
 
 
-def _trimmed(text: str, s: int, e: int) -> tuple[int, int] | None:
+def trimmed(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """``(s, e)`` less the whitespace at both ends, or None when nothing else is left."""
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -102,11 +103,11 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
                 p -= 1
             if _is_abbreviation(text, ls, p):
                 continue
-            piece = _trimmed(text, piece_start, punct_end)
+            piece = trimmed(text, piece_start, punct_end)
             if piece:
                 out.append(piece)
             piece_start = b.end(1)
-        piece = _trimmed(text, piece_start, le)
+        piece = trimmed(text, piece_start, le)
         if piece:
             out.append(piece)
     return out

@@ -42,6 +42,12 @@ def _voice_stage(options: "AnalyzeOptions") -> Stage:
     return VoiceStage(options.technique)
 
 
+def _claim_stage(options: "AnalyzeOptions") -> Stage:
+    from spinscope.claims.stage import ClaimStage
+
+    return ClaimStage()
+
+
 def _evidence_stage(options: "AnalyzeOptions") -> Stage:
     from spinscope.techniques.stage import EvidenceStage
 
@@ -57,6 +63,7 @@ STAGES: dict[str, Callable[["AnalyzeOptions"], Stage]] = {
     "source": _source_stage,
     "technique": _technique_stage,
     "voice": _voice_stage,
+    "claim": _claim_stage,
     "evidence": _evidence_stage,
 }
 # "quote" is opt-in: spaCy's parse adds about 0.25 s to an average article on 2 cores
@@ -92,6 +99,11 @@ class AnalyzeOptions:
             from spinscope.techniques.registry import check_detector
 
             check_detector(self.technique.detector)
+        if "claim" in self.stages:
+            from spinscope.claims.model import default_folder
+            from spinscope.techniques.model_files import verified_files
+
+            verified_files(default_folder())
 
     def build(self) -> list[Stage]:
         """The stages, in pipeline order (the order of STAGES, whatever order they were named in)."""

@@ -1,0 +1,1 @@
+"""Check-worthy claims: which sentences state checkable facts, why, and on whose word (stage ``claim``)."""
