@@ -64,6 +64,17 @@ def test_web_outlets_claims_page_shows_each_group_timeline(server: RunningServer
     assert "2019-03-05" in page and "2019-04-01" in page and '<img src="/plots/claims.svg"' in page
 
 
+def test_web_outlets_api_gives_the_profiles_as_the_cli_does(server: RunningServer) -> None:
+    body = get(server, "/api/outlets").json()
+    outlets = {o["outlet"]: o for o in body["outlets"]}
+    assert set(outlets) == {HOSTILE, "Daily Planet", "Globe"}
+    assert outlets["Daily Planet"]["voice"] is None and outlets["Globe"]["sources"]["named"] == 4
+    assert all(r["low"] <= r["per_1000"] <= r["high"] for o in body["outlets"] for r in [o["total"], *o["techniques"]])
+    assert "bootstrap" in body["interval"] and body["trends"]["period"] == "month"
+    one = get(server, "/api/outlets", outlet="Globe", period="week").json()
+    assert [o["outlet"] for o in one["outlets"]] == ["Globe"] and {p["period"] for p in one["trends"]["points"]} == {"2019-W10", "2019-W14"}
+
+
 @pytest.mark.parametrize(("path", "media"), [("/plots/techniques.svg", "image/svg+xml"), ("/plots/trends.png", "image/png"), ("/plots/claims.svg", "image/svg+xml")])
 def test_web_outlets_plots_are_images(server: RunningServer, path: str, media: str) -> None:
     response = get(server, path, outlet=["Globe", HOSTILE])

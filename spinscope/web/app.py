@@ -79,6 +79,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(outlets.router)
+    app.include_router(outlets.api_router)
     app.mount("/static", StaticFiles(packages=[("spinscope.web", "static")]), name="static")
     # add_middleware puts each one outside those added before it.
     app.add_middleware(BodyLimitMiddleware, limit=options.max_body_bytes, refuse=errors.error_response)
