@@ -2,15 +2,17 @@
 their intervals, rates over time, and repeated claims on a timeline.
 
 matplotlib is imported only when a plot is drawn (it costs about half a second), and each plot is
-its own ``Figure`` on the Agg canvas, never pyplot's global state, so the web app's threads can
-draw at once. Names from the store (outlets, techniques, claims) are drawn as plain text: mathtext
-is off, so a ``$`` in an outlet's name is a dollar sign and not a formula that could fail to parse.
+its own ``Figure`` on the Agg canvas, never pyplot's global state; the web app's threads draw one
+at a time (see `_plain`). Names from the store (outlets, techniques, claims) are drawn as plain
+text: mathtext is off, so a ``$`` in an outlet's name is a dollar sign, not a formula that could
+fail to parse.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, ParamSpec
 
@@ -31,6 +33,7 @@ MAX_SERIES = 12  # lines in a time series, beyond which a plot is unreadable
 MAX_GROUPS = 15  # claim groups on a timeline
 LABEL_CHARS = 60
 P = ParamSpec("P")
+_DRAWING = threading.Lock()
 
 
 def format_of(name: str) -> Format:
@@ -56,14 +59,16 @@ def _figure(width: float, height: float) -> Figure:
 
 def _plain(draw: Callable[P, bytes]) -> Callable[P, bytes]:
     """Run ``draw`` with the settings every plot is made under: text read when it is created is
-    never mathtext, SVG ids and text do not change from run to run."""
+    never mathtext, SVG ids and text do not change from run to run. The settings are matplotlib's
+    global rcParams, so one plot is drawn at a time: a thread leaving its context would otherwise
+    restore mathtext under another thread's half-drawn plot."""
 
     @functools.wraps(draw)
     def drawn(*args: P.args, **kwargs: P.kwargs) -> bytes:
         import matplotlib
 
         # svg.fonttype none: text stays <text>, searchable and selectable
-        with matplotlib.rc_context({"text.parse_math": False, "svg.hashsalt": "spinscope", "svg.fonttype": "none"}):
+        with _DRAWING, matplotlib.rc_context({"text.parse_math": False, "svg.hashsalt": "spinscope", "svg.fonttype": "none"}):
             return draw(*args, **kwargs)
 
     return drawn
