@@ -11,7 +11,8 @@ import pytest
 
 from spinscope.web.security import PAGE_CSP
 from spinscope.web.outlets import SVG_CSP
-from tests.outlets_store import HOSTILE, full_store
+from spinscope.store import Store
+from tests.outlets_store import HOSTILE, full_store, save_who, who
 from tests.test_web_browser import CHROMIUM, FRAME_STYLE, LAUNCH_ARGS, PHONE, UNNAMED
 from tests.web_server import RunningServer, serve_in_thread
 
@@ -73,6 +74,18 @@ def test_web_outlets_api_gives_the_profiles_as_the_cli_does(server: RunningServe
     assert "bootstrap" in body["interval"] and body["trends"]["period"] == "month"
     one = get(server, "/api/outlets", outlet="Globe", period="week").json()
     assert [o["outlet"] for o in one["outlets"]] == ["Globe"] and {p["period"] for p in one["trends"]["points"]} == {"2019-W10", "2019-W14"}
+
+
+def test_web_outlets_pages_show_an_analysis_saved_after_they_were_computed(tmp_path: Path) -> None:
+    db = tmp_path / "corpus.db"
+    save_who(db, (("Globe", "2019-03-05"),))
+    with serve_in_thread(db) as running:
+        assert "Herald" not in get(running, "/outlets").text
+        with Store(db) as store:
+            before = store.revision()
+            store.save(who("Herald", "2019-05-01", 7))
+            assert store.revision() != before
+        assert "Herald" in get(running, "/outlets").text, "the kept rows are read again once the store changed"
 
 
 @pytest.mark.parametrize(("path", "media"), [("/plots/techniques.svg", "image/svg+xml"), ("/plots/trends.png", "image/png"), ("/plots/claims.svg", "image/svg+xml")])

@@ -358,6 +358,13 @@ class Store:
             ).fetchall()
         return Page(rows=tuple(AnalysisRow(*r) for r in rows[:limit]), truncated=len(rows) > limit)
 
+    def revision(self) -> tuple[int, int]:
+        """The newest analysis id and the number of analyses: it changes whenever an analysis is
+        saved or removed, so what was computed from the store may be kept until it does."""
+        with self._read("read") as conn:
+            newest, count = conn.execute("SELECT coalesce(max(id), 0), count(*) FROM analyses").fetchone()
+        return int(newest), int(count)
+
     def count(self) -> int:
         with self._read("read") as conn:
             n: int = conn.execute("SELECT count(*) FROM analyses").fetchone()[0]

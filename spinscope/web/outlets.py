@@ -5,8 +5,8 @@ The pages run no script, as every page of the app; the plots are images, so the 
 (``img-src 'self'``) is unchanged. An SVG plot carries its own policy, which lets matplotlib's
 inline styles apply inside the image and nothing else (no script, no fetch).
 
-Repeated claims embed every claim of the store; the groups of the same claims are kept for the
-last few stores' states, so a page and its plot group them once.
+The profile rows are kept until the store changes (``Store.revision``), and repeated claims (every
+claim of the store embedded) for the last few sets of claims, so a page and its plot compute them once.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from spinscope.corpus.plots import Format, claim_timeline, technique_bars, trend
 from spinscope.corpus.profiles import ALL, ActorFraming, OutletProfile, Trends, actor_framings, outlet_profiles, trends
 from spinscope.errors import UsageError
 from spinscope.repeats import ClaimGroup, ClaimRecord
+from spinscope.store import Store
+from spinscope.store.profiles import ProfileRows
 from spinscope.techniques.definitions import DEFINITIONS, display_name
 from spinscope.web.api import ERRORS
 from spinscope.web.state import web_state
@@ -42,6 +44,18 @@ Techniques = Annotated[list[str], Query(max_length=100, description="Only these 
 PeriodParam = Annotated[str, Query(pattern="^(month|week)$")]
 
 
+@lru_cache(maxsize=8)
+def _rows(store: Store, revision: tuple[int, int], outlets: tuple[str, ...]) -> ProfileRows:
+    return store.profile_rows(outlets)
+
+
+def profile_rows(request: Request, outlets: tuple[str, ...] = ()) -> ProfileRows:
+    """The store's profile rows, read again only once an analysis was saved: a page and its plot
+    (two requests) read them once."""
+    store = web_state(request).store
+    return _rows(store, store.revision(), outlets)
+
+
 @lru_cache(maxsize=4)
 def repeated(records: tuple[ClaimRecord, ...]) -> tuple[ClaimGroup, ...]:
     from spinscope.repeats import group_claims
@@ -58,7 +72,7 @@ def _labels(given: list[str]) -> tuple[str, ...]:
 
 @router.get("/outlets")
 def outlets_page(request: Request) -> Response:
-    rows = web_state(request).store.profile_rows()
+    rows = profile_rows(request)
     profiles = outlet_profiles(rows)
     framings = actor_framings(rows)
     context = {"profiles": profiles, "actors": framings[:MAX_ACTORS], "more_actors": max(0, len(framings) - MAX_ACTORS), "interval": INTERVAL,
@@ -69,9 +83,8 @@ def outlets_page(request: Request) -> Response:
 @router.get("/outlets/trends")
 def trends_page(request: Request, outlet: Outlets = [], technique: Techniques = [], period: PeriodParam = "month") -> Response:  # noqa: B006 (FastAPI reads the default, never mutates it)
     labels = _labels(technique)
-    store = web_state(request).store
-    known = sorted({p.outlet for p in outlet_profiles(store.profile_rows()) if p.outlet is not None}, key=str.casefold)
-    found = trends(store.profile_rows(tuple(outlet)), "week" if period == "week" else "month", labels)
+    known = sorted({d.outlet for d in profile_rows(request).documents if d.outlet is not None}, key=str.casefold)
+    found = trends(profile_rows(request, tuple(outlet)), "week" if period == "week" else "month", labels)
     shown = set(labels) or {ALL}
     points = [p for p in found.points if p.label in shown]
     context = {"outlets": known, "chosen": outlet, "techniques": sorted(DEFINITIONS), "labels": labels, "period": period, "points": points,
@@ -107,9 +120,9 @@ def plot(
     if kind == "claims":
         image = claim_timeline(repeated(store.claim_records(chosen, MAX_CLAIMS)[0]), image_format)
     elif kind == "techniques":
-        image = technique_bars(outlet_profiles(store.profile_rows(chosen)), labels, image_format)
+        image = technique_bars(outlet_profiles(profile_rows(request, chosen)), labels, image_format)
     else:
-        image = trend_lines(trends(store.profile_rows(chosen), "week" if period == "week" else "month", labels), chosen, labels, image_format)
+        image = trend_lines(trends(profile_rows(request, chosen), "week" if period == "week" else "month", labels), chosen, labels, image_format)
     headers = {"Cache-Control": "no-store"}
     if image_format == "svg":
         headers["Content-Security-Policy"] = SVG_CSP
@@ -133,5 +146,5 @@ def outlets_api(
 ) -> OutletsBody:
     """Per outlet: technique spans per 1,000 words with 95% intervals, quoted versus own voice, named
     versus anonymous sources, the roles and labels it gives each actor, and trends over time."""
-    rows = web_state(request).store.profile_rows(() if outlet is None else (outlet,))
+    rows = profile_rows(request, () if outlet is None else (outlet,))
     return OutletsBody(interval=INTERVAL, outlets=list(outlet_profiles(rows)), actors=list(actor_framings(rows)), trends=trends(rows, period))
