@@ -129,6 +129,8 @@ def test_corpus_profiles_from_a_real_store_of_baseline_and_who_says_what_analyse
     with Store(db) as store:
         rows = store.profile_rows()
         assert [d.outlet for d in store.profile_rows(("Globe",)).documents] == ["Globe", "Globe"]
+        without = store.profile_rows(actors=False)
+    assert without.actors == () and without.documents == rows.documents and without.techniques == rows.techniques and rows.actors
     profiles = {p.outlet: p for p in outlet_profiles(rows)}
     assert list(profiles) == [HOSTILE, "Daily Planet", "Globe"]
     planet, globe = profiles["Daily Planet"], profiles["Globe"]

@@ -241,7 +241,7 @@ def outlets_command(
         if out is not None:
             check_output(out)
         with _open_store(path, busy_timeout_ms) as store:
-            rows = store.profile_rows(tuple(outlets or ()), query_timeout)
+            rows = store.profile_rows(tuple(outlets or ()), query_timeout, actors=format is OutletsFormat.json)
         profiles = outlet_profiles(rows)
         with writing(out) if out is not None else nullcontext(), (out.open("w", encoding="utf-8", newline="") if out is not None else nullcontext(sys.stdout)) as fh:
             if format is OutletsFormat.json:
@@ -288,7 +288,7 @@ def plot_command(
                 if truncated:
                     say(err, f"only the newest {len(records):,} claims were grouped; narrow the plot with --outlet")
             else:
-                rows = store.profile_rows(chosen, query_timeout)
+                rows = store.profile_rows(chosen, query_timeout, actors=False)
                 if kind is PlotKind.techniques:
                     image = technique_bars(outlet_profiles(rows), labels, fmt)
                 else:

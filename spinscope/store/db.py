@@ -328,13 +328,14 @@ class Store:
         with self._read("query") as conn:
             return run_query(conn, query)
 
-    def profile_rows(self, outlets: tuple[str, ...] = (), timeout: float = 5.0) -> ProfileRows:
+    def profile_rows(self, outlets: tuple[str, ...] = (), timeout: float = 5.0, actors: bool = True) -> ProfileRows:
         """The rows outlet profiles and trends are computed from (spinscope.corpus.profiles), for
-        ``outlets`` (all when empty), stopped after ``timeout`` seconds (QueryTimeoutError)."""
+        ``outlets`` (all when empty), stopped after ``timeout`` seconds (QueryTimeoutError);
+        ``actors=False`` leaves out the actor rows, which only actor framing reads."""
         from spinscope.store.profiles import profile_rows
 
         with self._read("query") as conn:
-            return profile_rows(conn, outlets, timeout)
+            return profile_rows(conn, outlets, timeout, actors)
 
     def claim_records(self, outlets: tuple[str, ...] = (), limit: int = 5_000, timeout: float = 5.0) -> tuple[tuple[ClaimRecord, ...], bool]:
         """The newest ``limit`` claims of the latest analyses as ``ClaimRecord``s, and whether more

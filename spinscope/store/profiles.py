@@ -97,15 +97,16 @@ def _actor(analysis_id: int, label: str, attributes: str) -> ActorRow:
     return ActorRow(analysis_id, str(name) if name else "?", label, _strings(role.get("fine"), "role"), _strings(data.get("labels"), "text"))
 
 
-def profile_rows(conn: sqlite3.Connection, outlets: tuple[str, ...] = (), timeout: float = 5.0) -> ProfileRows:
+def profile_rows(conn: sqlite3.Connection, outlets: tuple[str, ...] = (), timeout: float = 5.0, actors: bool = True) -> ProfileRows:
     """Every row a profile needs, for the documents of ``outlets`` (all when empty), read within
-    ``timeout`` seconds (QueryTimeoutError)."""
+    ``timeout`` seconds (QueryTimeoutError); without ``actors``, no actor rows (reading each
+    actor's attributes is half the work, and only actor framing needs them)."""
     latest, args = _latest(outlets)
     with deadline(conn, timeout, "narrow it to a few outlets (--outlet)"):
-        return _profile_rows(conn, latest, args)
+        return _profile_rows(conn, latest, args, actors)
 
 
-def _profile_rows(conn: sqlite3.Connection, latest: str, args: list[Any]) -> ProfileRows:
+def _profile_rows(conn: sqlite3.Connection, latest: str, args: list[Any], with_actors: bool) -> ProfileRows:
     documents = conn.execute(
         f"WITH {latest} SELECT latest.analysis, latest.outlet, latest.published_date,"
         " latest.words, latest.pipeline FROM latest ORDER BY latest.analysis",
@@ -128,7 +129,7 @@ def _profile_rows(conn: sqlite3.Connection, latest: str, args: list[Any]) -> Pro
         f"WITH {latest} SELECT s.analysis_id, s.label, s.attributes"
         " FROM latest CROSS JOIN spans s ON s.analysis_id = latest.analysis AND s.span_group = 'actor' ORDER BY s.analysis_id, s.start_char",
         args,
-    ).fetchall()
+    ).fetchall() if with_actors else []
     return ProfileRows(
         documents=tuple(DocumentRow(i, o, p, int(w), *(stage in stages.get(pipeline, ()) for stage in ("voice", "source", "actor")))
                         for i, o, p, w, pipeline in documents),  # fmt: skip

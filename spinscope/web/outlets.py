@@ -45,15 +45,15 @@ PeriodParam = Annotated[str, Query(pattern="^(month|week)$")]
 
 
 @lru_cache(maxsize=8)
-def _rows(store: Store, revision: tuple[int, int], outlets: tuple[str, ...]) -> ProfileRows:
-    return store.profile_rows(outlets)
+def _rows(store: Store, revision: tuple[int, int], outlets: tuple[str, ...], actors: bool) -> ProfileRows:
+    return store.profile_rows(outlets, actors=actors)
 
 
-def profile_rows(request: Request, outlets: tuple[str, ...] = ()) -> ProfileRows:
-    """The store's profile rows, read again only once an analysis was saved: a page and its plot
-    (two requests) read them once."""
+def profile_rows(request: Request, outlets: tuple[str, ...] = (), actors: bool = False) -> ProfileRows:
+    """The store's profile rows (with the actor rows where asked), read again only once an analysis
+    was saved: a page and its plot (two requests) read them once."""
     store = web_state(request).store
-    return _rows(store, store.revision(), outlets)
+    return _rows(store, store.revision(), outlets, actors)
 
 
 @lru_cache(maxsize=4)
@@ -72,7 +72,7 @@ def _labels(given: list[str]) -> tuple[str, ...]:
 
 @router.get("/outlets")
 def outlets_page(request: Request) -> Response:
-    rows = profile_rows(request)
+    rows = profile_rows(request, actors=True)
     profiles = outlet_profiles(rows)
     framings = actor_framings(rows)
     context = {"profiles": profiles, "actors": framings[:MAX_ACTORS], "more_actors": max(0, len(framings) - MAX_ACTORS), "interval": INTERVAL,
@@ -146,5 +146,5 @@ def outlets_api(
 ) -> OutletsBody:
     """Per outlet: technique spans per 1,000 words with 95% intervals, quoted versus own voice, named
     versus anonymous sources, the roles and labels it gives each actor, and trends over time."""
-    rows = profile_rows(request, () if outlet is None else (outlet,))
+    rows = profile_rows(request, () if outlet is None else (outlet,), actors=True)
     return OutletsBody(interval=INTERVAL, outlets=list(outlet_profiles(rows)), actors=list(actor_framings(rows)), trends=trends(rows, period))
