@@ -27,11 +27,10 @@ if TYPE_CHECKING:
 
 Format = Literal["png", "svg"]
 KINDS = ("techniques", "trends", "claims")
-FORMATS: tuple[Format, ...] = ("png", "svg")
 MAX_BARS = 8  # techniques drawn per outlet: the most used ones across the outlets shown
 MAX_SERIES = 12  # lines in a time series, beyond which a plot is unreadable
 MAX_GROUPS = 15  # claim groups on a timeline
-LABEL_CHARS = 60
+LABEL_CHARS = 60  # a name or claim longer than this is cut with an ellipsis
 P = ParamSpec("P")
 _DRAWING = threading.Lock()
 

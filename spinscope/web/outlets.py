@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from spinscope.corpus.outlets import INTERVAL
-from spinscope.corpus.plots import Format, claim_timeline, technique_bars, trend_lines
+from spinscope.corpus.plots import KINDS, Format, claim_timeline, technique_bars, trend_lines
 from spinscope.corpus.profiles import ALL, ActorFraming, OutletProfile, Trends, actor_framings, outlet_profiles, trends
 from spinscope.errors import UsageError
 from spinscope.repeats import ClaimGroup, ClaimRecord
@@ -41,7 +41,7 @@ MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
 
 Outlets = Annotated[list[str], Query(max_length=500, description="Only these outlets, exactly as stored.")]
 Techniques = Annotated[list[str], Query(max_length=100, description="Only these techniques (PTC labels).")]
-PeriodParam = Annotated[str, Query(pattern="^(month|week)$")]
+PeriodParam = Annotated[Literal["month", "week"], Query(description="Per calendar month or ISO week.")]
 
 
 @lru_cache(maxsize=8)
@@ -84,7 +84,7 @@ def outlets_page(request: Request) -> Response:
 def trends_page(request: Request, outlet: Outlets = [], technique: Techniques = [], period: PeriodParam = "month") -> Response:  # noqa: B006 (FastAPI reads the default, never mutates it)
     labels = _labels(technique)
     known = sorted({d.outlet for d in profile_rows(request).documents if d.outlet is not None}, key=str.casefold)
-    found = trends(profile_rows(request, tuple(outlet)), "week" if period == "week" else "month", labels)
+    found = trends(profile_rows(request, tuple(outlet)), period, labels)
     shown = set(labels) or {ALL}
     points = [p for p in found.points if p.label in shown]
     context = {"outlets": known, "chosen": outlet, "techniques": sorted(DEFINITIONS), "labels": labels, "period": period, "points": points,
@@ -111,7 +111,7 @@ def plot(
     period: PeriodParam = "month",
 ) -> Response:
     """A plot of the store as an image, for the pages' ``<img>``."""
-    if fmt not in MEDIA or kind not in ("techniques", "trends", "claims"):
+    if fmt not in MEDIA or kind not in KINDS:
         raise UsageError(f"/plots/{kind[:40]}.{fmt[:10]}: no such plot; give techniques, trends or claims, as .svg or .png")
     image_format: Format = "svg" if fmt == "svg" else "png"
     labels = _labels(technique)
@@ -122,7 +122,7 @@ def plot(
     elif kind == "techniques":
         image = technique_bars(outlet_profiles(profile_rows(request, chosen)), labels, image_format)
     else:
-        image = trend_lines(trends(profile_rows(request, chosen), "week" if period == "week" else "month", labels), chosen, labels, image_format)
+        image = trend_lines(trends(profile_rows(request, chosen), period, labels), chosen, labels, image_format)
     headers = {"Cache-Control": "no-store"}
     if image_format == "svg":
         headers["Content-Security-Policy"] = SVG_CSP
@@ -142,7 +142,7 @@ class OutletsBody(BaseModel):
 def outlets_api(
     request: Request,
     outlet: Annotated[str | None, Query(description="Only this outlet, exactly as stored.")] = None,
-    period: Annotated[Literal["month", "week"], Query(description="Trends per calendar month or ISO week.")] = "month",
+    period: PeriodParam = "month",
 ) -> OutletsBody:
     """Per outlet: technique spans per 1,000 words with 95% intervals, quoted versus own voice, named
     versus anonymous sources, the roles and labels it gives each actor, and trends over time."""
