@@ -11,7 +11,7 @@ from typing import IO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from spinscope.cli.console import check_output, counted, error, say, warning, write_text, writing
+from spinscope.cli.console import check_output, counted, failed, say, warning, write_text, writing
 from spinscope.document import DECODING, Analysis, Failure
 from spinscope.errors import EncodingError
 from spinscope.pipeline import AnalyzeOptions, Executor, analyze_many
@@ -39,8 +39,7 @@ def _report_failures(results: list[Analysis | Failure], err: Console) -> int:
     if not failures:
         return 0
     for f in failures:
-        where = "" if f.source in f.message else f"{f.source}: "
-        error(err, f"{where}{f.message}")
+        failed(err, f)
     return failures[0].exit_code if len(results) == 1 else 1
 
 

@@ -15,12 +15,19 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from spinscope.document import Failure
 from spinscope.errors import UsageError
 
 
 def error(console: Console, message: str) -> None:
     """``error: <message>`` on one line, the message taken literally."""
     console.print(Text.assemble(("error:", "red"), " ", message), highlight=False, soft_wrap=True)
+
+
+def failed(console: Console, failure: Failure) -> None:
+    """One input that failed, as ``error: <source>: <message>`` (the source once, if the message names it)."""
+    where = "" if failure.source in failure.message else f"{failure.source}: "
+    error(console, f"{where}{failure.message}")
 
 
 def warning(console: Console, message: str) -> None:

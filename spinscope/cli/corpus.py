@@ -16,7 +16,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from spinscope.cli.console import check_output, counted, error, say, writing
+from spinscope.cli import _fail
+from spinscope.cli.console import check_output, counted, failed, say, writing
 from spinscope.cli.options import default, option
 from spinscope.errors import SpinscopeError, UsageError
 from spinscope.settings import IngestOptions
@@ -48,11 +49,6 @@ class QueryFormat(str, Enum):
     csv = "csv"
     jsonl = "jsonl"
     parquet = "parquet"
-
-
-def _fail(exc: SpinscopeError) -> typer.Exit:
-    error(err, str(exc))
-    return typer.Exit(exc.exit_code)
 
 
 @corpus_app.command("add")
@@ -104,8 +100,7 @@ def add(
     except SpinscopeError as exc:
         raise _fail(exc) from None
     for failure in summary.failures:
-        where = "" if failure.source in failure.message else f"{failure.source}: "
-        error(err, f"{where}{failure.message}")
+        failed(err, failure)
     say(err, f"{summary.added} added, {summary.unchanged} already in the store, {len(summary.failures)} failed; store: {path.resolve()}")
     if summary.failures:
         say(err, "failed inputs are listed in the store's failures table until they succeed")
