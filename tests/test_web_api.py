@@ -168,6 +168,7 @@ def test_web_result_page_links_its_downloads_and_itself(client: httpx.Client, st
         (f"/api/analyses/{stored['id']}/analysis.json", " download"),
         (f"/api/analyses/{stored['id']}/spans.csv", " download"),
         (f"/analyses/{stored['id']}/report.html", " download"),
+        (f"/analyses?a={stored['id']}", ""),
         (permalink, ""),
     ]
     assert client.get(permalink).status_code == 200

@@ -28,6 +28,7 @@ from tests.paths import REPO
 from tests.test_nlp_language import FRENCH
 from tests.test_report_html import _analysis, _by
 from tests.web_server import RunningServer, example_text, serve_in_thread
+from tests.compare_fixture import analysis_a, analysis_b
 from tests.who_fixture import MARA, who_analysis
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -562,4 +563,39 @@ def test_web_browser_who_says_what_links_land_on_their_passages(server: RunningS
     page.screenshot(path=str(ARTIFACTS / "web-result-who.png"), full_page=False)
     page.set_viewport_size(PHONE)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert watch.dialogs == [] and watch.errors == [] and watch.csp == []
+
+
+def test_web_browser_compare_two_stored_analyses_side_by_side(server: RunningServer, watched: tuple["Page", Watch]) -> None:
+    """From the list of past analyses, the form opens /compare for the two chosen: the actors both
+    name stand in one row with the labels each article gives them, a label leads to its place in its
+    own report, and on a phone the two columns fold into one without scrolling sideways."""
+    page, watch = watched
+    with Store(server.db) as store:
+        a, b = store.save(analysis_a()), store.save(analysis_b())
+    page.goto(f"{server.url}/analyses")
+    page.select_option("#compare-a", str(a))
+    page.select_option("#compare-b", str(b))
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url(f"{server.url}/compare?a={a}&b={b}")
+    actors = page.get_by_role("region", name="Actors and the labels each article gives them")
+    nusra = actors.locator(".row", has_text="Al-Nusra Front").first
+    cells = nusra.locator(".side")
+    assert cells.count() == 2
+    assert "The terror group" in cells.nth(0).inner_text() and "a jihadist militia" in cells.nth(1).inner_text()
+    left, right = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+    assert left is not None and right is not None and left["x"] + left["width"] <= right["x"], "A and B side by side"
+    claims = page.get_by_role("region", name="Check-worthy claims").inner_text()
+    assert "About 250,000 people" in claims and "About 100,000 people" in claims
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-compare.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    left, right = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+    assert left is not None and right is not None and right["y"] >= left["y"] + left["height"], "one column on a phone, B under A"
+    page.screenshot(path=str(ARTIFACTS / "web-compare-phone.png"), full_page=True)
+    page.get_by_role("link", name="«a jihadist militia»").click()
+    page.wait_for_url(f"{server.url}/analyses/{b}#w-label-0-0")
+    assert page.evaluate("document.activeElement.id") == "w-label-0-0", "the report lands on the label"
+    assert "".join(page.locator("#article .lit").all_text_contents()) == "a jihadist militia", "and lights its words"
     assert watch.dialogs == [] and watch.errors == [] and watch.csp == []

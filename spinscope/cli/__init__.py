@@ -1,4 +1,4 @@
-"""The ``spinscope`` command line: analyze, predict, batch, score, serve, train, corpus (add, query).
+"""The ``spinscope`` command line: analyze, predict, batch, score, compare, serve, train, corpus (add, query, outlets, plot).
 
 Every SpinscopeError becomes one line on stderr and the exit code of its class (see errors.py);
 in a batch, a failed document is reported and the rest goes on, and the exit code is non-zero.
@@ -204,6 +204,34 @@ def score(
         typer.echo(json.dumps({"task": task.value, **result.to_dict()}))
     else:
         typer.echo(f"task {task.value}: precision {result.precision:.6f}  recall {result.recall:.6f}  F1 {result.f1:.6f}")
+
+
+@app.command()
+def compare(
+    first: Annotated[str, typer.Argument(metavar="A", help="An article (a .txt or .html file, a URL, or - for stdin) or its saved analysis (`analyze --format json`, a .json file).", show_default=False)],
+    second: Annotated[str, typer.Argument(metavar="B", help="The other article, in any of the same forms.", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="text: tables in the terminal; json: the comparison as one object; html: a standalone page.")] = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout (html: spinscope-compare.html when not given).")] = None,
+    detector: DetectorOpt = default("detector"),
+    max_bytes: MaxBytesOpt = default("max_bytes"),
+    allow_private: AllowPrivateOpt = default("allow_private"),
+    timeout: TimeoutOpt = default("fetch_timeout"),
+    max_redirects: MaxRedirectsOpt = default("max_redirects"),
+    doc_timeout: DocTimeoutOpt = default("doc_timeout"),
+    doc_memory_mb: DocMemoryOpt = default("doc_memory_mb"),
+) -> None:
+    """Compare two articles on one event: actors aligned with the labels each gives them, techniques, claims only one makes."""
+    from spinscope.cli.compare import compare_stages, run_compare
+    from spinscope.pipeline import LocalExecutor
+
+    try:
+        # min_score 0: every span is kept, and each side is counted as its report shows it
+        options = _analyze_options(detector, 0.0, max_bytes, timeout, max_redirects, allow_private, compare_stages())
+        code = run_compare(first, second, format.value, output, options, err, LocalExecutor(1, doc_timeout, doc_memory_mb))
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

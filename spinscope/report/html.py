@@ -45,7 +45,7 @@ def _generated_css(spans: list[dict[str, Any]], labels: list[str], slots: int) -
     return "\n".join(rules)
 
 
-def _model_card(data: dict[str, Any]) -> dict[str, Any]:
+def model_card(data: dict[str, Any]) -> dict[str, Any]:
     """The card of the model that found the spans, where the installed model has the same files
     (model hash): another model's figures and calibration would mislead, so then {}."""
     component = technique_component(data)
@@ -154,7 +154,7 @@ def render(data: dict[str, Any]) -> str:
     script = resources.files("spinscope.report").joinpath("report.js").read_text()
     css = resources.files("spinscope.report").joinpath("report.css").read_text()
     slots = assign_slots(spans)
-    card = _model_card(data)
+    card = model_card(data)
     calibrated = is_calibrated(card)
     css += _generated_css(spans, list(summary["technique_counts"]), max(slots, default=0) + 1)
     script_hash = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()

@@ -201,20 +201,25 @@
   // The who-says-what panel's links: land on the passage (its anchor takes the focus, so Tab goes
   // on from there) and light up its words until the next link is followed.
   var lit = [];
+  function follow(id) {
+    var at = id.indexOf("w-") === 0 ? document.getElementById(id) : null;
+    if (!at) { return false; }
+    lit.forEach(function (el) { el.classList.remove("lit"); });
+    lit = Array.prototype.filter.call(document.querySelectorAll("#article [data-in]"), function (el) {
+      return el.getAttribute("data-in").split(" ").indexOf(id) >= 0;
+    });
+    lit.forEach(function (el) { el.classList.add("lit"); });
+    at.scrollIntoView({ block: "center" });
+    at.focus({ preventScroll: true });
+    return true;
+  }
   document.querySelectorAll("a.who-link").forEach(function (a) {
     a.addEventListener("click", function (e) {
-      var id = a.getAttribute("href").slice(1);
-      var at = document.getElementById(id);
-      if (!at) { return; }
-      e.preventDefault();
-      lit.forEach(function (el) { el.classList.remove("lit"); });
-      lit = Array.prototype.filter.call(document.querySelectorAll("#article [data-in]"), function (el) {
-        return el.getAttribute("data-in").split(" ").indexOf(id) >= 0;
-      });
-      lit.forEach(function (el) { el.classList.add("lit"); });
-      at.scrollIntoView({ block: "center" });
-      at.focus({ preventScroll: true });
+      if (follow(a.getAttribute("href").slice(1))) { e.preventDefault(); }
     });
   });
   refresh();
+  // A page opened at a passage (a comparison's link to an actor, label, claim or source) lands
+  // there as a followed panel link does.
+  if (location.hash) { follow(decodeURIComponent(location.hash.slice(1))); }
 })();

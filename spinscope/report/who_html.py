@@ -19,21 +19,21 @@ CLAIMS_SHOWN = 10
 ACTORS_SHOWN = 12
 
 
-def _anchor(kind: str, place: Place, owner: Place | None = None) -> str:
+def panel_anchor(kind: str, place: Place, owner: Place | None = None) -> str:
     return f"w-{kind}-{owner.index}-{place.index}" if owner else f"w-{kind}-{place.index}"
 
 
 def who_regions(who: WhoSaysWhat) -> tuple[Region, ...]:
     """The article's passages the panel links to, quotes marked as quoted with their speaker."""
     out = [
-        Region(q.place.start, q.place.end, _anchor("quote", q.place), f"Quote by {s.name or 'an unknown speaker'}", True, s.name or UNKNOWN_SPEAKER)
+        Region(q.place.start, q.place.end, panel_anchor("quote", q.place), f"Quote by {s.name or 'an unknown speaker'}", True, s.name or UNKNOWN_SPEAKER)
         for s in who.speakers or () for q in s.quotes
     ]
-    out += [Region(s.place.start, s.place.end, _anchor("source", s.place), f"Source: {s.name}") for s in who.sources or ()]
+    out += [Region(s.place.start, s.place.end, panel_anchor("source", s.place), f"Source: {s.name}") for s in who.sources or ()]
     for a in who.actors or ():
-        out.append(Region(a.place.start, a.place.end, _anchor("actor", a.place), f"Actor: {a.name}"))
-        out += [Region(l.place.start, l.place.end, _anchor("label", l.place, a.place), f"Label of {a.name}: {l.place.text}") for l in a.labels]
-    out += [Region(c.place.start, c.place.end, _anchor("claim", c.place), f"Claim ranked {c.rank}") for c in who.claims or ()]
+        out.append(Region(a.place.start, a.place.end, panel_anchor("actor", a.place), f"Actor: {a.name}"))
+        out += [Region(l.place.start, l.place.end, panel_anchor("label", l.place, a.place), f"Label of {a.name}: {l.place.text}") for l in a.labels]
+    out += [Region(c.place.start, c.place.end, panel_anchor("claim", c.place), f"Claim ranked {c.rank}") for c in who.claims or ()]
     return tuple(out)
 
 
@@ -59,7 +59,7 @@ def _quotes(speakers: tuple[Speaker, ...]) -> str:
         title = f' <span class="muted">({escape("; ".join(titles))})</span>' if titles else ""
         name = escape(s.name) if s.name else f"<i>{UNKNOWN_SPEAKER}</i>"
         unnamed = ' <span class="muted">(not named)</span>' if s.name and not s.named else ""
-        quotes = "".join(f'<li>{_link(_anchor("quote", q.place), q.place.text)} <span class="muted">{escape(q.kind)}</span></li>' for q in s.quotes)
+        quotes = "".join(f'<li>{_link(panel_anchor("quote", q.place), q.place.text)} <span class="muted">{escape(q.kind)}</span></li>' for q in s.quotes)
         items.append(f'<li><b>{name}</b>{unnamed}{title}: {_plural(len(s.quotes), "quote")}<ul>{quotes}</ul></li>')
     total = sum(len(s.quotes) for s in speakers)
     return f'<p>{_plural(total, "quote")}, {_plural(found, "speaker")} named.</p><ul class="speakers">{"".join(items)}</ul>'
@@ -77,7 +77,7 @@ def _sources(sources: tuple[Source, ...]) -> str:
         return '<p class="none">No sources found.</p>'
     named = sum(s.named for s in sources)
     items = "".join(
-        f'<li><a class="who-link" href="#{_anchor("source", s.place)}">{escape(s.name)}</a> <span class="muted">{_kind(s)}'
+        f'<li><a class="who-link" href="#{panel_anchor("source", s.place)}">{escape(s.name)}</a> <span class="muted">{_kind(s)}'
         f'{", " + _plural(s.statements, "statement") if s.statements else ""}</span></li>'
         for s in sources
     )
@@ -97,11 +97,11 @@ def _actors(actors: tuple[Actor, ...]) -> str:
         return '<p class="none">No actors found.</p>'
     items = []
     for a in actors[:ACTORS_SHOWN]:
-        labels = ", ".join(f'{_link(_anchor("label", l.place, a.place), l.place.text)} <span class="muted">{escape(l.kind)}'
+        labels = ", ".join(f'{_link(panel_anchor("label", l.place, a.place), l.place.text)} <span class="muted">{escape(l.kind)}'
                            f'{f" ×{l.times}" if l.times > 1 else ""}</span>' for l in a.labels)
         called = f'<br><span class="labels">Called: {labels}</span>' if labels else ""
         kind = f'{escape(a.type)}, ' if a.type else ""
-        items.append(f'<li><a class="who-link" href="#{_anchor("actor", a.place)}">{escape(a.name)}</a>{_role(a)} '
+        items.append(f'<li><a class="who-link" href="#{panel_anchor("actor", a.place)}">{escape(a.name)}</a>{_role(a)} '
                      f'<span class="muted">{kind}{_plural(a.mentions, "mention")}</span>{called}</li>')
     more = len(actors) - ACTORS_SHOWN
     rest = f'<p class="muted">{_plural(more, "more actor")}, named less often, in the JSON.</p>' if more > 0 else ""
@@ -116,7 +116,7 @@ def _claims(claims: tuple[Claim, ...]) -> str:
         score = f" {c.score:.0%}" if c.score is not None else ""
         source = f"; source: {escape(c.source)}{'' if c.named is not False else ' (anonymous)'}" if c.source else "; no source given"
         reasons = escape("; ".join(c.reasons))
-        items.append(f'<li>{_link(_anchor("claim", c.place), c.place.text)} <span class="muted">{score.strip()}'
+        items.append(f'<li>{_link(panel_anchor("claim", c.place), c.place.text)} <span class="muted">{score.strip()}'
                      f'{" · " + reasons if reasons else ""}{source}</span></li>')
     more = len(claims) - CLAIMS_SHOWN
     rest = f'<p class="muted">{_plural(more, "more claim")}, less check-worthy, in the JSON.</p>' if more > 0 else ""

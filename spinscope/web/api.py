@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -26,6 +26,9 @@ from spinscope.techniques.definitions import CHECKS, DEFINITIONS, display_name
 from spinscope.techniques.examples import builtin_example
 from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import web_state
+
+if TYPE_CHECKING:
+    from spinscope.compare import Comparison
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -270,6 +273,32 @@ def download_csv(analysis_id: AnalysisId, request: Request) -> Response:
     cell that a spreadsheet would take for a formula starts with an apostrophe."""
     body = spans_csv(load_analysis(request, analysis_id))
     return Response(body, media_type="text/csv; charset=utf-8", headers=attachment(analysis_id, "csv"))
+
+
+AnalysisQuery = Annotated[int, Query(ge=1, le=SQLITE_MAX_INT, description="A stored analysis id.")]
+
+
+def compare_stored(request: Request, a: int, b: int) -> "Comparison":
+    """Stored analyses ``a`` and ``b`` side by side (404 where either is missing); nothing is re-analysed."""
+    from spinscope.compare import compare
+
+    return compare(load_analysis(request, a), load_analysis(request, b))
+
+
+@router.get(
+    "/compare",
+    response_class=Response,
+    responses={
+        200: {"description": "The comparison of two stored analyses (spinscope compare --format json): their actors aligned with the labels "
+                             "each gives them, their techniques per 1,000 words, the claims both make and those only one makes, their sources.",
+              "content": {"application/json": {"schema": {"type": "object"}}}},
+        404: ERRORS[404],
+        422: ERRORS[422],
+    },
+)
+def compare_analyses(a: AnalysisQuery, b: AnalysisQuery, request: Request) -> Response:
+    """Two stored analyses side by side, as `spinscope compare A B --format json` writes them."""
+    return JSONResponse(compare_stored(request, a, b).to_dict())
 
 
 @router.get("/analyses", response_model=AnalysisList, responses={422: ERRORS[422]})

@@ -1,4 +1,4 @@
-"""The HTML pages: the form, a report, the past analyses, the technique guide, the API reference.
+"""The HTML pages: the form, a report, two reports compared, the past analyses, the technique guide, the API reference.
 
 The app's own pages run no script at all (their CSP has no script-src). The report page is the
 CLI's self-contained report (spinscope.report.html.render) with a navigation bar added; it is
@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from spinscope.errors import SpinscopeError
 from spinscope.report.html import render as render_report
-from spinscope.web.api import AnalysisId, attachment, load_analysis, technique_guide
+from spinscope.web.api import SQLITE_MAX_INT, AnalysisId, AnalysisQuery, attachment, compare_stored, load_analysis, technique_guide
 from spinscope.web.security import CSRF_COOKIE, CSRF_FIELD, is_cross_origin, set_csrf_cookie
 from spinscope.web.service import Metadata, Submission, analyse_and_save
 from spinscope.web.state import WebState, web_state
@@ -78,11 +78,16 @@ async def analyze_form(request: Request) -> Response:
 
 
 @router.get("/analyses")
-def analyses(request: Request, page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+def analyses(request: Request, page: Annotated[int, Query(ge=1, le=100_000)] = 1, a: Annotated[int | None, Query(ge=1, le=SQLITE_MAX_INT)] = None) -> Response:
+    """The past analyses, newest first, with a form that compares two of them; ``a``: the analysis
+    a report's "Compare with another analysis" link holds, to be compared with one of the list."""
     web = web_state(request)
     size = web.options.page_size
     result = web.store.recent(size, (page - 1) * size)
-    return templates.TemplateResponse(request, "analyses.html", {"rows": result.rows, "page": page, "truncated": result.truncated})
+    held = None if a is None else web.store.get(a)
+    first = None if held is None else {"id": a, "title": held["document"].get("title") or held["document"]["id"]}
+    context = {"rows": result.rows, "page": page, "truncated": result.truncated, "compare_with": first}
+    return templates.TemplateResponse(request, "analyses.html", context)
 
 
 @router.get("/analyses/{analysis_id}")
@@ -122,6 +127,18 @@ def _report_csp(page: str) -> dict[str, str]:
     """The report's own hash-pinned CSP, as a header too, so that both policies agree."""
     match = _META_CSP.search(page)
     return {"Content-Security-Policy": html.unescape(match.group(1)) + "; frame-ancestors 'none'"} if match else {}
+
+
+@router.get("/compare")
+def compare_page(request: Request, a: AnalysisQuery, b: AnalysisQuery) -> Response:
+    """Two stored analyses side by side: the CLI's comparison page in the site's frame, each actor,
+    label, claim and source linked to its place in its analysis's report."""
+    from spinscope.compare.html import render as render_comparison
+
+    page = render_comparison(compare_stored(request, a, b), (f"/analyses/{a}", f"/analyses/{b}"))
+    nav = env.get_template("compare_nav.html").render(a=a, b=b)
+    page = _in_site_frame(page, nav)
+    return HTMLResponse(page, headers=_report_csp(page))
 
 
 @router.get("/techniques")
