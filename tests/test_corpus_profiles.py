@@ -212,3 +212,11 @@ def test_corpus_profiles_version_3_store_gains_word_counts_when_migrated(tmp_pat
 )  # fmt: skip
 def test_corpus_profiles_periods_between_fill_the_empty_ones(first: str, last: str, period: str, expected: tuple[str, ...]) -> None:
     assert periods_between(first, last, period) == expected  # type: ignore[arg-type]
+
+
+def test_corpus_profiles_a_technique_an_outlet_never_used_rates_zero_with_an_upper_bound() -> None:
+    y = by_outlet(ROWS)["Y"]
+    absent = y.rate("Name_Calling,Labeling")  # type: ignore[attr-defined]
+    assert (absent.spans, absent.per_1000, absent.low) == (0, 0.0, 0.0)
+    assert absent.high == pytest.approx(1000 * 3.6889 / 500, abs=0.01), "zero spans in 500 words: up to 3.69 expected"
+    assert y.rate("Loaded_Language").spans == 1 and y.rate(ALL) == y.total  # type: ignore[attr-defined]

@@ -79,6 +79,15 @@ def _save(figure: Figure, fmt: Format) -> bytes:
     return buffer.getvalue()
 
 
+def _colours(n: int) -> list[tuple[float, float, float, float]]:
+    """``n`` colours, one per outlet: tab10's up to ten, tab20's up to twenty (then they repeat)."""
+    from matplotlib import colormaps
+
+    palette = colormaps["tab10" if n <= 10 else "tab20"]
+    size = 10 if n <= 10 else 20
+    return [palette(i % size) for i in range(n)]
+
+
 def _empty(figure: Figure, message: str) -> None:
     axes = figure.add_subplot()
     axes.set_axis_off()
@@ -98,25 +107,25 @@ def technique_bars(profiles: Sequence[OutletProfile], techniques: Sequence[str] 
             for r in p.techniques:
                 used[r.label] = used.get(r.label, 0) + r.spans
         labels = [label for label, _ in sorted(used.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_BARS]]
-    figure = _figure(9, 1.6 + 0.45 * max(1, len(labels)) * max(1, min(len(profiles), 6)) ** 0.5)
+    figure = _figure(10, max(3.0, 1.6 + 0.14 * max(1, len(labels)) * max(2, len(profiles))))
     if not profiles or not labels:
         _empty(figure, "No technique spans in the store yet.")
         return _save(figure, fmt)
     axes = figure.add_subplot()
+    colours = _colours(len(profiles))
     height = 0.8 / len(profiles)
     y = np.arange(len(labels))
     for n, p in enumerate(profiles):
-        by_label = {r.label: r for r in p.techniques}
-        rates = [by_label.get(label) for label in labels]
-        values = np.array([r.per_1000 if r else 0.0 for r in rates])
-        lows = np.array([r.low if r else 0.0 for r in rates])
-        highs = np.array([r.high if r else 0.0 for r in rates])
-        axes.barh(y + n * height - 0.4 + height / 2, values, height, xerr=np.vstack([values - lows, highs - values]), capsize=2,
+        rates = [p.rate(label) for label in labels]
+        values = np.array([r.per_1000 for r in rates])
+        lows = np.array([r.low for r in rates])
+        highs = np.array([r.high for r in rates])
+        axes.barh(y + n * height - 0.4 + height / 2, values, height, xerr=np.vstack([values - lows, highs - values]), capsize=2, color=colours[n],
                   label=f"{_short(p.outlet, 40)} ({p.documents} doc.)")  # fmt: skip
     axes.set_yticks(y, [display_name(label) for label in labels])
     axes.invert_yaxis()
     axes.set_xlabel("technique spans per 1,000 words (95% interval: bootstrap over documents ∪ Poisson)")
-    axes.legend(loc="lower right", fontsize="small")
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axes.set_title("Techniques by outlet")
     return _save(figure, fmt)
 
@@ -138,13 +147,14 @@ def trend_lines(trends: Trends, outlets: Sequence[str] = (), techniques: Sequenc
         return _save(figure, fmt)
     axes = figure.add_subplot()
     at = {p: i for i, p in enumerate(periods)}
-    for (outlet, label), values in sorted(series.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1]))[:MAX_SERIES]:
+    drawn = sorted(series.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1]))[:MAX_SERIES]
+    for ((outlet, label), values), colour in zip(drawn, _colours(len(drawn))):
         x = [at[p] for p, *_ in values]
         name = _short(outlet, 40) if label == ALL else f"{_short(outlet, 30)}: {display_name(label)}"
         rates = [v for _, v, _, _ in values]
         below = [v - lo for _, v, lo, _ in values]
         above = [hi - v for _, v, _, hi in values]
-        axes.errorbar(x, rates, yerr=[below, above], marker="o", capsize=3, label=name)
+        axes.errorbar(x, rates, yerr=[below, above], marker="o", capsize=3, label=name, color=colour)
     step = max(1, len(periods) // 12)
     axes.set_xticks(range(0, len(periods), step), periods[::step], rotation=45, ha="right")
     axes.set_ylabel("technique spans per 1,000 words")
@@ -165,11 +175,10 @@ def claim_timeline(groups: Sequence[ClaimGroup], fmt: Format = "svg") -> bytes:
         _empty(figure, "No repeated claims with a date in the store yet.")
         return _save(figure, fmt)
     import numpy as np
-    from matplotlib import colormaps
 
     axes = figure.add_subplot()
     outlets = sorted({e.outlet or "" for g in shown for e in g.entries})
-    colours = colormaps["tab10"]
+    colours = _colours(len(outlets))
     for row, group in enumerate(shown):
         dated = [e for e in group.entries if e.published]
         days = np.array([e.published for e in dated], dtype="datetime64[D]")
@@ -177,9 +186,9 @@ def claim_timeline(groups: Sequence[ClaimGroup], fmt: Format = "svg") -> bytes:
         for outlet in outlets:
             mine = days[[(e.outlet or "") == outlet for e in dated]]
             if len(mine):
-                axes.scatter(mine, [row] * len(mine), color=colours(outlets.index(outlet) % 10), zorder=2, s=30)
+                axes.scatter(mine, [row] * len(mine), color=colours[outlets.index(outlet)], zorder=2, s=30)
     for n, outlet in enumerate(outlets):
-        axes.scatter([], [], color=colours(n % 10), label=_short(outlet or None, 40))
+        axes.scatter([], [], color=colours[n], label=_short(outlet or None, 40))
     labels = []
     for g in shown:
         undated = sum(1 for e in g.entries if not e.published)

@@ -95,6 +95,13 @@ class OutletProfile:
     voice: Voice | None
     sources: Sources | None
 
+    def rate(self, label: str) -> Rate:
+        """The rate of technique ``label`` (``ALL`` for all of them): zero spans, with the interval
+        zero spans in these words leave open, where the outlet used none."""
+        if label == ALL:
+            return self.total
+        return next((r for r in self.techniques if r.label == label), zero_rate(label, self.words))
+
 
 @dataclass(frozen=True, slots=True)
 class Framing:
@@ -170,6 +177,11 @@ def _count_interval(k: int) -> tuple[float, float]:
     if k <= EXACT_UP_TO:
         return 0.0 if k == 0 else _solve(k - 1, 1 - (1 - CONFIDENCE) / 2), _solve(k, (1 - CONFIDENCE) / 2)
     return k * (1 - 1 / (9 * k) - Z95 / (3 * math.sqrt(k))) ** 3, (k + 1) * (1 - 1 / (9 * (k + 1)) + Z95 / (3 * math.sqrt(k + 1))) ** 3
+
+
+def zero_rate(label: str, words: int) -> Rate:
+    """No span of ``label`` in ``words`` words: 0, with its Poisson upper bound."""
+    return Rate(label, 0, words, 0.0, 0.0, round(poisson_interval(0, words)[1], 4))
 
 
 def bootstrap_intervals(counts: np.ndarray, words: np.ndarray, resamples: int = RESAMPLES, seed: int = SEED) -> np.ndarray:
@@ -365,7 +377,6 @@ def trends(rows: ProfileRows, period: Period = "month", labels: Iterable[str] = 
             profile = _profile(outlet, members, index)
             shown = [profile.total, *(r for r in profile.techniques if not wanted or r.label in wanted)]
             used = {r.label for r in shown}
-            words = profile.words
-            shown += [Rate(label, 0, words, 0.0, 0.0, round(poisson_interval(0, words)[1], 4)) for label in wanted if label not in used]
+            shown += [zero_rate(label, profile.words) for label in wanted if label not in used]
             points += [TrendPoint(outlet, r.label, when, len(members), r) for r in shown]
     return Trends(period, tuple(points), tuple(undated))
