@@ -15,6 +15,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from spinscope.cli import app
+from spinscope.document import TECHNIQUE, Analysis, Component, Document, Span
 from spinscope.store import Store
 from tests.who_fixture import who_analysis
 
@@ -30,6 +31,7 @@ ARTICLES = [
      "text": "An undated piece with no date at all. The weather was mild and people walked in the park."},
 ]  # fmt: skip
 WHO = (("Globe", "2019-03-05"), ("Globe", "2019-04-01"))  # outlet and date of each who-says-what analysis
+PLAIN = "Plain Post"  # an outlet whose one analysis ran the technique stage alone: its voice and sources were not measured
 
 
 def corpus_add(db: Path, articles: list[dict[str, Any]] = ARTICLES) -> None:
@@ -54,8 +56,19 @@ def save_who(db: Path, placed: tuple[tuple[str, str | None], ...] = WHO) -> list
         return [store.save(who(outlet, published, n)) for n, (outlet, published) in enumerate(placed, start=1)]
 
 
+def plain(text: str = "The shameless regime lies. Officials met on Tuesday.") -> dict[str, Any]:
+    """An analysis by the technique stage alone (no quote, source, actor, voice or claim stage),
+    whatever stages ``corpus add`` runs by default: 2 spans in 8 words."""
+    doc = Document(id="plain", text=text, title="Plain", outlet=PLAIN, published="2019-03-20")
+    doc = doc.with_spans(TECHNIQUE, [Span(4, 13, "Loaded_Language", 0.8), Span(14, 26, "Name_Calling,Labeling", 0.6)])
+    return Analysis(doc, {"sentence": {"words": 8}}, (Component("technique", "hand", "1"),), {"stages": ["sentence", "technique"]}).to_dict()
+
+
 def full_store(db: Path) -> Path:
-    """Baseline articles of two outlets (one undated) and two who-says-what analyses of a third."""
+    """Baseline articles of two outlets (one undated), two who-says-what analyses of a third and
+    one technique-only analysis of a fourth."""
     corpus_add(db)
     save_who(db)
+    with Store(db) as store:
+        store.save(plain())
     return db

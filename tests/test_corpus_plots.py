@@ -19,7 +19,7 @@ from spinscope.errors import UsageError
 from spinscope.repeats import group_claims
 from spinscope.store import Store
 from spinscope.store.profiles import DocumentRow, ProfileRows, TechniqueCount
-from tests.outlets_store import HOSTILE, full_store
+from tests.outlets_store import HOSTILE, PLAIN, full_store
 
 runner = CliRunner()
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -110,8 +110,8 @@ def test_corpus_outlets_cli_json_has_profiles_actors_and_trends(store: Path) -> 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     outlets = {o["outlet"]: o for o in data["outlets"]}
-    assert set(outlets) == {HOSTILE, "Daily Planet", "Globe"}
-    assert outlets["Daily Planet"]["voice"] is None, "not measured is null, not 0"
+    assert set(outlets) == {HOSTILE, "Daily Planet", "Globe", PLAIN}
+    assert outlets[PLAIN]["voice"] is None and outlets[PLAIN]["sources"] is None, "not measured is null, not 0"
     assert 0 < outlets["Globe"]["voice"]["quoted_share"] < 1 and outlets["Globe"]["sources"]["named_share"] == pytest.approx(2 / 3)
     assert "bootstrap" in data["interval"] and any(a["name"] == "Eastbrook council" for a in data["actors"])
     assert {p["period"] for p in data["trends"]["points"]} == {"2019-03", "2019-04"}
@@ -128,7 +128,7 @@ def test_corpus_outlets_cli_csv_has_a_row_per_outlet_and_technique(store: Path) 
 def test_corpus_outlets_cli_table_says_not_measured(store: Path) -> None:
     result = runner.invoke(app, ["corpus", "outlets", "--db", str(store)], env={"COLUMNS": "220"})
     assert result.exit_code == 0, result.output
-    assert "Daily Planet" in result.stdout and "not measured" in result.stdout and HOSTILE in result.stdout
+    assert "Daily Planet" in result.stdout and PLAIN in result.stdout and "not measured" in result.stdout and HOSTILE in result.stdout
 
 
 def test_corpus_plots_drawn_from_many_threads_keep_names_as_text() -> None:

@@ -18,7 +18,7 @@ from spinscope.store import Store
 from spinscope.store import schema
 from spinscope.store.profiles import ActorRow, DocumentRow, ProfileRows, SourceCount, TechniqueCount
 from spinscope.store.rows import link_analysis
-from tests.outlets_store import HOSTILE, corpus_add, full_store, save_who, who
+from tests.outlets_store import HOSTILE, PLAIN, corpus_add, full_store, save_who, who
 
 # Outlet X: two documents of 1,000 words (voice and source stages ran); outlet Y: one undated
 # document of 500 words without them.
@@ -132,10 +132,11 @@ def test_corpus_profiles_from_a_real_store_of_baseline_and_who_says_what_analyse
         without = store.profile_rows(actors=False)
     assert without.actors == () and without.documents == rows.documents and without.techniques == rows.techniques and rows.actors
     profiles = {p.outlet: p for p in outlet_profiles(rows)}
-    assert list(profiles) == [HOSTILE, "Daily Planet", "Globe"]
-    planet, globe = profiles["Daily Planet"], profiles["Globe"]
+    assert list(profiles) == [HOSTILE, "Daily Planet", "Globe", PLAIN]
+    planet, globe, plain_post = profiles["Daily Planet"], profiles["Globe"], profiles[PLAIN]
     assert (planet.documents, planet.undated) == (3, 1)
-    assert planet.voice is None and planet.sources is None, "baseline analyses: no voice or source stage"
+    assert plain_post.voice is None and plain_post.sources is None, "the technique stage alone: voice and sources not measured"
+    assert (plain_post.words, plain_post.total.spans, plain_post.total.per_1000) == (8, 2, 250.0)
     analysis = who("Globe", None, 1)
     voices = [s["attributes"]["voice"] for s in analysis["spans"]["technique"]]
     assert globe.words == 2 * analysis["summary"]["sentence"]["words"]
@@ -163,9 +164,10 @@ def test_corpus_profiles_claim_records_group_into_timelines(tmp_path: Path) -> N
     with Store(db) as store:
         records, truncated = store.claim_records()
         assert store.claim_records(limit=3) == (records[:3], True)
-    assert not truncated and len(records) == 8, "four claims in each who-says-what analysis, none in the baseline ones"
-    assert {(r.outlet, r.published) for r in records} == {("Globe", "2019-03-05"), ("Globe", "2019-04-01")}
-    groups = group_claims(records)
+    globe = [r for r in records if r.outlet == "Globe"]
+    assert not truncated and len(globe) == 8, "four claims in each who-says-what analysis"
+    assert {r.published for r in globe} == {"2019-03-05", "2019-04-01"}
+    groups = group_claims(globe)
     assert len(groups) == 4
     assert all([e.document_id for e in g.entries] == [str(i) for i in ids] for g in groups), "earlier telling first"
 
@@ -181,7 +183,7 @@ def test_corpus_profiles_reads_stop_at_their_time_limit(tmp_path: Path) -> None:
     with Store(db) as store:
         with pytest.raises(QueryTimeoutError, match=r"limit of 0 seconds .* \(--outlet\)"):
             store.profile_rows(timeout=0)
-        assert len(store.profile_rows().documents) == 6, "the connection is usable after a stopped query"
+        assert len(store.profile_rows().documents) == 7, "the connection is usable after a stopped query"
 
 
 def test_corpus_profiles_version_3_store_gains_word_counts_when_migrated(tmp_path: Path) -> None:
