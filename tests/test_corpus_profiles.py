@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from spinscope.corpus.claims import repeated_claims
 from spinscope.corpus.profiles import (
     ALL, actor_framings, bootstrap_intervals, outlet_profiles, period_of, periods_between, poisson_interval, trends,
 )  # fmt: skip
@@ -222,3 +223,13 @@ def test_corpus_profiles_a_technique_an_outlet_never_used_rates_zero_with_an_upp
     assert (absent.spans, absent.per_1000, absent.low) == (0, 0.0, 0.0)
     assert absent.high == pytest.approx(1000 * 3.6889 / 500, abs=0.01), "zero spans in 500 words: up to 3.69 expected"
     assert y.rate("Loaded_Language").spans == 1 and y.rate(ALL) == y.total  # type: ignore[attr-defined]
+
+
+def test_corpus_claims_embedding_each_wording_once_gives_the_groups_of_embedding_every_record(tmp_path: Path) -> None:
+    db = tmp_path / "corpus.db"
+    save_who(db, (("Globe", "2019-03-05"), ("Herald", "2019-03-07"), ("Globe", None)))
+    with Store(db) as store:
+        records, _ = store.claim_records()
+    assert len(records) == 12 and len({r.text for r in records}) == 4
+    assert repeated_claims(records) == group_claims(records)
+    assert repeated_claims(()) == ()

@@ -276,10 +276,10 @@ def plot_command(
         chosen = tuple(outlets or ())
         with _open_store(path, busy_timeout_ms) as store:
             if kind is PlotKind.claims:
-                from spinscope.repeats import group_claims
+                from spinscope.corpus.claims import repeated_claims
 
                 records, truncated = store.claim_records(chosen, timeout=query_timeout)
-                image = claim_timeline(group_claims(records), fmt)
+                image = claim_timeline(repeated_claims(records), fmt)
                 if truncated:
                     say(err, f"only the newest {len(records):,} claims were grouped; narrow the plot with --outlet")
             else:

@@ -5,5 +5,6 @@
     export.py   query results as a table, CSV, JSON Lines or Parquet
     profiles.py outlets side by side: technique rates with intervals, voice, sources, actor framing, trends
     outlets.py  those profiles as a table, JSON or CSV
+    claims.py   the store's repeated claims, each distinct wording embedded once
     plots.py    technique bars, trend lines and claim timelines as PNG or SVG (matplotlib)
 """

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from spinscope.corpus.claims import repeated_claims
 from spinscope.corpus.outlets import INTERVAL
 from spinscope.corpus.plots import KINDS, Format, claim_timeline, technique_bars, trend_lines
 from spinscope.corpus.profiles import ALL, ActorFraming, OutletProfile, Trends, actor_framings, outlet_profiles, trends
@@ -58,9 +59,7 @@ def profile_rows(request: Request, outlets: tuple[str, ...] = (), actors: bool =
 
 @lru_cache(maxsize=4)
 def repeated(records: tuple[ClaimRecord, ...]) -> tuple[ClaimGroup, ...]:
-    from spinscope.repeats import group_claims
-
-    return group_claims(records)
+    return repeated_claims(records)
 
 
 def _labels(given: list[str]) -> tuple[str, ...]:
