@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, ParamSpec
 
 from spinscope.corpus.profiles import ALL, OutletProfile, Trends, periods_between
-from spinscope.techniques.definitions import display_name
 from spinscope.errors import UsageError
+from spinscope.techniques.definitions import display_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
