@@ -27,6 +27,7 @@ OPERATIONS = {
     "GET /api/analyses/{analysis_id}/spans.csv": (30, True),
     "GET /api/analyses": (30, True),
     "GET /api/corpus": (30, True),
+    "GET /api/outlets": (30, True),
     "GET /api/compare": (30, True),
     "GET /api/techniques": (30, False),
     "GET /api/health": (30, False),

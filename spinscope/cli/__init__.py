@@ -1,4 +1,4 @@
-"""The ``spinscope`` command line: analyze, predict, batch, score, compare, serve, train, corpus (add, query, browse).
+"""The ``spinscope`` command line: analyze, predict, batch, score, compare, serve, train, corpus (add, query, outlets, plot, browse).
 
 Every SpinscopeError becomes one line on stderr and the exit code of its class (see errors.py);
 in a batch, a failed document is reported and the rest goes on, and the exit code is non-zero.

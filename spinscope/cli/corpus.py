@@ -1,4 +1,4 @@
-"""``spinscope corpus add``, ``query`` and ``browse``: the store as a corpus, from the command line.
+"""``spinscope corpus add``, ``query``, ``outlets``, ``plot`` and ``browse``: the store as a corpus, from the command line.
 
 The work is in spinscope.corpus and spinscope.store; here are the flags, the progress bar and
 what is said on stderr.
@@ -7,19 +7,23 @@ what is said on stderr.
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from spinscope.cli import _fail
-from spinscope.cli.console import check_output, failed, say, warning, writing
+from spinscope.cli.console import check_output, counted, failed, say, warning, writing
 from spinscope.cli.options import default, option, stages_for
 from spinscope.errors import SpinscopeError, UsageError
 from spinscope.settings import IngestOptions
+
+if TYPE_CHECKING:
+    from spinscope.store import Store
 
 corpus_app = typer.Typer(
     help="Many articles in one store: add them once each, then search, filter and export.",
@@ -195,3 +199,123 @@ def browse(
               ready=lambda url: say(err, f"browsing {path.resolve()} read-only at {url} (Ctrl-C stops)"))  # fmt: skip
     except SpinscopeError as exc:
         raise _fail(exc) from None
+
+
+class OutletsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class PlotKind(str, Enum):
+    techniques = "techniques"
+    trends = "trends"
+    claims = "claims"
+
+
+class PeriodOpt(str, Enum):
+    month = "month"
+    week = "week"
+
+
+OutletsOpt = Annotated[Optional[list[str]], typer.Option("--outlet", help="Only this outlet, exactly as stored (repeat for several).", show_default=False)]
+
+
+def _open_store(path: Path, busy_timeout_ms: int) -> "Store":
+    from spinscope.store import Store, StoreOptions
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such store; add documents first with spinscope corpus add ... --db {path}")
+    return Store(path, options=StoreOptions(busy_timeout_ms=busy_timeout_ms))
+
+
+def _techniques(given: list[str] | None) -> tuple[str, ...]:
+    """PTC labels as the user spelled them, in any case; UsageError names the choices."""
+    from spinscope.techniques.definitions import DEFINITIONS
+
+    labels = {label.lower(): label for label in DEFINITIONS}
+    unknown = [t for t in given or () if t.lower() not in labels]
+    if unknown:
+        raise UsageError(f"--technique {unknown[0]!r}: not a technique; choose from {', '.join(sorted(DEFINITIONS))}")
+    return tuple(labels[t.lower()] for t in given or ())
+
+
+@corpus_app.command("outlets")
+def outlets_command(
+    db: DbOpt = None,
+    outlets: OutletsOpt = None,
+    period: Annotated[PeriodOpt, typer.Option("--period", help="Trends (in --format json) per calendar month or ISO week.")] = PeriodOpt.month,
+    format: Annotated[OutletsFormat, typer.Option("--format", "-f", help="table: in the terminal; json: profiles, actors and trends; csv: a row per outlet and technique.")] = OutletsFormat.table,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write here instead of stdout.", show_default=False)] = None,
+    query_timeout: Annotated[float, option("query_timeout")] = default("query_timeout"),
+    busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
+) -> None:
+    """Outlets side by side: technique spans per 1,000 words with 95% intervals, quoted versus own voice, named versus anonymous sources, how each names its actors."""
+    import json
+
+    from spinscope.corpus.outlets import profiles_json, write_profiles_csv, write_profiles_table
+    from spinscope.corpus.profiles import actor_framings, outlet_profiles, trends
+    from spinscope.store import default_db_path
+
+    path = db or default_db_path()
+    try:
+        if out is not None:
+            check_output(out)
+        with _open_store(path, busy_timeout_ms) as store:
+            rows = store.profile_rows(tuple(outlets or ()), query_timeout, actors=format is OutletsFormat.json)
+        profiles = outlet_profiles(rows)
+        with writing(out) if out is not None else nullcontext(), (out.open("w", encoding="utf-8", newline="") if out is not None else nullcontext(sys.stdout)) as fh:
+            if format is OutletsFormat.json:
+                json.dump(profiles_json(profiles, actor_framings(rows), trends(rows, period.value)), fh, ensure_ascii=False, indent=2)
+                fh.write("\n")
+            elif format is OutletsFormat.csv:
+                write_profiles_csv(profiles, fh)
+            else:
+                write_profiles_table(profiles, Console(file=fh, markup=False) if out is None else Console(file=fh, width=160, markup=False))
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    if out is not None:
+        say(err, f"{counted(len(profiles), 'outlet')} written to {out.resolve()}")
+
+
+@corpus_app.command("plot")
+def plot_command(
+    kind: Annotated[PlotKind, typer.Argument(help="techniques: bars per outlet with 95% intervals; trends: spans per 1,000 words over time; claims: repeated claims on a timeline.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The image to write: FILE.png or FILE.svg.", show_default=False)],
+    db: DbOpt = None,
+    outlets: OutletsOpt = None,
+    techniques: Annotated[Optional[list[str]], typer.Option("--technique", help="Only this technique, a PTC label (repeat for several); trends: a line per outlet and technique.", show_default=False)] = None,
+    period: Annotated[PeriodOpt, typer.Option("--period", help="trends: per calendar month or ISO week.")] = PeriodOpt.month,
+    query_timeout: Annotated[float, option("query_timeout")] = default("query_timeout"),
+    busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
+) -> None:
+    """Draw a plot of the store (matplotlib) as PNG or SVG."""
+    from spinscope.corpus.plots import claim_timeline, format_of, technique_bars, trend_lines
+    from spinscope.corpus.profiles import outlet_profiles, trends
+    from spinscope.store import default_db_path
+
+    path = db or default_db_path()
+    try:
+        fmt = format_of(out.name)
+        labels = _techniques(techniques)
+        check_output(out)
+        chosen = tuple(outlets or ())
+        with _open_store(path, busy_timeout_ms) as store:
+            if kind is PlotKind.claims:
+                from spinscope.corpus.claims import repeated_claims
+
+                records, truncated = store.claim_records(chosen, timeout=query_timeout)
+                image = claim_timeline(repeated_claims(records), fmt)
+                if truncated:
+                    say(err, f"only the newest {len(records):,} claims were grouped; narrow the plot with --outlet")
+            else:
+                rows = store.profile_rows(chosen, query_timeout, actors=False)
+                if kind is PlotKind.techniques:
+                    image = technique_bars(outlet_profiles(rows), labels, fmt)
+                else:
+                    image = trend_lines(trends(rows, period.value, labels), chosen, labels, fmt)
+        with writing(out):
+            out.write_bytes(image)
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    say(err, f"{kind.value} plot written to {out.resolve()}")

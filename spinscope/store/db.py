@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spinscope.document import Failure
 from spinscope.errors import ConflictError, StoreError, StoreFullError
@@ -38,6 +38,10 @@ from spinscope.schema.upgrade import upgrade
 from spinscope.store.query import CorpusQuery, QueryResult, run_query
 from spinscope.store.rows import link_analysis, pipeline_sha256, text_sha256
 from spinscope.store.schema import LATEST, migrate, schema_version
+
+if TYPE_CHECKING:  # imported where used: the claim records bring numpy and the sentence encoder's module
+    from spinscope.repeats.groups import ClaimRecord
+    from spinscope.store.profiles import ProfileRows
 
 
 
@@ -103,10 +107,12 @@ def _now() -> str:
 def _insert(conn: sqlite3.Connection, analysis: dict[str, Any], created: str) -> int:
     """One analysis row and its corpus rows, on the open transaction; returns its id."""
     doc = analysis["document"]
+    words = (analysis.get("summary") or {}).get("sentence", {}).get("words")
     cursor = conn.execute(
-        f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (created, doc["id"], doc.get("title"), doc.get("url"), doc.get("outlet"), doc.get("source"),
-         technique_detector(analysis), len(analysis.get("spans", {}).get("technique", [])), json.dumps(analysis, ensure_ascii=False)),
+         technique_detector(analysis), len(analysis.get("spans", {}).get("technique", [])), json.dumps(analysis, ensure_ascii=False),
+         words if isinstance(words, int) else None),
     )  # fmt: skip
     analysis_id = cursor.lastrowid
     assert analysis_id is not None
@@ -322,6 +328,23 @@ class Store:
         with self._read("query") as conn:
             return run_query(conn, query)
 
+    def profile_rows(self, outlets: tuple[str, ...] = (), timeout: float = 5.0, actors: bool = True) -> ProfileRows:
+        """The rows outlet profiles and trends are computed from (spinscope.corpus.profiles), for
+        ``outlets`` (all when empty), stopped after ``timeout`` seconds (QueryTimeoutError);
+        ``actors=False`` leaves out the actor rows, which only actor framing reads."""
+        from spinscope.store.profiles import profile_rows
+
+        with self._read("query") as conn:
+            return profile_rows(conn, outlets, timeout, actors)
+
+    def claim_records(self, outlets: tuple[str, ...] = (), limit: int = 5_000, timeout: float = 5.0) -> tuple[tuple[ClaimRecord, ...], bool]:
+        """The newest ``limit`` claims of the latest analyses as ``ClaimRecord``s, and whether more
+        were left out, stopped after ``timeout`` seconds (QueryTimeoutError)."""
+        from spinscope.store.profiles import claim_records
+
+        with self._read("query") as conn:
+            return claim_records(conn, outlets, limit, timeout)
+
     def get(self, analysis_id: int) -> dict[str, Any] | None:
         """The stored analysis dict, or None when no analysis has this id."""
         with self._read("read") as conn:
@@ -335,6 +358,13 @@ class Store:
                 f"SELECT {_ROW_COLUMNS} FROM analyses ORDER BY id DESC LIMIT ? OFFSET ?", (limit + 1, offset)
             ).fetchall()
         return Page(rows=tuple(AnalysisRow(*r) for r in rows[:limit]), truncated=len(rows) > limit)
+
+    def revision(self) -> tuple[int, int]:
+        """The newest analysis id and the number of analyses: it changes whenever an analysis is
+        saved or removed, so what was computed from the store may be kept until it does."""
+        with self._read("read") as conn:
+            newest, count = conn.execute("SELECT coalesce(max(id), 0), count(*) FROM analyses").fetchone()
+        return int(newest), int(count)
 
     def count(self) -> int:
         with self._read("read") as conn:

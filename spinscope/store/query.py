@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -161,6 +163,24 @@ def _sql(query: CorpusQuery) -> tuple[str, list[Any]]:
     return sql, args + [query.limit + 1] + match_args
 
 
+@contextmanager
+def deadline(conn: sqlite3.Connection, seconds: float, narrow: str) -> Iterator[None]:
+    """Stop what ``conn`` runs in the block once ``seconds`` have passed, with a QueryTimeoutError
+    that says how to ``narrow`` the query."""
+    end = time.monotonic() + seconds
+    conn.set_progress_handler(lambda: time.monotonic() > end, _PROGRESS_STEPS)
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise QueryTimeoutError(
+                f"the query took longer than its limit of {seconds:g} seconds and was stopped; {narrow} or raise --query-timeout"
+            ) from None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
 def run_query(conn: sqlite3.Connection, query: CorpusQuery) -> QueryResult:
     """Run ``query`` on ``conn`` within its time limit; QueryTimeoutError when it runs out."""
     if query.limit < 1:
@@ -168,17 +188,6 @@ def run_query(conn: sqlite3.Connection, query: CorpusQuery) -> QueryResult:
     if query.within not in WITHIN:
         raise UsageError(f"--within {query.within!r}: choose from {', '.join(WITHIN)}")
     sql, args = _sql(query)
-    deadline = time.monotonic() + query.timeout
-    conn.set_progress_handler(lambda: time.monotonic() > deadline, _PROGRESS_STEPS)
-    try:
+    with deadline(conn, query.timeout, "narrow it (--outlet, --since, --until)"):
         rows = conn.execute(sql, args).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "interrupted" in str(exc):
-            raise QueryTimeoutError(
-                f"the query took longer than its limit of {query.timeout:g} seconds and was stopped; narrow it (--outlet, --since, --until) "
-                "or raise --query-timeout"
-            ) from None
-        raise
-    finally:
-        conn.set_progress_handler(None, 0)
     return QueryResult(rows=tuple(CorpusRow(*row) for row in rows[: query.limit]), truncated=len(rows) > query.limit)

@@ -7,7 +7,8 @@ the end, never edit one that has shipped.
 
 Version 3 is the corpus store: documents known by their text's hash, analyses pointing at them and
 at the pipeline (components, options) that made them, one spans table for every group, relations,
-and a full-text index over the documents' text and their quotes' and claims' text.
+and a full-text index over the documents' text and their quotes' and claims' text. Version 4 keeps
+each analysis's word count beside it, for the outlets' rates.
 """
 
 from __future__ import annotations
@@ -163,6 +164,13 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
         _link_stored_analyses,
         # its rows are in spans now (group 'technique')
         "DROP TABLE technique_spans",
+    ),
+    (
+        # words of analysed text (summary.sentence.words), the denominator of every rate per 1,000
+        # words: read from analysis_json, it cost parsing every analysis (1.4 s at 10,000 documents)
+        "ALTER TABLE analyses ADD COLUMN words INTEGER",
+        # a row whose JSON was edited into garbage keeps no count rather than block the migration
+        "UPDATE analyses SET words = json_extract(analysis_json, '$.summary.sentence.words') WHERE json_valid(analysis_json)",
     ),
 )
 

@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from spinscope import __version__
 from spinscope.pipeline import AnalyzeOptions
 from spinscope.store import Store, StoreOptions
-from spinscope.web import api, errors, pages
+from spinscope.web import api, errors, outlets, pages
 from spinscope.web.limits import BodyLimitMiddleware
 from spinscope.web.security import LOOPBACK_HOSTS, CsrfTokens, HostCheckMiddleware, SecurityHeadersMiddleware
 from spinscope.web.service import warm_up
@@ -78,6 +78,8 @@ def create_app(
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(outlets.router)
+    app.include_router(outlets.api_router)
     app.mount("/static", StaticFiles(packages=[("spinscope.web", "static")]), name="static")
     # add_middleware puts each one outside those added before it.
     app.add_middleware(BodyLimitMiddleware, limit=options.max_body_bytes, refuse=errors.error_response)
