@@ -54,6 +54,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "analysis_json": "The whole analysis (spinscope's JSON schema): text, spans of every group, relations, summaries, components.",
             "document": "The document analysed (documents.id).",
             "pipeline": "The pipeline that made it (pipelines.id): its components and options.",
+            "words": "Words of the analysed text (the sentence stage's count): the denominator of rates per 1,000 words.",
         },
     ),
     "spans": (
