@@ -150,7 +150,7 @@ def test_distributed_batch_records_failed_documents_and_completes_the_rest(tmp_p
     assert rows == [("a-good.txt", None), ("b-empty.txt", "EmptyInputError"), ("c-binary.txt", "BinaryInputError"), ("corpus.jsonl:1", None),
                     ("corpus.jsonl:2", "MalformedInputError"), ("corpus.jsonl:4", None), ("d-good.txt", None)]  # fmt: skip
     again = _cli("batch", str(folder), str(corpus), "--out", str(out), "--detector", "baseline", "--no-who", "--partition-size", "2")
-    assert again.returncode == 0 and "nothing to do: all 4 partitions are done" in again.stderr
+    assert again.returncode == 0 and "nothing to do: all 4 partitions done" in again.stderr
 
 
 def test_distributed_batch_db_holds_what_corpus_add_writes_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
@@ -180,6 +180,21 @@ def test_distributed_batch_db_holds_what_corpus_add_writes_and_a_rerun_adds_noth
     assert again.returncode == 1, again.stderr
     with sqlite3.connect(batch_db) as conn:
         assert conn.execute("SELECT count(*), count(DISTINCT document) FROM analyses").fetchone() == (5, 5)
+
+
+def test_distributed_batch_into_the_store_alone_keeps_its_manifest_beside_it(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"a{n}.txt").write_text(f"Story {n}: the corrupt elites betray our great nation again, said mayor number {n}.\n")
+    db = tmp_path / "corpus.db"
+    common = ("--detector", "baseline", "--no-who", "--local-workers", "1", "--worker-memory-mb", "1500")
+    first = _cli("batch", str(folder), "--db", str(db), *common)
+    assert first.returncode == 0 and (tmp_path / "corpus.db.batch" / "manifest.jsonl").is_file(), first.stderr
+    again = _cli("batch", str(folder), "--db", str(db), *common)
+    assert again.returncode == 0 and "nothing to do: all 1 partition done" in again.stderr, again.stderr
+    neither = _cli("batch", str(folder), *common)
+    assert neither.returncode == 2 and "give --out DIR (Parquet files), --db PATH (the store) or both" in neither.stderr
 
 
 def test_distributed_executor_item_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:

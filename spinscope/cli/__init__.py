@@ -156,8 +156,9 @@ def predict(
 @app.command()
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html), folders, URLs and .jsonl files; each worker reads its own partition of them.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", help="The output folder: documents/ and spans/ Parquet files, one a partition, and manifest.jsonl; a rerun skips what is done.")],
-    db: Annotated[Optional[Path], typer.Option("--db", help="Also write each finished partition into this store (the corpus's SQLite file), one transaction a partition, "
+    out: Annotated[Optional[Path], typer.Option("--out", help="The output folder: documents/ and spans/ Parquet files, one a partition, and manifest.jsonl; "
+                                                              "a rerun skips what is done. Default with --db: beside the store, DB.batch/.", show_default=False)] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="Write each finished partition into this store (the corpus's SQLite file), one transaction a partition, "
                                                             "by this process alone; a document stored already is not added twice.", show_default=False)] = None,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="A running Dask scheduler (tcp://HOST:PORT) whose workers have spinscope installed; default: a local cluster.", show_default=False)] = None,
     local_workers: Annotated[int, option("local_workers")] = default("local_workers"),
@@ -172,13 +173,13 @@ def batch(
     who: WhoOpt = default("who"),
 ) -> None:
     """Analyse a corpus on a Dask cluster (local or remote) into Parquet files (needs the dask extra)."""
-    from spinscope.cli.batch import run_batch
+    from spinscope.cli.batch import batch_folder, run_batch
     from spinscope.distributed.options import BatchOptions
 
     options = _analyze_options(detector, min_score, max_bytes, timeout, max_redirects, allow_private, stages_for(who))
     settings = BatchOptions(partition_size=partition_size, local_workers=local_workers, worker_memory_mb=worker_memory_mb)
     try:
-        code = run_batch(inputs, out, scheduler, settings, options, err, db)
+        code = run_batch(inputs, batch_folder(out, db), scheduler, settings, options, err, db)
     except SpinscopeError as exc:
         raise _fail(exc) from None
     if code:

@@ -23,6 +23,16 @@ if TYPE_CHECKING:
 INSTALL = "pip install 'spinscope[dask]'"
 
 
+def batch_folder(out: Path | None, db: Path | None) -> Path:
+    """Where the Parquet files and the manifest go: --out, else beside the store given with --db
+    (the manifest is what a rerun resumes from, so a store-only run keeps one too)."""
+    if out is not None:
+        return out
+    if db is None:
+        raise UsageError("give --out DIR (Parquet files), --db PATH (the store) or both")
+    return db.with_name(db.name + ".batch")
+
+
 def run_batch(inputs: list[str], out: Path, scheduler: str | None, batch: BatchOptions, options: AnalyzeOptions, err: Console, db: Path | None = None) -> int:
     """Plan, start or join the cluster, analyse, write; returns the exit code (1 when a document failed)."""
     missing = [name for name in ("dask", "distributed", "pyarrow") if find_spec(name) is None]
@@ -47,7 +57,7 @@ def _run(work: Batch, out: Path, scheduler: str | None, batch: BatchOptions, err
     from spinscope.distributed.executor import dashboard
 
     if not work.todo:
-        say(err, f"nothing to do: all {len(work.parts)} partitions are done (the manifest in {out}); give another --out folder to start again")
+        say(err, f"nothing to do: all {counted(len(work.parts), 'partition')} done (the manifest in {out}); give another --out folder to start again")
         return 0
     if len(work.todo) < len(work.parts):
         say(err, f"resuming: {len(work.parts) - len(work.todo)} of {len(work.parts)} partitions are done already (the manifest in {out})")
