@@ -6,7 +6,7 @@ Give a store (``--db``, e.g. one kept by ``benchmarks/corpus_store.py --db``); w
 synthetic store of ``--documents`` replicas of the who-says-what test analysis (tests/who_fixture.py:
 every group, 7 technique spans, 4 claims) is built in a temporary folder, one outlet of 12 each and
 a date over 2015-2020, every tenth undated: said so in the output. Timed, over ``--repeats`` runs:
-the rows of every outlet and of one, their profiles (bootstrap included), actor framing, monthly
+the rows of every outlet and of one, their profiles (intervals included), actor framing, monthly
 trends, and the newest claims read as records (grouping them embeds every claim, which is timed once).
 
     .venv/bin/python benchmarks/outlet_profiles.py [--db PATH] [--documents 10000] [--repeats 5]

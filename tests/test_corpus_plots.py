@@ -113,7 +113,7 @@ def test_corpus_outlets_cli_json_has_profiles_actors_and_trends(store: Path) -> 
     assert set(outlets) == {HOSTILE, "Daily Planet", "Globe", PLAIN}
     assert outlets[PLAIN]["voice"] is None and outlets[PLAIN]["sources"] is None, "not measured is null, not 0"
     assert 0 < outlets["Globe"]["voice"]["quoted_share"] < 1 and outlets["Globe"]["sources"]["named_share"] == pytest.approx(2 / 3)
-    assert "bootstrap" in data["interval"] and any(a["name"] == "Eastbrook council" for a in data["actors"])
+    assert "spread between documents" in data["interval"] and any(a["name"] == "Eastbrook council" for a in data["actors"])
     assert {p["period"] for p in data["trends"]["points"]} == {"2019-03", "2019-04"}
 
 

@@ -80,7 +80,7 @@ def test_store_migrations_v2_store_migrates_with_every_analysis_readable_and_its
         assert [r.id for r in store.recent().rows] == ids[::-1]
         assert store.integrity_check() == "ok"
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST == 5
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'technique_spans'").fetchone()[0] == 0
     # three analyses of one text are one document; the 1.0 analysis is upgraded and linked too
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 3

@@ -71,7 +71,7 @@ def test_web_outlets_api_gives_the_profiles_as_the_cli_does(server: RunningServe
     assert set(outlets) == {HOSTILE, "Daily Planet", "Globe", PLAIN}
     assert outlets[PLAIN]["voice"] is None and outlets["Globe"]["sources"]["named"] == 4
     assert all(r["low"] <= r["per_1000"] <= r["high"] for o in body["outlets"] for r in [o["total"], *o["techniques"]])
-    assert "bootstrap" in body["interval"] and body["trends"]["period"] == "month"
+    assert "spread between documents" in body["interval"] and body["trends"]["period"] == "month"
     one = get(server, "/api/outlets", outlet="Globe", period="week").json()
     assert [o["outlet"] for o in one["outlets"]] == ["Globe"] and {p["period"] for p in one["trends"]["points"]} == {"2019-W10", "2019-W14"}
 

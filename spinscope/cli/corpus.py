@@ -213,12 +213,20 @@ class PlotKind(str, Enum):
     claims = "claims"
 
 
+class TimelineFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 class PeriodOpt(str, Enum):
     month = "month"
     week = "week"
 
 
 OutletsOpt = Annotated[Optional[list[str]], typer.Option("--outlet", help="Only this outlet, exactly as stored (repeat for several).", show_default=False)]
+
+
+ClaimOpt = Annotated[Optional[str], typer.Option("--claim", help="claims: only this claim's timeline (paste its text).", show_default=False)]
 
 
 def _open_store(path: Path, busy_timeout_ms: int) -> "Store":
@@ -286,6 +294,7 @@ def plot_command(
     outlets: OutletsOpt = None,
     techniques: Annotated[Optional[list[str]], typer.Option("--technique", help="Only this technique, a PTC label (repeat for several); trends: a line per outlet and technique.", show_default=False)] = None,
     period: Annotated[PeriodOpt, typer.Option("--period", help="trends: per calendar month or ISO week.")] = PeriodOpt.month,
+    claim: ClaimOpt = None,
     query_timeout: Annotated[float, option("query_timeout")] = default("query_timeout"),
     busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
 ) -> None:
@@ -302,12 +311,13 @@ def plot_command(
         chosen = tuple(outlets or ())
         with _open_store(path, busy_timeout_ms) as store:
             if kind is PlotKind.claims:
-                from spinscope.corpus.claims import repeated_claims
+                from spinscope.corpus.claims import claim_groups
 
-                records, truncated = store.claim_records(chosen, timeout=query_timeout)
-                image = claim_timeline(repeated_claims(records), fmt)
-                if truncated:
-                    say(err, f"only the newest {len(records):,} claims were grouped; narrow the plot with --outlet")
+                found = claim_groups(store, chosen, claim, query_timeout)
+                image = claim_timeline(found.groups, fmt)
+                if found.truncated:
+                    say(err, f"only {found.compared:,} claims were compared; narrow the plot with --outlet" if claim else
+                        f"only the newest {found.compared:,} claims were grouped; narrow the plot with --outlet")  # fmt: skip
             else:
                 rows = store.profile_rows(chosen, query_timeout, actors=False)
                 if kind is PlotKind.techniques:
@@ -319,3 +329,46 @@ def plot_command(
     except SpinscopeError as exc:
         raise _fail(exc) from None
     say(err, f"{kind.value} plot written to {out.resolve()}")
+
+
+@corpus_app.command("timeline")
+def timeline_command(
+    claim: Annotated[str, typer.Argument(help="The claim to follow: paste its text.", show_default=False)],
+    db: DbOpt = None,
+    outlets: OutletsOpt = None,
+    format: Annotated[TimelineFormat, typer.Option("--format", "-f", help="text: in the terminal; json: the timeline's entries.")] = TimelineFormat.text,
+    query_timeout: Annotated[float, option("query_timeout")] = default("query_timeout"),
+    busy_timeout_ms: Annotated[int, option("busy_timeout_ms")] = default("busy_timeout_ms"),
+) -> None:
+    """One claim across the store: which outlets told it when, first appearance first, and how the wording drifted."""
+    import dataclasses
+    import json
+
+    from spinscope.corpus.claims import claim_groups
+    from spinscope.store import default_db_path
+
+    if not claim.strip():
+        raise _fail(UsageError("give the claim's text, e.g. spinscope corpus timeline \"80,000 civilians have been evacuated\""))
+    path = db or default_db_path()
+    try:
+        with _open_store(path, busy_timeout_ms) as store:
+            found = claim_groups(store, tuple(outlets or ()), claim, query_timeout)
+    except SpinscopeError as exc:
+        raise _fail(exc) from None
+    group = found.groups[0] if found.groups else None
+    out_console = Console(markup=False)
+    if format is TimelineFormat.json:
+        body = {"claim": claim, "compared": found.compared, "truncated": found.truncated,
+                "timeline": None if group is None else {**dataclasses.asdict(group), "outlets": [dataclasses.asdict(o) for o in group.outlets]}}  # fmt: skip
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    elif group is None:
+        say(out_console, f"No stored claim states this ({counted(found.compared, 'claim')} sharing its words compared).")
+    else:
+        first = group.first
+        say(out_console, f"Told in {counted(group.documents, 'document')} by {counted(len(group.outlets), 'outlet')}; "
+                         f"first: {first.outlet or '(no outlet)'}, {first.published or 'undated'}")  # fmt: skip
+        for e in group.entries:
+            change = "; ".join(part for part in (f"added: {', '.join(e.added)}" if e.added else "", f"dropped: {', '.join(e.removed)}" if e.removed else "") if part)
+            say(out_console, f"  {e.published or 'undated':10}  {e.outlet or '(no outlet)'}  analysis {e.document_id}  {e.text}" + (f"  [{change}]" if change else ""))
+    if found.truncated:
+        say(err, f"only the {found.compared:,} stored claims sharing the most words with it were compared; narrow it with --outlet")

@@ -18,7 +18,7 @@ from rich.text import Text
 from spinscope.corpus.profiles import ActorFraming, OutletProfile, Trends
 
 CSV_COLUMNS = ("outlet", "documents", "undated", "words", "technique", "spans", "per_1000_words", "ci95_low", "ci95_high", "quoted_share", "named_source_share")
-INTERVAL = "95% interval: the union of a bootstrap over documents (percentile, 1,000 resamples) and the Poisson interval on the span count"
+INTERVAL = "95% interval: the union of a normal interval from the spread between documents (the ratio estimator's standard error) and the exact Poisson interval on the span count"
 TOP = 3  # techniques the table names per outlet
 
 

@@ -124,7 +124,7 @@ def technique_bars(profiles: Sequence[OutletProfile], techniques: Sequence[str] 
                   label=f"{_short(p.outlet, 40)} ({p.documents} doc.)")  # fmt: skip
     axes.set_yticks(y, [display_name(label) for label in labels])
     axes.invert_yaxis()
-    axes.set_xlabel("technique spans per 1,000 words (95% interval: bootstrap over documents ∪ Poisson)")
+    axes.set_xlabel("technique spans per 1,000 words (95% interval: spread between documents ∪ Poisson)")
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axes.set_title("Techniques by outlet")
     return _save(figure, fmt)

@@ -167,6 +167,14 @@ def group_claims(
     return tuple(ClaimGroup(f"r{n}", _timeline(g, records, moments, vectors)) for n, g in enumerate(kept, start=1))
 
 
+def timeline_group(records: Sequence[ClaimRecord], vectors: np.ndarray, group_id: str = "r1") -> ClaimGroup:
+    """``records`` (found to state one thing) as one group's timeline, in timeline order, each
+    telling measured against the first; ``vectors`` one unit row per record, in the order given."""
+    moments = [published_at(r) for r in records]
+    order = sorted(range(len(records)), key=lambda i: timeline_key(records[i], moments[i]))
+    return ClaimGroup(group_id, _timeline(order, records, moments, vectors))
+
+
 def _timeline(
     indices: list[int],
     records: Sequence[ClaimRecord],

@@ -35,11 +35,14 @@ from spinscope.errors import ConflictError, StoreError, StoreFullError
 from spinscope.settings import check_defaults, flag
 from spinscope.report import technique_detector
 from spinscope.schema.upgrade import upgrade
+from spinscope.store.profile_tables import index_latest
 from spinscope.store.query import CorpusQuery, QueryResult, run_query
 from spinscope.store.rows import link_analysis, pipeline_sha256, text_sha256
 from spinscope.store.schema import LATEST, migrate, schema_version
 
 if TYPE_CHECKING:  # imported where used: the claim records bring numpy and the sentence encoder's module
+    import numpy as np
+
     from spinscope.repeats.groups import ClaimRecord
     from spinscope.store.profiles import ProfileRows
 
@@ -116,7 +119,7 @@ def _insert(conn: sqlite3.Connection, analysis: dict[str, Any], created: str) ->
     )  # fmt: skip
     analysis_id = cursor.lastrowid
     assert analysis_id is not None
-    link_analysis(conn, analysis_id, analysis)
+    index_latest(conn, analysis_id, link_analysis(conn, analysis_id, analysis), analysis)
     return analysis_id
 
 
@@ -344,6 +347,43 @@ class Store:
 
         with self._read("query") as conn:
             return claim_records(conn, outlets, limit, timeout)
+
+    def claim_candidates(self, text: str, outlets: tuple[str, ...] = (), limit: int = 200, timeout: float = 5.0) -> tuple[ClaimRecord, ...]:
+        """The stored claims that share the most words with ``text``, where its repeats are
+        (`spinscope.corpus.claims.claim_timeline` compares them), stopped after ``timeout`` seconds."""
+        from spinscope.store.profiles import claim_candidates
+
+        with self._read("query") as conn:
+            return claim_candidates(conn, text, outlets, limit, timeout)
+
+    def claim_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of ``texts`` (in order) by the shared sentence encoder: those the store
+        keeps are read back, the others embedded and kept, so that a wording is embedded once per
+        store. Every vector goes through float16, as kept, so a text's vector is the same on its
+        first and later reads. A store that cannot be written (read-only file) still gets its
+        vectors; they are embedded again next time."""
+        import numpy as np
+
+        from spinscope.nlp.embed import embed, encoder
+        from spinscope.store.vectors import as_kept, keep_vectors, stored_vectors
+
+        model = encoder()
+        distinct = list(dict.fromkeys(texts))
+        with self._read("read") as conn:
+            found = stored_vectors(conn, distinct, model.sha256, model.dim)
+        missing = [t for t in distinct if t not in found]
+        if missing:
+            new = dict(zip(missing, as_kept(embed(missing, model)), strict=True))
+            try:
+                with self._write("keep claim vectors in") as conn:
+                    keep_vectors(conn, new, model.sha256)
+            except StoreError:
+                pass
+            found.update(new)
+        out = np.zeros((len(texts), model.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = found[text]
+        return out
 
     def get(self, analysis_id: int) -> dict[str, Any] | None:
         """The stored analysis dict, or None when no analysis has this id."""

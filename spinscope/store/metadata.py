@@ -132,6 +132,58 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "created": "When it was first used: ISO 8601, UTC, to the second.",
         },
     ),
+    "profile_documents": (
+        "Each document once, as its latest analysis saw it: the rows the outlet pages and spinscope corpus outlets read, "
+        "counted when the analysis was stored. Facet on outlet and published_date.",
+        {
+            "analysis_id": "The document's latest analysis (analyses.id).",
+            "document": "The document (documents.id).",
+            "outlet": "The document's outlet, copied from documents.",
+            "published_date": "The document's ISO date, copied from documents; empty when it could not be read.",
+            "words": "Words of the analysed text: the denominator of rates per 1,000 words.",
+            "voice": "1 when the voice stage ran (technique spans were told apart as the author's or quoted), 0 when voices were not measured.",
+            "source": "1 when the source stage ran, 0 when sources were not measured.",
+            "actor": "1 when the actor stage ran, 0 when actors were not measured.",
+        },
+    ),
+    "profile_techniques": (
+        "Technique spans of each document's latest analysis, counted per technique and voice. Facet on outlet, label and voice.",
+        {
+            "analysis_id": "The analysis counted (profile_documents.analysis_id).",
+            "outlet": "The document's outlet, copied from documents.",
+            "label": "The technique's PTC label.",
+            "voice": "author or quoted; empty where the voice stage did not run.",
+            "spans": "How many spans of this technique in this voice.",
+        },
+    ),
+    "profile_sources": (
+        "Sources of each document's latest analysis, counted as named or anonymous.",
+        {
+            "analysis_id": "The analysis counted (profile_documents.analysis_id).",
+            "outlet": "The document's outlet, copied from documents.",
+            "named": "1 for named sources, 0 for anonymous ones ('officials said').",
+            "sources": "How many distinct sources of that kind the article leans on.",
+        },
+    ),
+    "profile_actors": (
+        "Actors of each document's latest analysis: the role the article gives each and the words it labels them with. Facet on outlet and role.",
+        {
+            "analysis_id": "The analysis counted (profile_documents.analysis_id).",
+            "outlet": "The document's outlet, copied from documents.",
+            "name": "The actor's fullest name in the article.",
+            "role": "Its main role: Protagonist, Antagonist or Innocent.",
+            "fine_roles": "JSON list of its fine roles (Corrupt, Victim, ...).",
+            "labels": "JSON list of the words the article labels it with (appositions, predicates, modifiers).",
+        },
+    ),
+    "claim_vectors": (
+        "Sentence vectors of claims, kept so that repeated claims are embedded once. Internal.",
+        {
+            "text_sha256": "SHA-256 of the claim's text.",
+            "encoder_sha256": "SHA-256 of the sentence encoder's model that made the vector.",
+            "vector": "The vector: float16, little-endian.",
+        },
+    ),
     "documents_fts": (
         "The full-text index over documents.text (the documents table's search box uses it).",
         {"text": "The indexed text."},
@@ -143,9 +195,10 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 # Tables a reader has no use for: the full-text indexes (searched through their tables) and what
-# SQLite and FTS5 keep beside them, and the web API's internal keys.
+# SQLite and FTS5 keep beside them, the web API's internal keys and the claims' vectors.
 HIDDEN: tuple[str, ...] = (
     "idempotency_keys",
+    "claim_vectors",
     *(name for fts in ("documents_fts", "spans_fts") for name in (fts, *(f"{fts}_{s}" for s in _FTS_SHADOWS))),
     "sqlite_stat1",
     "sqlite_stat4",
@@ -159,6 +212,9 @@ _TABLE_SETTINGS: dict[str, dict[str, Any]] = {
     "relations": {"facets": ["label"]},
     "components": {"facets": ["stage"], "label_column": "name"},
     "failures": {"facets": ["error_type"]},
+    "profile_documents": {"facets": ["outlet", "published_date"]},
+    "profile_techniques": {"facets": ["outlet", "label", "voice"]},
+    "profile_actors": {"facets": ["outlet", "role"], "label_column": "name"},
 }
 
 # Each document counts once, with its latest analysis (as `spinscope corpus query` lists them):
@@ -170,17 +226,8 @@ QUERIES: dict[str, dict[str, str]] = {
         "title": "Techniques per outlet, per 1,000 words",
         "description": "Technique spans each outlet's articles use, per 1,000 words of its articles (words as the sentence stage counts them), "
         "each document once with its latest analysis. Outlets write different amounts: compare rates, not counts.",
-        "sql": f"""WITH {_LATEST},
-outlet_words AS (
-  SELECT d.outlet, count(*) AS documents, sum(json_extract(a.analysis_json, '$.summary.sentence.words')) AS words
-  FROM latest l JOIN documents d ON d.id = l.document JOIN analyses a ON a.id = l.analysis_id
-  GROUP BY d.outlet
-),
-outlet_techniques AS (
-  SELECT d.outlet, s.label AS technique, count(*) AS spans
-  FROM latest l JOIN documents d ON d.id = l.document JOIN spans s ON s.analysis_id = l.analysis_id AND s.span_group = 'technique'
-  GROUP BY d.outlet, s.label
-)
+        "sql": """WITH outlet_words AS (SELECT outlet, count(*) AS documents, sum(words) AS words FROM profile_documents GROUP BY outlet),
+outlet_techniques AS (SELECT outlet, label AS technique, sum(spans) AS spans FROM profile_techniques GROUP BY outlet, label)
 SELECT t.outlet, t.technique, t.spans, w.documents, w.words, round(1000.0 * t.spans / w.words, 2) AS per_1000_words
 FROM outlet_techniques t JOIN outlet_words w ON w.outlet IS t.outlet
 WHERE w.words > 0

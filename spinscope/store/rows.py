@@ -117,8 +117,9 @@ def pipeline_row(conn: sqlite3.Connection, components: list[dict[str, Any]], opt
     return pipeline_id
 
 
-def link_analysis(conn: sqlite3.Connection, analysis_id: int, analysis: dict[str, Any]) -> None:
-    """Write the rows of stored analysis ``analysis_id``: its document, pipeline, spans and relations."""
+def link_analysis(conn: sqlite3.Connection, analysis_id: int, analysis: dict[str, Any]) -> int:
+    """Write the rows of stored analysis ``analysis_id``: its document, pipeline, spans and
+    relations; returns the document's id."""
     doc = analysis["document"]
     text = str(doc["text"])
     document_id = document_row(conn, doc)
@@ -136,3 +137,4 @@ def link_analysis(conn: sqlite3.Connection, analysis_id: int, analysis: dict[str
         "INSERT INTO relations (analysis_id, label, head_group, head_id, tail_group, tail_id) VALUES (?, ?, ?, ?, ?, ?)",
         [(analysis_id, r["label"], r["head"]["group"], r["head"]["id"], r["tail"]["group"], r["tail"]["id"]) for r in analysis.get("relations") or ()],
     )
+    return document_id

@@ -8,7 +8,8 @@ the end, never edit one that has shipped.
 Version 3 is the corpus store: documents known by their text's hash, analyses pointing at them and
 at the pipeline (components, options) that made them, one spans table for every group, relations,
 and a full-text index over the documents' text and their quotes' and claims' text. Version 4 keeps
-each analysis's word count beside it, for the outlets' rates.
+each analysis's word count beside it, for the outlets' rates. Version 5 keeps each document's
+latest analysis counted for the outlet pages (`profile_tables`) and the claims' sentence vectors.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sqlite3
 from collections.abc import Callable
 
 from spinscope.schema.upgrade import upgrade
+from spinscope.store.profile_tables import index_latest
 from spinscope.store.rows import SEARCHED_GROUPS, link_analysis
 
 Step = str | Callable[[sqlite3.Connection], None]
@@ -36,6 +38,18 @@ def _link_stored_analyses(conn: sqlite3.Connection) -> None:
         try:
             analysis = upgrade(dict(json.loads(payload)))
             link_analysis(conn, analysis_id, analysis)
+        except (ValueError, TypeError, KeyError):
+            continue
+
+
+def _index_stored_analyses(conn: sqlite3.Connection) -> None:
+    """Version 5's profile rows for each document's latest analysis stored before it; as in
+    version 3, a row whose JSON cannot be read is left out rather than block the migration."""
+    latest = "SELECT max(id), document FROM analyses WHERE document IS NOT NULL GROUP BY document ORDER BY 1"
+    for analysis_id, document_id in conn.execute(latest).fetchall():
+        (payload,) = conn.execute("SELECT analysis_json FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+        try:
+            index_latest(conn, analysis_id, document_id, upgrade(dict(json.loads(payload))))
         except (ValueError, TypeError, KeyError):
             continue
 
@@ -171,6 +185,54 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
         "ALTER TABLE analyses ADD COLUMN words INTEGER",
         # a row whose JSON was edited into garbage keeps no count rather than block the migration
         "UPDATE analyses SET words = json_extract(analysis_json, '$.summary.sentence.words') WHERE json_valid(analysis_json)",
+    ),
+    (
+        # each document's latest analysis, counted (profile_tables.py); outlet and date copied into
+        # every table so that one outlet's rows come from an index alone
+        """CREATE TABLE profile_documents (
+            analysis_id INTEGER PRIMARY KEY REFERENCES analyses (id) ON DELETE CASCADE,
+            document INTEGER NOT NULL UNIQUE REFERENCES documents (id),
+            outlet TEXT,
+            published_date TEXT,
+            words INTEGER NOT NULL,
+            voice INTEGER NOT NULL,             -- 1: the voice stage ran (0: voices not measured)
+            source INTEGER NOT NULL,            -- 1: the source stage ran
+            actor INTEGER NOT NULL              -- 1: the actor stage ran
+        )""",
+        "CREATE INDEX profile_documents_by_outlet ON profile_documents (outlet, published_date)",
+        """CREATE TABLE profile_techniques (
+            analysis_id INTEGER NOT NULL REFERENCES profile_documents (analysis_id) ON DELETE CASCADE,
+            outlet TEXT,
+            label TEXT NOT NULL,
+            voice TEXT,                         -- author, quoted, or NULL where the voice stage did not run
+            spans INTEGER NOT NULL
+        )""",
+        "CREATE INDEX profile_techniques_by_outlet ON profile_techniques (outlet, analysis_id)",
+        """CREATE TABLE profile_sources (
+            analysis_id INTEGER NOT NULL REFERENCES profile_documents (analysis_id) ON DELETE CASCADE,
+            outlet TEXT,
+            named INTEGER NOT NULL,
+            sources INTEGER NOT NULL
+        )""",
+        "CREATE INDEX profile_sources_by_outlet ON profile_sources (outlet, analysis_id)",
+        """CREATE TABLE profile_actors (
+            analysis_id INTEGER NOT NULL REFERENCES profile_documents (analysis_id) ON DELETE CASCADE,
+            outlet TEXT,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            fine_roles TEXT NOT NULL,           -- JSON list of strings
+            labels TEXT NOT NULL                -- JSON list of strings
+        )""",
+        "CREATE INDEX profile_actors_by_outlet ON profile_actors (outlet, analysis_id)",
+        _index_stored_analyses,
+        # a claim's sentence vector, by its text and the encoder that made it (float16, little-endian):
+        # embedding is most of a repeated-claims view, and a text's vector never changes
+        """CREATE TABLE claim_vectors (
+            text_sha256 TEXT NOT NULL,
+            encoder_sha256 TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (text_sha256, encoder_sha256)
+        )""",
     ),
 )
 

@@ -5,8 +5,10 @@ The pages run no script, as every page of the app; the plots are images, so the 
 (``img-src 'self'``) is unchanged. An SVG plot carries its own policy, which lets matplotlib's
 inline styles apply inside the image and nothing else (no script, no fetch).
 
-The profile rows are kept until the store changes (``Store.revision``), and repeated claims (every
-claim of the store embedded) for the last few sets of claims, so a page and its plot compute them once.
+The profile rows are kept until the store changes (``Store.revision``), and repeated claims for the
+last few sets of claims, so a page and its plot compute them once; the claims' vectors are kept in
+the store (``Store.claim_vectors``), so each wording is embedded once. ``/claims?claim=TEXT`` is one
+claim's timeline: the stored claims that share its words, compared with it.
 """
 
 from __future__ import annotations
@@ -18,12 +20,11 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from spinscope.corpus.claims import repeated_claims
+from spinscope.corpus.claims import Claims, claim_groups
 from spinscope.corpus.outlets import INTERVAL
 from spinscope.corpus.plots import KINDS, Format, claim_timeline, technique_bars, trend_lines
 from spinscope.corpus.profiles import ALL, ActorFraming, OutletProfile, Trends, actor_framings, outlet_profiles, trends
 from spinscope.errors import UsageError
-from spinscope.repeats import ClaimGroup, ClaimRecord
 from spinscope.store import Store
 from spinscope.store.profiles import ProfileRows
 from spinscope.techniques.definitions import DEFINITIONS, display_name
@@ -34,7 +35,6 @@ from spinscope.web.templating import templates
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["api"])
 
-MAX_CLAIMS = 2_000  # the newest claims a page groups: embedding them takes seconds per thousand on one core
 MAX_ACTORS = 30  # actors listed on the outlets page, those named by the most outlets first
 MAX_GROUPS = 50  # repeated claims listed on the claims page
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -42,6 +42,7 @@ MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
 
 Outlets = Annotated[list[str], Query(max_length=500, description="Only these outlets, exactly as stored.")]
 Techniques = Annotated[list[str], Query(max_length=100, description="Only these techniques (PTC labels).")]
+ClaimParam = Annotated[str | None, Query(max_length=2000, description="A claim's text: its timeline across the store.")]
 PeriodParam = Annotated[Literal["month", "week"], Query(description="Per calendar month or ISO week.")]
 
 
@@ -57,9 +58,15 @@ def profile_rows(request: Request, outlets: tuple[str, ...] = (), actors: bool =
     return _rows(store, store.revision(), outlets, actors)
 
 
-@lru_cache(maxsize=4)
-def repeated(records: tuple[ClaimRecord, ...]) -> tuple[ClaimGroup, ...]:
-    return repeated_claims(records)
+@lru_cache(maxsize=8)
+def _claims(store: Store, revision: tuple[int, int], outlets: tuple[str, ...], claim: str | None) -> Claims:
+    return claim_groups(store, outlets, claim)
+
+
+def claims_of(request: Request, outlets: tuple[str, ...], claim: str | None) -> Claims:
+    """What a claims page and its plot show, computed again only once an analysis was saved."""
+    store = web_state(request).store
+    return _claims(store, store.revision(), outlets, claim.strip() if claim is not None and claim.strip() else None)
 
 
 def _labels(given: list[str]) -> tuple[str, ...]:
@@ -92,11 +99,11 @@ def trends_page(request: Request, outlet: Outlets = [], technique: Techniques = 
 
 
 @router.get("/claims")
-def claims_page(request: Request, outlet: Outlets = []) -> Response:  # noqa: B006
-    records, truncated = web_state(request).store.claim_records(tuple(outlet), MAX_CLAIMS)
-    groups = repeated(records)
-    context = {"groups": groups[:MAX_GROUPS], "more": max(0, len(groups) - MAX_GROUPS), "claims": len(records), "truncated": truncated,
-               "query": request.url.query}  # fmt: skip
+def claims_page(request: Request, outlet: Outlets = [], claim: ClaimParam = None) -> Response:  # noqa: B006
+    groups, compared, truncated = claims_of(request, tuple(outlet), claim)
+    asked = claim.strip() if claim is not None and claim.strip() else None
+    context = {"groups": groups[:MAX_GROUPS], "more": max(0, len(groups) - MAX_GROUPS), "claims": compared, "truncated": truncated,
+               "query": request.url.query, "asked": asked}  # fmt: skip
     return templates.TemplateResponse(request, "claims.html", context)
 
 
@@ -108,16 +115,16 @@ def plot(
     outlet: Outlets = [],  # noqa: B006
     technique: Techniques = [],  # noqa: B006
     period: PeriodParam = "month",
+    claim: ClaimParam = None,
 ) -> Response:
     """A plot of the store as an image, for the pages' ``<img>``."""
     if fmt not in MEDIA or kind not in KINDS:
         raise UsageError(f"/plots/{kind[:40]}.{fmt[:10]}: no such plot; give techniques, trends or claims, as .svg or .png")
     image_format: Format = "svg" if fmt == "svg" else "png"
     labels = _labels(technique)
-    store = web_state(request).store
     chosen = tuple(outlet)
     if kind == "claims":
-        image = claim_timeline(repeated(store.claim_records(chosen, MAX_CLAIMS)[0]), image_format)
+        image = claim_timeline(claims_of(request, chosen, claim).groups, image_format)
     elif kind == "techniques":
         image = technique_bars(outlet_profiles(profile_rows(request, chosen)), labels, image_format)
     else:
