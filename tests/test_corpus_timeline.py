@@ -17,7 +17,7 @@ from spinscope.cli import app
 from spinscope.corpus.claims import claim_groups, repeated_claims, timeline_of
 from spinscope.nlp.embed import embed
 from spinscope.store import Store
-from tests.outlets_store import HOSTILE, save_who, who
+from tests.outlets_store import HOSTILE, corpus_add, save_who, who
 from tests.web_server import RunningServer, serve_in_thread
 
 ENGINEER = "the bridge could collapse at any moment, killing hundreds of children"  # a paraphrase of the fixture's claim c3
@@ -135,3 +135,13 @@ def test_store_version_5_keeps_who_placed_as_outlets(store_path: Path) -> None:
     with Store(store_path) as store:
         assert {d.outlet for d in store.profile_rows().documents} == {"Globe", "Herald", HOSTILE}
         assert who(HOSTILE, None, 9)["document"]["outlet"] == HOSTILE
+
+
+def test_corpus_add_keeps_the_vectors_of_the_claims_it_stores(tmp_path: Path) -> None:
+    db = tmp_path / "corpus.db"
+    corpus_add(db)
+    conn = sqlite3.connect(db)
+    claims = {t for (t,) in conn.execute("SELECT text FROM spans WHERE span_group = 'claim'")}
+    (kept,) = conn.execute("SELECT count(*) FROM claim_vectors").fetchone()
+    conn.close()
+    assert claims and kept == len(claims), "each distinct claim embedded once, at ingest"

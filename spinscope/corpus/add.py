@@ -10,6 +10,10 @@ analyses that batch again.
 
 Files are read here, before analysis, so that their text's hash can be looked up; URLs are
 fetched where they are analysed, within the document's budget.
+
+After each transaction, the sentence vectors of the claims it stored are kept too (a second,
+small transaction), so that a claim's timeline never waits for embedding; a run killed between
+the two leaves them to be embedded when first asked for.
 """
 
 from __future__ import annotations
@@ -80,6 +84,12 @@ class _Skipping:
         return stored
 
 
+def claim_texts(analyses: list[dict[str, Any]]) -> list[str]:
+    """The distinct texts of the analyses' claim spans."""
+    texts = (str(a["document"]["text"])[int(s["start"]) : int(s["end"])] for a in analyses for s in (a.get("spans") or {}).get("claim") or ())
+    return list(dict.fromkeys(texts))
+
+
 def add(
     inputs: list[str],
     store: Store,
@@ -99,13 +109,16 @@ def add(
     written = added = 0
     last = time.monotonic()
 
-    def commit() -> None:
+    def commit(vectors: bool = True) -> None:
         nonlocal written, added, last
         if analyses or failed:
             added += store.add_many(analyses, failed)
             written += len(analyses)
+            claims = claim_texts(analyses)
             analyses.clear()
             failed.clear()
+            if vectors and claims:
+                store.claim_vectors(claims)
         last = time.monotonic()
 
     try:
@@ -119,7 +132,7 @@ def add(
             if len(analyses) + len(failed) >= commit_every or time.monotonic() - last >= COMMIT_SECONDS:
                 commit()
     except KeyboardInterrupt:
-        commit()  # what was analysed is kept; the rerun goes on from there
+        commit(vectors=False)  # what was analysed is kept; the rerun goes on from there
         raise
     commit()
     return AddSummary(added=added, unchanged=todo.skipped + written - added, failures=tuple(failures))
