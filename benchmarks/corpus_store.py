@@ -10,10 +10,17 @@ appended text and their own metadata (the spans stay valid: the text only grows 
 The store is written as ``spinscope corpus add`` writes it (``Store.add_many``, transactions of
 --commit-every documents, one writer).
 
-Reported: analysis rate of the distinct articles, the writer's rate, the file's size, and
-p50/p95 over --repeats runs of each query: full-text search of one word, one outlet's newest
-50, one outlet in one year, one technique, and search within one outlet. Peak memory is the
-process's maximum RSS (analysis included).
+After each transaction the claims' vectors are kept, as ``corpus add`` does (``Store.claim_vectors``:
+each distinct wording embedded once; replicas repeat their article's claims, so at 10,000
+documents the distinct claims are those of the 461 articles).
+
+Reported: analysis rate of the distinct articles, the writer's rate (and the claim vectors' time
+apart), the file's size, and p50/p95 over --repeats runs of each query: full-text search of one
+word, one outlet's newest 50, one outlet in one year, one technique, search within one outlet;
+one outlet's profile, every outlet's profiles side by side, actor framing, one outlet's and every
+outlet's monthly trends, one claim's timeline (a random stored claim), and the repeats among the
+newest 2,000 claims (fewer runs: it compares each claim with every earlier one). Peak memory is
+the process's maximum RSS (analysis included), read after writing and again after the queries.
 
     .venv/bin/python benchmarks/corpus_store.py --documents 1000 [--detector baseline] [--db PATH] [--analyses-cache FILE]
 """
@@ -22,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections.abc import Callable
 import json
 import os
 import platform
@@ -37,6 +45,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from spinscope.corpus.add import claim_texts  # noqa: E402
+from spinscope.corpus.claims import claim_groups  # noqa: E402
+from spinscope.corpus.profiles import first_framings, outlet_profiles, trends  # noqa: E402
 from spinscope.document import Analysis, Document  # noqa: E402
 from spinscope.pipeline import AnalyzeOptions, SerialExecutor, analyze_many  # noqa: E402
 from spinscope.store import CorpusQuery, Store  # noqa: E402
@@ -85,6 +96,22 @@ def percentiles(times: list[float]) -> str:
     return f"p50 {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms"
 
 
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(name: str, make: Callable[[], Callable[[], object]], repeats: int, note: Callable[[object], str] = lambda _r: "") -> None:
+    """p50/p95 of ``repeats`` runs; ``make()`` draws each run's query (a random outlet or claim)."""
+    times = []
+    result: object = None
+    for _ in range(repeats):
+        run = make()
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    print(f"{name:34s} {percentiles(times)}   ({note(result)}, {repeats} runs)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=1000)
@@ -110,15 +137,22 @@ def main() -> None:
         with Store(path) as store:
             start = time.perf_counter()
             written = 0
+            vector_seconds = 0.0
             for first in range(0, args.documents, args.commit_every):
                 batch = [replica(bases[i % len(bases)], i) for i in range(first, min(args.documents, first + args.commit_every))]
                 written += store.add_many(batch)
-            write_seconds = time.perf_counter() - start
+                began = time.perf_counter()
+                store.claim_vectors(claim_texts(batch))
+                vector_seconds += time.perf_counter() - began
+            write_seconds = time.perf_counter() - start - vector_seconds
             store._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             size = path.stat().st_size
             print(f"write: {written:,} analyses in {write_seconds:.1f} s = {written / write_seconds:,.0f} documents/s "
                   f"(transactions of {args.commit_every}, synchronous=FULL, serialising included)")  # fmt: skip
-            print(f"database: {size / 1e6:,.1f} MB = {size / written / 1000:,.1f} KB a document (text, analysis_json, spans, FTS indexes)")
+            (distinct,) = store._writer.execute("SELECT count(*) FROM claim_vectors").fetchone()
+            print(f"claim vectors: {distinct:,} distinct claims embedded and kept in {vector_seconds:.1f} s, after each transaction as corpus add does")
+            print(f"database: {size / 1e6:,.1f} MB = {size / written / 1000:,.1f} KB a document (text, analysis_json, spans, FTS indexes, profile tables)")
+            print(f"peak memory after writing: {peak_mb():,.0f} MB")
 
             rng = random.Random(0)
             kinds = {
@@ -135,9 +169,33 @@ def main() -> None:
                     start = time.perf_counter()
                     result = store.query(query)
                     times.append(time.perf_counter() - start)
-                print(f"query {name:22s} {percentiles(times)}   ({len(result.rows)} rows, truncated={result.truncated})")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (max RSS of this process{', analyses read from the cache' if cached else ', analysis included'}): {peak:,.0f} MB")
+                print(f"query {name:28s} {percentiles(times)}   ({len(result.rows)} rows, truncated={result.truncated})")
+
+            stored = bases[: args.documents]  # the articles with a replica in the store
+            claims = [b.document.text[s.start : s.end] for b in stored for s in b.document.spans.get("claim", ())]
+            few = max(3, min(args.repeats, 10))
+
+            def one_outlet() -> Callable[[], object]:
+                chosen = (rng.choice(OUTLETS),)
+                return lambda: outlet_profiles(store.profile_rows(chosen, actors=False))
+
+            def one_outlet_trends() -> Callable[[], object]:
+                chosen = (rng.choice(OUTLETS),)
+                return lambda: trends(store.profile_rows(chosen, actors=False))
+
+            def one_claim() -> Callable[[], object]:
+                claim = rng.choice(claims)
+                return lambda: claim_groups(store, (), claim)
+
+            timed("outlet profile, one outlet", one_outlet, args.repeats, lambda r: f"{len(r)} outlet")  # type: ignore[arg-type]
+            timed("outlets side by side, all", lambda: lambda: outlet_profiles(store.profile_rows(actors=False)), few, lambda r: f"{len(r)} outlets")  # type: ignore[arg-type]
+            timed("actor framing, first 30 (page)", lambda: lambda: first_framings(store.profile_rows(), 30), few, lambda r: f"{r[1]:,} actors")  # type: ignore[index]
+            timed("trends by month, one outlet", one_outlet_trends, args.repeats, lambda r: f"{len(r.points):,} points")  # type: ignore[attr-defined]
+            timed("trends by month, every outlet", lambda: lambda: trends(store.profile_rows(actors=False)), few, lambda r: f"{len(r.points):,} points")  # type: ignore[attr-defined]
+            if claims:
+                timed("claim timeline, one claim", one_claim, args.repeats, lambda r: f"{r.groups[0].documents if r.groups else 0} tellings, {r.compared} compared")  # type: ignore[attr-defined]
+                timed("repeats among the newest 2,000", lambda: lambda: claim_groups(store, (), None), 3, lambda r: f"{len(r.groups):,} groups")  # type: ignore[attr-defined]
+    print(f"peak memory (max RSS of this process{', analyses read from the cache' if cached else ', analysis included'}): {peak_mb():,.0f} MB")
 
 
 if __name__ == "__main__":

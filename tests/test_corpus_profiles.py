@@ -11,7 +11,7 @@ import pytest
 
 from spinscope.corpus.claims import repeated_claims
 from spinscope.corpus.profiles import (
-    ALL, actor_framings, outlet_profiles, period_of, periods_between, poisson_interval, ratio_intervals, trends,
+    ALL, actor_framings, first_framings, outlet_profiles, period_of, periods_between, poisson_interval, ratio_intervals, trends,
 )  # fmt: skip
 from spinscope.errors import QueryTimeoutError
 from spinscope.repeats import group_claims
@@ -122,6 +122,12 @@ def test_corpus_profiles_actor_framing_per_outlet_folds_case_and_spaces() -> Non
     assert (y.outlet, y.roles, y.labels) == ("Y", (("Antagonist", 1),), (("Gang of corrupt bureaucrats", 1),))
     assert [f.outlet for f in mara.outlets] == ["Y"]
     assert [a.name for a in actor_framings(ROWS, min_outlets=2)] == ["Eastbrook council"]
+
+
+def test_corpus_profiles_first_framings_are_the_first_of_every_framing_and_count_them_all() -> None:
+    every = actor_framings(ROWS)
+    assert first_framings(ROWS, 1) == (every[:1], 2)
+    assert first_framings(ROWS, 10) == (every, 2) and first_framings(EMPTY, 5) == ((), 0)
 
 
 @pytest.mark.parametrize(("day", "period", "expected"), [("2019-03-05", "month", "2019-03"), ("2019-03-05", "week", "2019-W10"), ("2021-01-01", "week", "2020-W53")])

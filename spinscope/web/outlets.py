@@ -23,7 +23,7 @@ from starlette.responses import Response
 from spinscope.corpus.claims import Claims, claim_groups
 from spinscope.corpus.outlets import INTERVAL
 from spinscope.corpus.plots import KINDS, Format, claim_timeline, technique_bars, trend_lines
-from spinscope.corpus.profiles import ALL, ActorFraming, OutletProfile, Trends, actor_framings, outlet_profiles, trends
+from spinscope.corpus.profiles import ALL, ActorFraming, OutletProfile, Trends, actor_framings, first_framings, outlet_profiles, trends
 from spinscope.errors import UsageError
 from spinscope.store import Store
 from spinscope.store.profiles import ProfileRows
@@ -80,8 +80,8 @@ def _labels(given: list[str]) -> tuple[str, ...]:
 def outlets_page(request: Request) -> Response:
     rows = profile_rows(request, actors=True)
     profiles = outlet_profiles(rows)
-    framings = actor_framings(rows)
-    context = {"profiles": profiles, "actors": framings[:MAX_ACTORS], "more_actors": max(0, len(framings) - MAX_ACTORS), "interval": INTERVAL,
+    framings, actors = first_framings(rows, MAX_ACTORS)
+    context = {"profiles": profiles, "actors": framings, "more_actors": max(0, actors - MAX_ACTORS), "interval": INTERVAL,
                "display_name": display_name}  # fmt: skip
     return templates.TemplateResponse(request, "outlets.html", context)
 
