@@ -189,7 +189,11 @@ def main() -> None:
 
             timed("outlet profile, one outlet", one_outlet, args.repeats, lambda r: f"{len(r)} outlet")  # type: ignore[arg-type]
             timed("outlets side by side, all", lambda: lambda: outlet_profiles(store.profile_rows(actors=False)), few, lambda r: f"{len(r)} outlets")  # type: ignore[arg-type]
-            timed("actor framing, first 30 (page)", lambda: lambda: first_framings(store.profile_rows(), 30), few, lambda r: f"{r[1]:,} actors")  # type: ignore[index]
+            def page_actors() -> object:
+                top, count = store.top_actors(limit=30)
+                return first_framings(store.profile_rows(actors=False)._replace(actors=top), 30)[0], count
+
+            timed("actor framing, the page's 30", lambda: page_actors, args.repeats, lambda r: f"{r[1]:,} actors")  # type: ignore[index]
             timed("trends by month, one outlet", one_outlet_trends, args.repeats, lambda r: f"{len(r.points):,} points")  # type: ignore[attr-defined]
             timed("trends by month, every outlet", lambda: lambda: trends(store.profile_rows(actors=False)), few, lambda r: f"{len(r.points):,} points")  # type: ignore[attr-defined]
             if claims:

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from spinscope.corpus.profiles import actor_framings, first_framings
 from spinscope.store import Store
 from spinscope.store import schema
 from spinscope.store.profile_tables import latest_counts
@@ -81,3 +82,18 @@ def test_profile_tables_a_version_4_store_reads_the_same_rows_once_migrated(tmp_
     assert key(migrated.techniques) == key(expected.techniques)
     assert key(migrated.sources) == key(expected.sources)
     assert key(migrated.actors) == key(expected.actors)
+
+
+def test_profile_tables_top_actors_rank_as_actor_framings_do(tmp_path: Path) -> None:
+    """The outlets page reads the rows of the actors it lists alone: framed, they are the first of every actor's framing."""
+    with Store(full_store(tmp_path / "corpus.db")) as store:
+        store.save(who("Herald", "2019-06-01", 8))
+        rows = store.profile_rows()
+        every = actor_framings(rows)
+        assert len(every) > 3
+        for limit in (1, 3, 1000):
+            top, count = store.top_actors(limit=limit)
+            assert count == len(every)
+            assert first_framings(rows._replace(actors=top), limit)[0] == every[:limit]
+        top, count = store.top_actors(("Globe",), limit=2)
+        assert {a.analysis_id for a in top} <= {d.analysis_id for d in store.profile_rows(("Globe",)).documents}

@@ -29,6 +29,7 @@ from typing import Literal
 
 import numpy as np
 
+from spinscope.store.profile_tables import fold
 from spinscope.store.profiles import ActorRow, DocumentRow, ProfileRows
 
 CONFIDENCE = 0.95
@@ -352,16 +353,16 @@ class _Actor:
 
 def _actors(rows: ProfileRows, min_outlets: int) -> list[_Actor]:
     """The actors named by at least ``min_outlets`` outlets, named by the most outlets first, then
-    in the most documents, then by name."""
+    in the most documents, then by folded name (as `spinscope.store.profiles.top_actors` ranks them)."""
     outlet_of = {d.analysis_id: d.outlet for d in rows.documents}
     grouped: dict[str, dict[str | None, list[ActorRow]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, Counter[str]] = defaultdict(Counter)
     for a in rows.actors:
-        key = " ".join(a.name.split()).casefold()
+        key = fold(a.name)
         names[key][a.name] += 1
         grouped[key][outlet_of.get(a.analysis_id)].append(a)
     actors = [_Actor(names[key].most_common(1)[0][0], by_outlet) for key, by_outlet in grouped.items() if len(by_outlet) >= min_outlets]
-    return sorted(actors, key=lambda a: (-len(a.by_outlet), -a.documents, a.name.casefold()))
+    return sorted(actors, key=lambda a: (-len(a.by_outlet), -a.documents, fold(a.name)))
 
 
 def actor_framings(rows: ProfileRows, min_outlets: int = 1) -> tuple[ActorFraming, ...]:

@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # imported where used: the claim records bring numpy and the 
     import numpy as np
 
     from spinscope.repeats.groups import ClaimRecord
-    from spinscope.store.profiles import ProfileRows
+    from spinscope.store.profiles import ActorRow, ProfileRows
 
 
 
@@ -347,6 +347,13 @@ class Store:
 
         with self._read("query") as conn:
             return claim_records(conn, outlets, limit, timeout)
+
+    def top_actors(self, outlets: tuple[str, ...] = (), limit: int = 30, timeout: float = 5.0) -> tuple[tuple[ActorRow, ...], int]:
+        """The rows of the ``limit`` actors named by the most outlets, and how many actors there are."""
+        from spinscope.store.profiles import top_actors
+
+        with self._read("query") as conn:
+            return top_actors(conn, outlets, limit, timeout)
 
     def claim_candidates(self, text: str, outlets: tuple[str, ...] = (), limit: int = 200, timeout: float = 5.0) -> tuple[ClaimRecord, ...]:
         """The stored claims that share the most words with ``text``, where its repeats are

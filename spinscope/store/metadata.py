@@ -171,6 +171,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "analysis_id": "The analysis counted (profile_documents.analysis_id).",
             "outlet": "The document's outlet, copied from documents.",
             "name": "The actor's fullest name in the article.",
+            "name_key": "The name in lower case with single spaces: the rows of one actor, whatever the spelling.",
             "role": "Its main role: Protagonist, Antagonist or Innocent.",
             "fine_roles": "JSON list of its fine roles (Corrupt, Victim, ...).",
             "labels": "JSON list of the words the article labels it with (appositions, predicates, modifiers).",

@@ -66,6 +66,11 @@ def latest_counts(analysis: dict[str, Any]) -> LatestCounts:
     )
 
 
+def fold(name: str) -> str:
+    """A name in any case and spacing: "eastbrook  Council" is "Eastbrook council"."""
+    return " ".join(name.split()).casefold()
+
+
 def _voice(value: Any) -> str | None:
     return None if value is None else str(value)
 
@@ -92,7 +97,7 @@ def index_latest(conn: sqlite3.Connection, analysis_id: int, document_id: int, a
         [(analysis_id, outlet, named, n) for named, n in counts.sources],
     )
     conn.executemany(
-        "INSERT INTO profile_actors (analysis_id, outlet, name, role, fine_roles, labels) VALUES (?, ?, ?, ?, ?, ?)",
-        [(analysis_id, outlet, name, role, json.dumps(fine, ensure_ascii=False), json.dumps(labels, ensure_ascii=False))
+        "INSERT INTO profile_actors (analysis_id, outlet, name, name_key, role, fine_roles, labels) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(analysis_id, outlet, name, fold(name), role, json.dumps(fine, ensure_ascii=False), json.dumps(labels, ensure_ascii=False))
          for name, role, fine, labels in counts.actors],
     )  # fmt: skip

@@ -89,10 +89,34 @@ def profile_rows(conn: sqlite3.Connection, outlets: tuple[str, ...] = (), timeou
             techniques=tuple(map(TechniqueCount._make, techniques.fetchall())),
             sources=tuple(map(SourceCount._make, sources.fetchall())),
             actors=tuple(
-                ActorRow(i, name, role, tuple(json.loads(fine)), tuple(json.loads(labels)))
-                for i, name, role, fine, labels in conn.execute(f"SELECT analysis_id, name, role, fine_roles, labels FROM profile_actors{where}", args)
+                _actor_row(*row) for row in conn.execute(f"SELECT analysis_id, name, role, fine_roles, labels FROM profile_actors{where}", args)
             ) if actors else (),
         )  # fmt: skip
+
+
+def top_actors(conn: sqlite3.Connection, outlets: tuple[str, ...] = (), limit: int = 30, timeout: float = 5.0) -> tuple[tuple[ActorRow, ...], int]:
+    """The rows of the ``limit`` actors named by the most outlets (then in the most documents,
+    then by folded name), as ``actor_framings`` ranks them, and how many actors there are: a page
+    that lists a few dozen reads their rows alone, counted and ranked by SQLite."""
+    where, args = _where(outlets)
+    missing = "char(0)"  # documents without an outlet count as one outlet, as in actor_framings
+    with deadline(conn, timeout, "narrow it to a few outlets (--outlet)"):
+        ranked = conn.execute(
+            f"SELECT name_key FROM profile_actors{where} GROUP BY name_key"
+            f" ORDER BY count(DISTINCT ifnull(outlet, {missing})) DESC, count(DISTINCT analysis_id) DESC, name_key",
+            args,
+        ).fetchall()
+        chosen = [key for (key,) in ranked[:limit]]
+        rows = conn.execute(
+            f"SELECT analysis_id, name, role, fine_roles, labels FROM profile_actors WHERE name_key IN ({', '.join('?' * len(chosen))})"
+            + (f" AND outlet IN ({', '.join('?' * len(outlets))})" if outlets else ""),
+            [*chosen, *outlets],
+        ).fetchall() if chosen else []  # fmt: skip
+    return tuple(_actor_row(*row) for row in rows), len(ranked)
+
+
+def _actor_row(analysis_id: int, name: str, role: str, fine: str, labels: str) -> ActorRow:
+    return ActorRow(analysis_id, name, role, tuple(json.loads(fine)), tuple(json.loads(labels)))
 
 
 def claim_candidates(

@@ -219,11 +219,13 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
             analysis_id INTEGER NOT NULL REFERENCES profile_documents (analysis_id) ON DELETE CASCADE,
             outlet TEXT,
             name TEXT NOT NULL,
+            name_key TEXT NOT NULL,             -- the name in any case and spacing (profile_tables.fold): one actor
             role TEXT NOT NULL,
             fine_roles TEXT NOT NULL,           -- JSON list of strings
             labels TEXT NOT NULL                -- JSON list of strings
         )""",
         "CREATE INDEX profile_actors_by_outlet ON profile_actors (outlet, analysis_id)",
+        "CREATE INDEX profile_actors_by_name ON profile_actors (name_key, outlet)",
         _index_stored_analyses,
         # a claim's sentence vector, by its text and the encoder that made it (float16, little-endian):
         # embedding is most of a repeated-claims view, and a text's vector never changes

@@ -26,7 +26,7 @@ from spinscope.corpus.plots import KINDS, Format, claim_timeline, technique_bars
 from spinscope.corpus.profiles import ALL, ActorFraming, OutletProfile, Trends, actor_framings, first_framings, outlet_profiles, trends
 from spinscope.errors import UsageError
 from spinscope.store import Store
-from spinscope.store.profiles import ProfileRows
+from spinscope.store.profiles import ActorRow, ProfileRows
 from spinscope.techniques.definitions import DEFINITIONS, display_name
 from spinscope.web.api import ERRORS
 from spinscope.web.state import web_state
@@ -76,11 +76,18 @@ def _labels(given: list[str]) -> tuple[str, ...]:
     return tuple(given)
 
 
+@lru_cache(maxsize=2)
+def _top_actors(store: Store, revision: tuple[int, int]) -> tuple[tuple[ActorRow, ...], int]:
+    return store.top_actors(limit=MAX_ACTORS)
+
+
 @router.get("/outlets")
 def outlets_page(request: Request) -> Response:
-    rows = profile_rows(request, actors=True)
+    rows = profile_rows(request)
+    store = web_state(request).store
+    top, actors = _top_actors(store, store.revision())
     profiles = outlet_profiles(rows)
-    framings, actors = first_framings(rows, MAX_ACTORS)
+    framings, _ = first_framings(rows._replace(actors=top), MAX_ACTORS)
     context = {"profiles": profiles, "actors": framings, "more_actors": max(0, actors - MAX_ACTORS), "interval": INTERVAL,
                "display_name": display_name}  # fmt: skip
     return templates.TemplateResponse(request, "outlets.html", context)
