@@ -119,6 +119,15 @@ def _actor_row(analysis_id: int, name: str, role: str, fine: str, labels: str) -
     return ActorRow(analysis_id, name, role, tuple(json.loads(fine)), tuple(json.loads(labels)))
 
 
+# a claim span of a latest analysis (``latest``: profile_documents) as a ClaimRecord's fields
+_CLAIM_COLUMNS = "coalesce(s.span_id, 'c' || s.id), s.text, latest.analysis_id, latest.outlet, latest.published_date"
+
+
+def _claim(claim_id: str, text: str, analysis_id: int, outlet: str | None, published: str | None) -> ClaimRecord:
+    """``document_id`` is the analysis id, so that a timeline links to its report."""
+    return ClaimRecord(str(claim_id), str(text), str(analysis_id), outlet, published)
+
+
 def claim_candidates(
     conn: sqlite3.Connection, text: str, outlets: tuple[str, ...] = (), limit: int = 200, timeout: float = 5.0
 ) -> tuple[ClaimRecord, ...]:
@@ -136,12 +145,11 @@ def claim_candidates(
         rows = conn.execute(
             f"WITH latest AS (SELECT * FROM profile_documents{where}),"
             " found AS (SELECT rowid AS id, rank FROM spans_fts WHERE spans_fts MATCH ?)"
-            " SELECT coalesce(s.span_id, 'c' || s.id), s.text, latest.analysis_id, latest.outlet, latest.published_date"
-            " FROM found JOIN spans s ON s.id = found.id AND s.span_group = 'claim' JOIN latest ON latest.analysis_id = s.analysis_id"
+            f" SELECT {_CLAIM_COLUMNS} FROM found JOIN spans s ON s.id = found.id AND s.span_group = 'claim' JOIN latest ON latest.analysis_id = s.analysis_id"
             " ORDER BY found.rank LIMIT ?",
             [*args, " OR ".join('"' + t.replace('"', '""') + '"' for t in terms), limit],
         ).fetchall()
-    return tuple(ClaimRecord(str(c), str(t), str(a), o, p) for c, t, a, o, p in rows)
+    return tuple(_claim(*row) for row in rows)
 
 
 def claim_records(
@@ -154,10 +162,9 @@ def claim_records(
     with deadline(conn, timeout, "narrow it to a few outlets (--outlet)"):
         rows = conn.execute(
             f"WITH latest AS (SELECT * FROM profile_documents{where})"
-            " SELECT coalesce(s.span_id, 'c' || s.id), s.text, latest.analysis_id, latest.outlet, latest.published_date"
-            " FROM latest CROSS JOIN spans s ON s.analysis_id = latest.analysis_id AND s.span_group = 'claim'"
+            f" SELECT {_CLAIM_COLUMNS} FROM latest CROSS JOIN spans s ON s.analysis_id = latest.analysis_id AND s.span_group = 'claim'"
             " ORDER BY latest.published_date IS NULL, latest.published_date DESC, latest.analysis_id DESC, s.start_char LIMIT ?",
             [*args, limit + 1],
         ).fetchall()
-    records = tuple(ClaimRecord(str(c), str(t), str(a), o, p) for c, t, a, o, p in rows[:limit])
+    records = tuple(_claim(*row) for row in rows[:limit])
     return records, len(rows) > limit
