@@ -142,7 +142,7 @@ def run(cfg: TrainConfig) -> int:
         choose_tc_weight(ensemble, v, data)
     technique_probs = choose_phrases(cfg, ensemble, v, data)
     choose_second(ensemble, v, data, technique_probs)
-    ensemble.calibration, span_ece = fit_span_calibration(data, v.cache, v.decode, v.temperature, technique_probs)
+    ensemble.calibration, span_ece = fit_span_calibration(data, v.cache, v.decode, v.temperature, technique_probs, ensemble.second_min)
 
     out = Outcome(cfg, data, RECIPE, base_sha, history, train_seconds, variants, chosen, size_note, ensemble, base_model, span_ece, torch.__version__)
     write_model(out, encoder_dir)
