@@ -159,3 +159,54 @@ def test_baseline_word_probs_go_to_the_word_holding_the_token_start(detector: En
     for w, (start, _end) in enumerate(art.words.tolist()):
         holding = [i for i, (s, e) in enumerate(view.toks) if s <= start < e]
         assert got[w] == (p_tok[holding[0]] if holding else 0.0)
+
+
+def _model_copy(tmp_path: Path, change: dict[str, object], drop: tuple[str, ...] = ()) -> Path:
+    """The shipped model folder with its config changed (the big files linked, the manifest rewritten)."""
+    from spinscope.techniques.model_files import write_manifest
+
+    folder = tmp_path / "minilm"
+    folder.mkdir()
+    for name in ("model.onnx", "tokenizer.json", "card.json"):
+        (folder / name).symlink_to(MODEL_DIR / name)
+    config = json.loads((MODEL_DIR / "config.json").read_text(encoding="utf-8"))
+    config = {k: v for k, v in {**config, **change}.items() if k not in drop}
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    write_manifest(folder)
+    return folder
+
+
+@needs_model
+def test_detect_gives_a_likely_runner_up_technique_its_own_span(tmp_path: Path) -> None:
+    """With the threshold at 0 every detected span comes twice, with its two most likely
+    techniques, each scored by the calibration from its own probability."""
+    detector = EnsembleDetector(_model_copy(tmp_path, {"second_technique_min": 0.0}), threads=2)
+    doc = Document(id="demo", text=DEMO.read_text(encoding="utf-8"))
+    spans = detector.detect(doc)
+    by_words: dict[tuple[int, int], list[Span]] = {}
+    for span in spans:
+        by_words.setdefault((span.start, span.end), []).append(span)
+    assert by_words and all(len(group) == 2 for group in by_words.values())
+    cal = detector.model.calibration
+    for (start, end), (first, second) in by_words.items():
+        assert first.label != second.label
+        assert doc.text[start:end].strip() == doc.text[start:end]
+        for span in (first, second):
+            attrs = span.attributes
+            assert span.score == pytest.approx(cal.score(attrs["span_confidence"], attrs["technique_probability"]), abs=1e-5)
+        assert first.attributes["span_confidence"] == second.attributes["span_confidence"]
+    assert detector.info()["second_technique_min"] == 0.0
+
+
+@needs_model
+def test_detect_without_second_technique_key_gives_one_technique_a_span(tmp_path: Path, detector: EnsembleDetector) -> None:
+    """A config from before the key decodes as before: the shipped spans less the runner-ups."""
+    old = EnsembleDetector(_model_copy(tmp_path, {}, drop=("second_technique_min",)), threads=2)
+    doc = Document(id="demo", text=DEMO.read_text(encoding="utf-8"))
+    before = [(s.start, s.end, s.label, s.score) for s in old.detect(doc)]
+    now = [(s.start, s.end, s.label, s.score) for s in detector.detect(doc)]
+    assert len({(s, e) for s, e, _, _ in before}) == len(before)
+    assert set(before) <= set(now)
+    extra = [span for span in now if span not in before]
+    assert all(any(b[:2] == span[:2] and b[2] != span[2] for b in before) for span in extra)
+    assert old.info()["second_technique_min"] > 1

@@ -4,8 +4,11 @@ Pipeline on ``doc.text[:doc.content_end]`` (trailing boilerplate is never looked
 MiniLM's word probabilities, mixed linearly with the baseline's token probabilities (weight
 ``si_baseline_weight``) → spans (`decode_words`) → MiniLM's technique probabilities, mixed
 log-linearly with the baseline's technique model (weight ``tc_baseline_weight``) → a calibrated
-score. Both weights, the decoding and the calibration come from ``models/minilm/config.json``;
-a weight of 0 leaves the baseline out (and unloaded).
+score. A span whose runner-up technique is likely enough (``second_technique_min``) is given
+that technique as well, as a second span over the same words (`ranking.detected_labels`).
+Both weights, the decoding, the second-technique threshold and the calibration come from
+``models/minilm/config.json``; a weight of 0 leaves the baseline out (and unloaded), and a
+config without ``second_technique_min`` gives one technique a span, as before.
 
 Why an ensemble: the two models err differently, and the mix scored higher on the validation
 split than either model alone (``models/minilm/card.json``, ``ensemble``).
@@ -31,12 +34,13 @@ from spinscope.techniques.edges import at_word_edges
 from spinscope.techniques.evidence import EVIDENCE_TOKENS, Window, with_evidence
 from spinscope.techniques.features import ArticleView
 from spinscope.techniques.model_files import model_component, model_info, models_root
-from spinscope.techniques.ranking import rank_labels
+from spinscope.techniques.ranking import detected_labels, rank_labels
 from spinscope.techniques.transformer.decoding import Calibration, WordDecodeParams, decode_words
 from spinscope.techniques.transformer.inputs import ArticleTokens
 from spinscope.techniques.transformer.model import MISSING_HINT, MODEL_FILE, MiniLMModel, read_config
 
 NAME = "transformer"
+NO_SECOND = 1.01  # a probability never reached: one technique per detected span
 
 
 def mix(p: np.ndarray, q: np.ndarray, w: float) -> np.ndarray:
@@ -62,6 +66,7 @@ class Ensemble:
     baseline: BaselineModel | None = None
     si_weight: float = 0.0  # SI: linear mix of word probabilities with the baseline's token model (0: off)
     tc_weight: float = 0.0  # TC: log-linear mix with the baseline's technique model (0: off)
+    second_min: float = NO_SECOND  # a detected span also gets its runner-up technique where it is this likely
     config: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -75,6 +80,7 @@ class Ensemble:
                 calibration=Calibration(**config.get("calibration", {})),
                 si_weight=float(config.get("si_baseline_weight", 0.0)),
                 tc_weight=float(config.get("tc_baseline_weight", 0.0)),
+                second_min=float(config.get("second_technique_min", NO_SECOND)),
                 config=config,
             )
         except (KeyError, TypeError) as exc:
@@ -178,7 +184,8 @@ class EnsembleDetector:
         return self._model
 
     def detect(self, doc: Document) -> list[Span]:
-        """Technique spans in ``doc.text[:doc.content_end]`` at word edges; score = calibrated P(span and technique right)."""
+        """Technique spans in ``doc.text[:doc.content_end]`` at word edges, one per technique a
+        span is given (`detected_labels`); score = calibrated P(span and technique right)."""
         model = self.model
         view = model.baseline_view(doc.text, doc.content_end, sentence_spans(doc))
         found = model.find_spans(doc.text, doc.content_end, view)
@@ -188,8 +195,7 @@ class EnsembleDetector:
         cal = model.calibration
         spans = []
         for (s, e, conf), p in zip(found, probs):
-            k = int(np.argmax(p))
-            spans.append(
+            spans += [
                 Span(
                     start=s,
                     end=e,
@@ -197,7 +203,8 @@ class EnsembleDetector:
                     score=round(cal.score(conf, float(p[k])), 6),
                     attributes={"span_confidence": round(conf, 6), "technique_probability": round(float(p[k]), 6)},
                 )
-            )
+                for k in detected_labels(p, model.second_min)
+            ]
         return at_word_edges(doc.text, spans)
 
     def explain(self, doc: Document, spans: list[Span]) -> list[Span]:
@@ -225,6 +232,7 @@ class EnsembleDetector:
             calibration=model.calibration.to_dict(),
             tc_baseline_weight=model.tc_weight,
             si_baseline_weight=model.si_weight,
+            second_technique_min=model.second_min,
         )
 
     def component(self) -> dict[str, Any]:

@@ -11,6 +11,8 @@ import numpy as np
 from spinscope.eval.formats import Labelled
 from spinscope.techniques.activations import softmax
 from spinscope.techniques.base import TECHNIQUES
+from spinscope.techniques.ensemble import NO_SECOND
+from spinscope.techniques.ranking import detected_labels
 from spinscope.techniques.transformer.decoding import Calibration, WordDecodeParams, decode_words
 from spinscope.training.common import TrainingData, log
 from spinscope.training.validation import ValCache
@@ -81,23 +83,28 @@ def platt_out_of_fold(X: np.ndarray, Y: np.ndarray, fold: np.ndarray) -> np.ndar
 
 
 def fit_span_calibration(data: TrainingData, cache: ValCache, params: WordDecodeParams, temperature: float,
-                         technique_probs: dict[SpanKey, np.ndarray]) -> tuple[Calibration, dict[str, Any]]:  # fmt: skip
+                         technique_probs: dict[SpanKey, np.ndarray], second_min: float = NO_SECOND) -> tuple[Calibration, dict[str, Any]]:  # fmt: skip
     """Platt scaling on [logit(span probability), log(technique probability)] → P(the span
     overlaps a gold span of its predicted technique), over the spans ``params`` decode from
-    ``cache`` (``technique_probs`` holds each one's); its expected calibration error is measured
-    out of fold (two halves of the validation articles) before the refit on all of them."""
+    ``cache`` (``technique_probs`` holds each one's), each once per technique the detector gives
+    it (`detected_labels` with ``second_min``); its expected calibration error is measured out
+    of fold (two halves of the validation articles) before the refit on all of them."""
     from sklearn.linear_model import LogisticRegression
 
     feats, hits, owner = [], [], []
     for a in data.val:
-        found = decode_words(data.articles[a], cache.arts[a], cache.p_word[a], params)
-        if not found:
-            continue
-        probs = np.stack([technique_probs[(a, s_, e)] for s_, e, _ in found])
-        labels = [TECHNIQUES[int(np.argmax(p))] for p in probs]
+        found: list[tuple[int, int, float]] = []
+        labels: list[str] = []
+        probs: list[float] = []
+        for s_, e, conf in decode_words(data.articles[a], cache.arts[a], cache.p_word[a], params):
+            p = technique_probs[(a, s_, e)]
+            for k in detected_labels(p, second_min):
+                found.append((s_, e, conf))
+                labels.append(TECHNIQUES[k])
+                probs.append(float(p[k]))
         gold = [r for r in data.tc_val if r.article_id == a]
-        for (s, e, conf), p, h in zip(found, probs, span_hits(found, labels, gold)):
-            feats.append(span_features(conf, float(p.max())))
+        for (s, e, conf), q, h in zip(found, probs, span_hits(found, labels, gold)):
+            feats.append(span_features(conf, q))
             hits.append(h)
             owner.append(a)
     X, Y = np.array(feats), np.array(hits)

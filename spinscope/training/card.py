@@ -65,6 +65,7 @@ def write_model(out: Outcome, encoder_dir: Path) -> None:
         "calibration": ens.calibration.to_dict(),
         "tc_baseline_weight": ens.tc_weight,
         "si_baseline_weight": ens.si_weight,
+        "second_technique_min": ens.second_min,
     }
     (cfg.out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     write_manifest(cfg.out)
@@ -125,6 +126,8 @@ def model_card(out: Outcome, results: dict[str, dict[str, Any]]) -> dict[str, An
             "si_baseline_weight": ens.si_weight, "si_baseline_mix_validation_f1": v.si_mix_scores,
             "phrase_spans": {"rule": f"fewest validation spans within {FLC_TOLERANCE} of the best FLC F1 (each span costs a technique pass)",
                              "candidates": v.phrase_search},
+            "second_technique_min": ens.second_min,
+            "second_technique": {"rule": "the runner-up probability with the best validation FLC F1, the higher on ties", "flc_f1_by_threshold": v.second_search},
         },  # fmt: skip
         "onnx": {"file": MODEL_FILE, "precision": out.chosen, "bytes": size, "sha256": file_sha256(cfg.out / MODEL_FILE),
                  "quantisation": "onnxruntime.quantization.quantize_dynamic, QInt8 weights, per channel",

@@ -1,6 +1,6 @@
 """The ensemble steps of transformer training, on the validation split: how much of the
-baseline to mix into SI and TC, then the phrase spans that suit FLC, each through the run-time
-`Ensemble`."""
+baseline to mix into SI and TC, then the phrase spans and the second techniques that suit FLC,
+each through the run-time `Ensemble`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from spinscope.eval.scorers import score_flc, score_si, score_tc
 from spinscope.techniques.activations import softmax
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.baseline import BaselineModel
-from spinscope.techniques.ensemble import Ensemble, baseline_dir, mix
+from spinscope.techniques.ensemble import NO_SECOND, Ensemble, baseline_dir, mix
 from spinscope.techniques.features import ArticleView
-from spinscope.techniques.ranking import rank_labels
+from spinscope.techniques.ranking import detected_labels, rank_labels
 from spinscope.techniques.transformer.decoding import WordDecodeParams, decode_words
 from spinscope.training.calibration import SpanKey
 from spinscope.training.common import TrainingData, log
@@ -98,7 +98,7 @@ def choose_phrases(cfg: TrainConfig, ensemble: Ensemble, v: Variant, data: Train
     si_ref, flc_ref, n_ref = flc_si(v.decode)
     log(f"extent spans: SI F1 {si_ref:.4f}, FLC F1 {flc_ref:.4f}, {n_ref} spans")
     candidates = [(flc_ref, n_ref, v.decode)]
-    for th in [0.4] if cfg.quick else [0.3, 0.4, 0.5, 0.6, 0.7]:
+    for th in [0.4] if cfg.quick else [0.3, 0.4, 0.45, 0.5, 0.6, 0.7]:
         for min_chars in (0, 4, 8, 16):
             for gap in (0, 1):
                 cand = replace(v.decode, phrase_threshold=th, phrase_min_chars=min_chars, phrase_max_gap=gap)
@@ -112,3 +112,22 @@ def choose_phrases(cfg: TrainConfig, ensemble: Ensemble, v: Variant, data: Train
     log(f"phrase spans: FLC F1 {flc_best:.4f} with {n_best} spans (best {flc_top:.4f}) with {v.decode.to_dict()}")
     ensemble.decode = v.decode
     return tc_cache
+
+
+SECOND_GRID = (NO_SECOND, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15)
+
+
+def choose_second(ensemble: Ensemble, v: Variant, data: TrainingData, technique_probs: dict[SpanKey, np.ndarray]) -> None:
+    """The runner-up probability at which a detected span also gets its second technique
+    (`detected_labels`): the best validation FLC F1, the higher threshold (fewer spans) on ties.
+    ``technique_probs`` holds every decoded span's (`choose_phrases`); sets
+    ``ensemble.second_min`` and ``v.second_search``. benchmarks/flc_levers.py measures the same
+    rule out of fold."""
+    found = {a: decode_words(data.articles[a], v.cache.arts[a], v.cache.p_word[a], v.decode) for a in data.val}
+    scores = {}
+    for t in SECOND_GRID:
+        pred = [Labelled(a, s_, e, TECHNIQUES[k]) for a in data.val for s_, e, _ in found[a] for k in detected_labels(technique_probs[(a, s_, e)], t)]
+        scores[t] = score_flc(data.tc_val, pred).f1
+    ensemble.second_min = max(scores, key=lambda t: (round(scores[t], 6), t))
+    v.second_search = {str(t): round(f, 4) for t, f in scores.items()}
+    log("second technique, validation FLC F1 by threshold: " + ", ".join(f"{t}: {f:.4f}" for t, f in scores.items()) + f" -> {ensemble.second_min}")

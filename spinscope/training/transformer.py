@@ -55,7 +55,7 @@ from spinscope.training.common import TrainingData, load_training_data, log
 from spinscope.training.config import BASE_SHA256, TrainConfig
 from spinscope.training.export import export_both
 from spinscope.training.fit import train_model
-from spinscope.training.mixing import choose_phrases, choose_si_weight, choose_tc_weight, load_baseline
+from spinscope.training.mixing import choose_phrases, choose_second, choose_si_weight, choose_tc_weight, load_baseline
 from spinscope.training.torch_model import base_model_dir, build_model
 from spinscope.training.tuning import choose_precision, tune_precisions
 from spinscope.training.validation import runtime
@@ -141,7 +141,8 @@ def run(cfg: TrainConfig) -> int:
         choose_si_weight(cfg, ensemble, v, data)
         choose_tc_weight(ensemble, v, data)
     technique_probs = choose_phrases(cfg, ensemble, v, data)
-    ensemble.calibration, span_ece = fit_span_calibration(data, v.cache, v.decode, v.temperature, technique_probs)
+    choose_second(ensemble, v, data, technique_probs)
+    ensemble.calibration, span_ece = fit_span_calibration(data, v.cache, v.decode, v.temperature, technique_probs, ensemble.second_min)
 
     out = Outcome(cfg, data, RECIPE, base_sha, history, train_seconds, variants, chosen, size_note, ensemble, base_model, span_ece, torch.__version__)
     write_model(out, encoder_dir)

@@ -51,6 +51,7 @@ class Variant:
     si_mix_scores: dict[str, float] | None = None
     tc_mix_scores: dict[str, float] | None = None
     phrase_search: list[dict[str, Any]] | None = None
+    second_search: dict[str, float] | None = None
 
 
 def tune_precisions(cfg: TrainConfig, tokenizer: Any, data: TrainingData, onnx_files: dict[str, Path], history: list[dict[str, Any]]) -> dict[str, Variant]:
