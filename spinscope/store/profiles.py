@@ -21,7 +21,8 @@ from spinscope.repeats.groups import ClaimRecord
 from spinscope.store.query import deadline
 
 
-MAX_TERMS = 24  # words of a claim searched for its repeats: a claim is a sentence; more only slows the search
+MAX_TERMS = 24  # words of a claim looked up: a claim is a sentence
+RARE_TERMS = 8  # of those, the rarest in the index are searched: BM25 over every claim that shares a common word took 100 ms at 10,000 documents
 
 
 class DocumentRow(NamedTuple):
@@ -131,23 +132,25 @@ def _claim(claim_id: str, text: str, analysis_id: int, outlet: str | None, publi
 def claim_candidates(
     conn: sqlite3.Connection, text: str, outlets: tuple[str, ...] = (), limit: int = 200, timeout: float = 5.0
 ) -> tuple[ClaimRecord, ...]:
-    """The claims of the latest analyses that share the most words with ``text`` (BM25 over the
-    claims' full-text index, any of its words), at most ``limit``: a repeat of a claim shares its
-    words, so its repeats are among them, and only these need comparing. Read within ``timeout``
-    seconds (QueryTimeoutError)."""
+    """The claims of the latest analyses that share the most of ``text``'s rarest words (BM25 over
+    the claims' full-text index, any of its ``RARE_TERMS`` rarest words), at most ``limit``: a
+    repeat of a claim shares its words, the telling ones most of all, so its repeats are among
+    them, and only these need comparing. Read within ``timeout`` seconds (QueryTimeoutError)."""
     from spinscope.repeats.features import words
 
-    terms = list(dict.fromkeys(words(text)))[:MAX_TERMS]
-    if not terms:
-        return ()
+    phrases = ['"' + t.replace('"', '""') + '"' for t in list(dict.fromkeys(words(text)))[:MAX_TERMS]]
     where, args = _where(outlets)
     with deadline(conn, timeout, "give the claim's most telling words, or narrow it to a few outlets (--outlet)"):
+        counted = [(conn.execute("SELECT count(*) FROM spans_fts WHERE spans_fts MATCH ?", (p,)).fetchone()[0], i, p) for i, p in enumerate(phrases)]
+        rare = [p for n, _, p in sorted(counted) if n > 0][:RARE_TERMS]
+        if not rare:
+            return ()
         rows = conn.execute(
             f"WITH latest AS (SELECT * FROM profile_documents{where}),"
             " found AS (SELECT rowid AS id, rank FROM spans_fts WHERE spans_fts MATCH ?)"
             f" SELECT {_CLAIM_COLUMNS} FROM found JOIN spans s ON s.id = found.id AND s.span_group = 'claim' JOIN latest ON latest.analysis_id = s.analysis_id"
             " ORDER BY found.rank LIMIT ?",
-            [*args, " OR ".join('"' + t.replace('"', '""') + '"' for t in terms), limit],
+            [*args, " OR ".join(rare), limit],
         ).fetchall()
     return tuple(_claim(*row) for row in rows)
 
