@@ -88,6 +88,10 @@ def test_profile_tables_top_actors_rank_as_actor_framings_do(tmp_path: Path) -> 
     """The outlets page reads the rows of the actors it lists alone: framed, they are the first of every actor's framing."""
     with Store(full_store(tmp_path / "corpus.db")) as store:
         store.save(who("Herald", "2019-06-01", 8))
+        again = who("Globe", "2019-03-05", 1)  # a document stored before, analysed again naming fewer actors
+        again["spans"]["actor"] = again["spans"]["actor"][:1]
+        again["options"] = {**again["options"], "run": "again"}
+        store.save(again)
         rows = store.profile_rows()
         every = actor_framings(rows)
         assert len(every) > 3
@@ -95,5 +99,8 @@ def test_profile_tables_top_actors_rank_as_actor_framings_do(tmp_path: Path) -> 
             top, count = store.top_actors(limit=limit)
             assert count == len(every)
             assert first_framings(rows._replace(actors=top), limit)[0] == every[:limit]
+        recount = "SELECT name_key, outlet, count(DISTINCT analysis_id) FROM profile_actors GROUP BY 1, 2 ORDER BY 1, 2"
+        kept = "SELECT name_key, outlet, documents FROM profile_actor_outlets ORDER BY 1, 2"
+        assert store._writer.execute(kept).fetchall() == store._writer.execute(recount).fetchall(), "the kept counts are the rows' counts"
         top, count = store.top_actors(("Globe",), limit=2)
         assert {a.analysis_id for a in top} <= {d.analysis_id for d in store.profile_rows(("Globe",)).documents}

@@ -177,6 +177,15 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "labels": "JSON list of the words the article labels it with (appositions, predicates, modifiers).",
         },
     ),
+    "profile_actor_outlets": (
+        "In how many of each outlet's documents each actor is named (by name_key), kept as documents are added: "
+        "the outlets page ranks actors from it.",
+        {
+            "name_key": "The actor's name in lower case with single spaces (profile_actors.name_key).",
+            "outlet": "The outlet, as documents.outlet has it.",
+            "documents": "How many of the outlet's documents (their latest analyses) name the actor.",
+        },
+    ),
     "claim_vectors": (
         "Sentence vectors of claims, kept so that repeated claims are embedded once. Internal.",
         {

@@ -75,10 +75,24 @@ def _voice(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _count_actors(conn: sqlite3.Connection, outlet: str | None, keys: set[str], step: int) -> None:
+    """Add ``step`` (1 or -1) documents to each actor of ``keys`` in ``outlet``; a count that
+    reaches zero goes."""
+    for key in sorted(keys):
+        updated = conn.execute("UPDATE profile_actor_outlets SET documents = documents + ? WHERE name_key = ? AND outlet IS ?", (step, key, outlet))
+        if updated.rowcount == 0 and step > 0:
+            conn.execute("INSERT INTO profile_actor_outlets (name_key, outlet, documents) VALUES (?, ?, ?)", (key, outlet, step))
+    conn.execute("DELETE FROM profile_actor_outlets WHERE documents <= 0")
+
+
 def index_latest(conn: sqlite3.Connection, analysis_id: int, document_id: int, analysis: dict[str, Any]) -> None:
     """Make ``analysis_id`` the profile rows of ``document_id``, on the open transaction: the rows
     of its earlier analysis go. Called for each analysis as it is stored, which is always the
     document's newest."""
+    earlier = conn.execute("SELECT outlet, analysis_id FROM profile_documents WHERE document = ?", (document_id,)).fetchone()
+    if earlier is not None:
+        keys = {key for (key,) in conn.execute("SELECT DISTINCT name_key FROM profile_actors WHERE analysis_id = ?", (earlier[1],))}
+        _count_actors(conn, earlier[0], keys, -1)
     for table in ("profile_techniques", "profile_sources", "profile_actors", "profile_documents"):
         conn.execute(f"DELETE FROM {table} WHERE analysis_id IN (SELECT analysis_id FROM profile_documents WHERE document = ?)", (document_id,))
     outlet, published_date = conn.execute("SELECT outlet, published_date FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -101,3 +115,4 @@ def index_latest(conn: sqlite3.Connection, analysis_id: int, document_id: int, a
         [(analysis_id, outlet, name, fold(name), role, json.dumps(fine, ensure_ascii=False), json.dumps(labels, ensure_ascii=False))
          for name, role, fine, labels in counts.actors],
     )  # fmt: skip
+    _count_actors(conn, outlet, {fold(name) for name, *_ in counts.actors}, 1)

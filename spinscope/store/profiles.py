@@ -100,13 +100,9 @@ def top_actors(conn: sqlite3.Connection, outlets: tuple[str, ...] = (), limit: i
     then by folded name), as ``actor_framings`` ranks them, and how many actors there are: a page
     that lists a few dozen reads their rows alone, counted and ranked by SQLite."""
     where, args = _where(outlets)
-    missing = "char(0)"  # documents without an outlet count as one outlet, as in actor_framings
     with deadline(conn, timeout, "narrow it to a few outlets (--outlet)"):
-        ranked = conn.execute(
-            f"SELECT name_key FROM profile_actors{where} GROUP BY name_key"
-            f" ORDER BY count(DISTINCT ifnull(outlet, {missing})) DESC, count(DISTINCT analysis_id) DESC, name_key",
-            args,
-        ).fetchall()
+        # a row per actor and outlet (documents without an outlet are one outlet, as in actor_framings)
+        ranked = conn.execute(f"SELECT name_key FROM profile_actor_outlets{where} GROUP BY name_key ORDER BY count(*) DESC, sum(documents) DESC, name_key", args).fetchall()
         chosen = [key for (key,) in ranked[:limit]]
         rows = conn.execute(
             f"SELECT analysis_id, name, role, fine_roles, labels FROM profile_actors WHERE name_key IN ({', '.join('?' * len(chosen))})"

@@ -226,6 +226,14 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
         )""",
         "CREATE INDEX profile_actors_by_outlet ON profile_actors (outlet, analysis_id)",
         "CREATE INDEX profile_actors_by_name ON profile_actors (name_key, outlet)",
+        # in how many of each outlet's documents each actor is named: the outlets page ranks actors
+        # from this (tens of thousands of rows) rather than from every actor row (300,000 at 10,000 documents)
+        """CREATE TABLE profile_actor_outlets (
+            name_key TEXT NOT NULL,
+            outlet TEXT,
+            documents INTEGER NOT NULL
+        )""",
+        "CREATE INDEX profile_actor_outlets_by_name ON profile_actor_outlets (name_key, outlet)",
         _index_stored_analyses,
         # a claim's sentence vector, by its text and the encoder that made it (float16, little-endian):
         # embedding is most of a repeated-claims view, and a text's vector never changes
