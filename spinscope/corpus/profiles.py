@@ -242,6 +242,17 @@ class _Groups:
         return (*sorted(used, key=lambda r: (-r.spans, r.label)), *(zero_rate(label, words) for label in wanted if label not in shown))
 
 
+_VOICES = {"author": 0, "quoted": 1}
+
+
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``wanted`` stands in ``ids`` (distinct), and which of them are there at all."""
+    order = np.argsort(ids, kind="stable")
+    found = np.minimum(np.searchsorted(ids[order], wanted), len(ids) - 1)
+    known = ids[order][found] == wanted
+    return order[found[known]], known
+
+
 @dataclass(frozen=True, slots=True)
 class _Columns:
     """The rows as arrays, one row per document (in ``rows.documents`` order), built once per call."""
@@ -254,26 +265,30 @@ class _Columns:
 
     @classmethod
     def of(cls, rows: ProfileRows) -> _Columns:
-        row = {d.analysis_id: i for i, d in enumerate(rows.documents)}
-        labels = tuple(sorted({t.label for t in rows.techniques}))
-        column = {label: j for j, label in enumerate(labels)}
+        """Made column-wise (``zip(*rows)``, numpy): 60,000 technique rows in a few milliseconds."""
         n = len(rows.documents)
+        if n == 0:
+            return cls((), np.zeros(0), np.zeros((0, 0)), np.zeros((0, 4)), np.zeros((0, 3)))
+        columns = list(zip(*rows.documents, strict=True))
+        ids, words, ran_voice, ran_source = (np.array(columns[k], dtype=float if k else np.int64) for k in (0, 3, 4, 5))
+        labels = tuple(sorted({t.label for t in rows.techniques}))
         counts, by_voice, named = np.zeros((n, len(labels))), np.zeros((n, 2)), np.zeros((n, 2))
-        techniques = [(row[t.analysis_id], column[t.label], ("author", "quoted").index(t.voice) if t.voice in ("author", "quoted") else -1, t.spans)
-                      for t in rows.techniques if t.analysis_id in row]  # fmt: skip
-        if techniques:
-            at, label, voice, spans = (np.array(v) for v in zip(*techniques, strict=True))
+        if rows.techniques:
+            t_ids, t_labels, t_voices, t_spans = zip(*rows.techniques, strict=True)
+            at, known = _positions(ids, np.array(t_ids))
+            column = {label: j for j, label in enumerate(labels)}
+            label = np.array([column[x] for x in t_labels])[known]
+            voice = np.array([_VOICES.get(v, -1) for v in t_voices])[known]
+            spans = np.array(t_spans, dtype=float)[known]
             np.add.at(counts, (at, label), spans)
-            voiced = voice >= 0
-            np.add.at(by_voice, (at[voiced], voice[voiced]), spans[voiced])
-        for s in rows.sources:
-            if s.analysis_id in row:
-                named[row[s.analysis_id], 0 if s.named else 1] += s.sources
-        ran_voice = np.array([d.voice for d in rows.documents], dtype=float)
-        ran_source = np.array([d.source for d in rows.documents], dtype=float)
-        voice = np.column_stack([ran_voice, by_voice * ran_voice[:, None], counts.sum(axis=1) * (1 - ran_voice)]) if n else np.zeros((0, 4))
-        sources = np.column_stack([ran_source, named * ran_source[:, None]]) if n else np.zeros((0, 3))
-        return cls(labels, np.array([d.words for d in rows.documents], dtype=float), counts, voice, sources)
+            np.add.at(by_voice, (at[voice >= 0], voice[voice >= 0]), spans[voice >= 0])
+        if rows.sources:
+            s_ids, s_named, s_sources = zip(*rows.sources, strict=True)
+            at, known = _positions(ids, np.array(s_ids))
+            np.add.at(named, (at, np.where(np.array(s_named, dtype=bool), 0, 1)[known]), np.array(s_sources, dtype=float)[known])
+        voice = np.column_stack([ran_voice, by_voice * ran_voice[:, None], counts.sum(axis=1) * (1 - ran_voice)])
+        sources = np.column_stack([ran_source, named * ran_source[:, None]])
+        return cls(labels, words, counts, voice, sources)
 
     def groups(self, group: np.ndarray, size: int) -> _Groups:
         """Sums over the groups numbered in ``group`` (one number per document, -1: in none)."""
