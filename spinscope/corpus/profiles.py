@@ -1,17 +1,10 @@
 """Outlets side by side: technique rates with confidence intervals, voice, sources, actor framing
 and trends over time, as pure functions over the store's rows (spinscope.store.profiles).
 
-A rate is technique spans per 1,000 words of analysed text, the outlet's spans over its words
-(long articles weigh more, as they give more room to persuade). Its 95% interval is the union of
-two intervals, so it is wide wherever either is:
-
-- a normal interval from the spread between documents (the ratio estimator's standard error,
-  `ratio_intervals`): documents differ far more than a Poisson count assumes (one opinion piece
-  can carry half of an outlet's spans). It needs only sums over each outlet's or period's
-  documents, so every outlet and every month of 10,000 documents take milliseconds, where a
-  bootstrap (what the first version did) took seconds and agrees with it to a few percent;
-- the exact Poisson (Garwood) interval on the span count, the words taken as fixed: it keeps an
-  interval honest where the documents show no spread, with one document or no span at all.
+A rate is technique spans per 1,000 words of analysed text, the outlet's spans over its words,
+with a 95% interval (`spinscope.corpus.rates`). Outlets, and outlets' periods for trends, are
+groups of documents whose sums the intervals need (`_Groups`), made column-wise with numpy from
+the rows (`_Columns`).
 
 Voice and source shares are only given where the stage that makes them ran: ``None`` says "not
 measured", which is not zero.
@@ -19,36 +12,20 @@ measured", which is not zero.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
 from typing import Literal
 
 import numpy as np
 
+from spinscope.corpus.rates import Rate, rate_of, ratio_intervals, zero_rate
 from spinscope.store.profile_tables import fold
 from spinscope.store.profiles import ActorRow, DocumentRow, ProfileRows
 
-CONFIDENCE = 0.95
-Z95 = 1.959963984540054  # the normal quantile of CONFIDENCE, two-sided
-EXACT_UP_TO = 50  # span counts whose Poisson interval is solved exactly (each a few hundred sums)
 ALL = "all"  # the technique label of every technique together
 Period = Literal["month", "week"]
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    """``spans`` of a technique in ``words`` words: ``per_1000`` with its 95% interval [low, high]."""
-
-    label: str
-    spans: int
-    words: int
-    per_1000: float
-    low: float
-    high: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,70 +124,6 @@ class Trends:
     undated: tuple[tuple[str | None, int, Rate], ...]
 
 
-def _poisson_cdf(k: int, mean: float) -> float:
-    """P(X <= k) for X ~ Poisson(mean), summed in log space."""
-    if mean <= 0:
-        return 1.0
-    return min(1.0, sum(math.exp(-mean + i * math.log(mean) - math.lgamma(i + 1)) for i in range(k + 1)))
-
-
-def _solve(k: int, target: float) -> float:
-    """The mean at which P(X <= k) falls to ``target`` (it falls as the mean grows), by bisection."""
-    low, high = 0.0, k + 10 * math.sqrt(k + 1) + 10
-    for _ in range(60):  # the bracket shrinks below 1e-15 of its width
-        middle = (low + high) / 2
-        low, high = (middle, high) if _poisson_cdf(k, middle) > target else (low, middle)
-    return (low + high) / 2
-
-
-def poisson_interval(spans: int, words: int) -> tuple[float, float]:
-    """The 95% Poisson interval of ``spans`` in ``words`` words, per 1,000 words: exact (Garwood)
-    up to ``EXACT_UP_TO`` spans, Byar's approximation above (within 0.3% of it from 10 spans)."""
-    if words <= 0:
-        return 0.0, 0.0
-    low, high = _count_interval(spans)
-    return 1000 * low / words, 1000 * high / words
-
-
-@lru_cache(maxsize=1024)
-def _count_interval(k: int) -> tuple[float, float]:
-    """The 95% interval of the mean of a Poisson count ``k`` (the same for every exposure)."""
-    if k <= EXACT_UP_TO:
-        return 0.0 if k == 0 else _solve(k - 1, 1 - (1 - CONFIDENCE) / 2), _solve(k, (1 - CONFIDENCE) / 2)
-    return k * (1 - 1 / (9 * k) - Z95 / (3 * math.sqrt(k))) ** 3, (k + 1) * (1 - 1 / (9 * (k + 1)) + Z95 / (3 * math.sqrt(k + 1))) ** 3
-
-
-def zero_rate(label: str, words: int) -> Rate:
-    """No span of ``label`` in ``words`` words: 0, with its Poisson upper bound."""
-    return Rate(label, 0, words, 0.0, 0.0, round(poisson_interval(0, words)[1], 4))
-
-
-def ratio_intervals(spans: np.ndarray, spans_sq: np.ndarray, cross: np.ndarray, words: np.ndarray, words_sq: np.ndarray,
-                    documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """95% intervals per 1,000 words of the rates ``spans / words`` of groups of documents, from
-    each group's sums over its documents: ``spans`` Σy, ``spans_sq`` Σy², ``cross`` Σxy (x: the
-    document's words), ``words`` Σx, ``words_sq`` Σx² and its number of ``documents`` (these three
-    of shape (groups, 1), the others (groups, labels)).
-
-    The standard error is the ratio estimator's (the delta method), sqrt(n / (n - 1) · Σ(y - R·x)²) / Σx:
-    the spread between documents, which a bootstrap over them estimates by resampling (and agrees
-    with: tests/test_corpus_profiles.py), computed from sums that SQL-sized arrays give in
-    microseconds. A group of one document shows no spread; the Poisson interval covers it."""
-    total = np.where(words > 0, words, 1.0)
-    rate = spans / total
-    residual = np.maximum(spans_sq - 2 * rate * cross + rate**2 * words_sq, 0.0)
-    factor = np.divide(documents, documents - 1, out=np.zeros(documents.shape), where=documents > 1)
-    error = np.sqrt(factor * residual) / total
-    return 1000 * np.maximum(rate - Z95 * error, 0.0), 1000 * (rate + Z95 * error)
-
-
-def _rate(label: str, spans: int, words: int, low: float, high: float) -> Rate:
-    """A rate with the union of its interval from the spread between documents and the Poisson one."""
-    per_1000 = 1000 * spans / words if words else 0.0
-    p_low, p_high = poisson_interval(spans, words)
-    return Rate(label, spans, words, round(per_1000, 4), round(min(low, p_low, per_1000), 4), round(max(high, p_high, per_1000), 4))
-
-
 def _sum_by(group: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
     """Sums of the rows of ``values`` (documents × k) per group: (size, k)."""
     return np.stack([np.bincount(group, weights=values[:, j], minlength=size) for j in range(values.shape[1])], axis=1)
@@ -231,12 +144,12 @@ class _Groups:
     sources: np.ndarray  # (groups, 3): documents the source stage ran on, named sources, anonymous
 
     def total(self, g: int) -> Rate:
-        return _rate(ALL, int(self.spans[g, 0]), int(self.words[g]), float(self.low[g, 0]), float(self.high[g, 0]))
+        return rate_of(ALL, int(self.spans[g, 0]), int(self.words[g]), float(self.low[g, 0]), float(self.high[g, 0]))
 
     def techniques(self, g: int, wanted: tuple[str, ...] = ()) -> tuple[Rate, ...]:
         """Each technique the group used, most used first; with ``wanted``, those alone, zero where unused."""
         words = int(self.words[g])
-        used = [_rate(label, int(self.spans[g, j]), words, float(self.low[g, j]), float(self.high[g, j]))
+        used = [rate_of(label, int(self.spans[g, j]), words, float(self.low[g, j]), float(self.high[g, j]))
                 for j, label in enumerate(self.labels, start=1) if self.spans[g, j] > 0 and (not wanted or label in wanted)]  # fmt: skip
         shown = {r.label for r in used}
         return (*sorted(used, key=lambda r: (-r.spans, r.label)), *(zero_rate(label, words) for label in wanted if label not in shown))
