@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from spinscope.cli import app
 from spinscope.corpus.claims import claim_groups, repeated_claims, timeline_of
 from spinscope.nlp.embed import embed
+from spinscope.repeats import ClaimRecord
 from spinscope.store import Store
 from tests.outlets_store import HOSTILE, corpus_add, save_who, who
 from tests.web_server import RunningServer, serve_in_thread
@@ -145,3 +146,13 @@ def test_corpus_add_keeps_the_vectors_of_the_claims_it_stores(tmp_path: Path) ->
     (kept,) = conn.execute("SELECT count(*) FROM claim_vectors").fetchone()
     conn.close()
     assert claims and kept == len(claims), "each distinct claim embedded once, at ingest"
+
+
+def test_timeline_of_keeps_one_telling_a_document() -> None:
+    """A headline and a sentence of one article that both state the claim are one telling."""
+    records = [ClaimRecord("c1", "Bridge will collapse, engineer warns", "1", "Globe", "2019-03-05"),
+               ClaimRecord("c2", "The bridge will collapse, an engineer warned.", "1", "Globe", "2019-03-05"),
+               ClaimRecord("c1", "An engineer warned that the bridge will collapse.", "2", "Herald", "2019-03-06")]  # fmt: skip
+    group = timeline_of("the bridge will collapse, an engineer warned", records)
+    assert group is not None
+    assert [(e.document_id, e.claim_id) for e in group.entries] == [("1", "c2"), ("2", "c1")], "the closest telling of document 1"

@@ -371,4 +371,4 @@ def timeline_command(
             change = "; ".join(part for part in (f"added: {', '.join(e.added)}" if e.added else "", f"dropped: {', '.join(e.removed)}" if e.removed else "") if part)
             say(out_console, f"  {e.published or 'undated':10}  {e.outlet or '(no outlet)'}  analysis {e.document_id}  {e.text}" + (f"  [{change}]" if change else ""))
     if found.truncated:
-        say(err, f"only the {found.compared:,} stored claims sharing the most words with it were compared; narrow it with --outlet")
+        say(err, f"only the {found.compared:,} stored claims sharing the most of its rarest words were compared")

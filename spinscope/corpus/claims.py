@@ -55,13 +55,20 @@ def repeated_claims(records: Sequence[ClaimRecord], vectors_of: VectorsOf | None
 
 def timeline_of(text: str, candidates: Sequence[ClaimRecord], vectors_of: VectorsOf | None = None) -> ClaimGroup | None:
     """The ``candidates`` that state what ``text`` states (``pair_score`` with it at the grouping
-    threshold, as a repeat joins a group), as one timeline: first appearance, outlets, dates and how
-    the wording drifted from the first telling. None when none does."""
+    threshold, as a repeat joins a group), each document's closest one, as one timeline: first
+    appearance, outlets, dates and how the wording drifted from the first telling. None when none
+    does. One telling a document: a headline and a sentence of one article that both state the
+    claim are one telling, not two."""
     if not candidates:
         return None
     row, vectors = _distinct_vectors([text, *(r.text for r in candidates)], vectors_of)
     asked, found = vectors[row[text]], features(text)
-    matches = [r for r in candidates if pair_score(float(vectors[row[r.text]] @ asked), features(r.text), found, CLAIMS) >= THRESHOLD]
+    best: dict[str, tuple[float, ClaimRecord]] = {}
+    for r in candidates:
+        score = pair_score(float(vectors[row[r.text]] @ asked), features(r.text), found, CLAIMS)
+        if score >= THRESHOLD and score > best.get(r.document_id, (-1.0, r))[0]:
+            best[r.document_id] = (score, r)
+    matches = [r for _, r in best.values()]
     if not matches:
         return None
     return timeline_group(matches, vectors[[row[r.text] for r in matches]])
