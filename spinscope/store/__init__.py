@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from spinscope.errors import QueryTimeoutError, StoreError, StoreFullError
-from spinscope.store.db import AnalysisRow, Example, Page, RequestKey, Store, StoreOptions
+from spinscope.store.db import Store
+from spinscope.store.records import AnalysisRow, Example, Page, RequestKey, StoreOptions
 from spinscope.store.query import CorpusQuery, CorpusRow, QueryResult
 
 __all__ = [

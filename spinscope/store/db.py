@@ -25,19 +25,17 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spinscope.document import Failure
 from spinscope.errors import ConflictError, StoreError, StoreFullError
-from spinscope.settings import check_defaults, flag
-from spinscope.report import technique_detector
+from spinscope.settings import flag
 from spinscope.schema.upgrade import upgrade
-from spinscope.store.profile_tables import index_latest
 from spinscope.store.query import CorpusQuery, QueryResult, run_query
-from spinscope.store.rows import link_analysis, pipeline_sha256, text_sha256
+from spinscope.store.records import AnalysisRow, Example, Page, RequestKey, StoreOptions
+from spinscope.store.rows import ANALYSIS_COLUMNS, analysed, insert_analysis, pipeline_sha256, text_sha256
 from spinscope.store.schema import LATEST, migrate, schema_version
 
 if TYPE_CHECKING:  # imported where used: the claim records bring numpy and the sentence encoder's module
@@ -47,88 +45,11 @@ if TYPE_CHECKING:  # imported where used: the claim records bring numpy and the 
     from spinscope.store.profiles import ActorRow, ProfileRows
 
 
-
-@dataclass(frozen=True, slots=True)
-class StoreOptions:
-    """How the store waits for other writers; defaults come from spinscope.settings.SETTINGS."""
-
-    busy_timeout_ms: int = 5_000
-
-
-check_defaults(StoreOptions, "store")
-
-
-@dataclass(frozen=True, slots=True)
-class AnalysisRow:
-    """One saved analysis as the list of past analyses shows it (no text, no spans)."""
-
-    id: int
-    created: str
-    document_id: str
-    title: str | None
-    url: str | None
-    outlet: str | None
-    source: str | None
-    detector: str
-    span_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """A page of rows, newest first; `truncated` says older rows exist beyond it."""
-
-    rows: tuple[AnalysisRow, ...]
-    truncated: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    """A stored technique span, for the technique guide."""
-
-    analysis_id: int
-    label: str
-    score: float | None
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class RequestKey:
-    """A client's idempotency key for one request, and the SHA-256 of that request."""
-
-    key: str
-    request_sha256: str
-
-
 KEY_LIFETIME = timedelta(hours=24)  # as long as a client may sensibly retry (Stripe keeps keys as long); then a key is new again
-_ROW_COLUMNS = "id, created, document_id, title, url, outlet, source, detector, span_count"
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _insert(conn: sqlite3.Connection, analysis: dict[str, Any], created: str) -> int:
-    """One analysis row and its corpus rows, on the open transaction; returns its id."""
-    doc = analysis["document"]
-    words = (analysis.get("summary") or {}).get("sentence", {}).get("words")
-    cursor = conn.execute(
-        f"INSERT INTO analyses ({_ROW_COLUMNS.removeprefix('id, ')}, analysis_json, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (created, doc["id"], doc.get("title"), doc.get("url"), doc.get("outlet"), doc.get("source"),
-         technique_detector(analysis), len(analysis.get("spans", {}).get("technique", [])), json.dumps(analysis, ensure_ascii=False),
-         words if isinstance(words, int) else None),
-    )  # fmt: skip
-    analysis_id = cursor.lastrowid
-    assert analysis_id is not None
-    index_latest(conn, analysis_id, link_analysis(conn, analysis_id, analysis), analysis)
-    return analysis_id
-
-
-def _analysed(conn: sqlite3.Connection, text_sha: str, pipeline_sha: str) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM documents d JOIN analyses a ON a.document = d.id JOIN pipelines p ON p.id = a.pipeline WHERE d.text_sha256 = ? AND p.sha256 = ? LIMIT 1",
-        (text_sha, pipeline_sha),
-    ).fetchone()
-    return row is not None
 
 
 def _key_cutoff() -> str:
@@ -284,7 +205,7 @@ class Store:
                 return earlier
             if request_key is not None:  # expired keys go, so the table holds a day of keys, not every key ever sent
                 conn.execute("DELETE FROM idempotency_keys WHERE created < ?", (_key_cutoff(),))
-            analysis_id = _insert(conn, analysis, created)
+            analysis_id = insert_analysis(conn, analysis, created)
             if request_key is not None:
                 conn.execute(
                     "INSERT INTO idempotency_keys (key, request_sha256, analysis_id, created) VALUES (?, ?, ?, ?)",
@@ -302,8 +223,8 @@ class Store:
         with self._write("add to") as conn:
             for analysis in analyses:
                 sha = pipeline_sha256(list(analysis.get("components") or []), dict(analysis.get("options") or {}))
-                if not _analysed(conn, text_sha256(str(analysis["document"]["text"])), sha):
-                    _insert(conn, analysis, created)
+                if not analysed(conn, text_sha256(str(analysis["document"]["text"])), sha):
+                    insert_analysis(conn, analysis, created)
                     added += 1
                 conn.execute("DELETE FROM failures WHERE source = ?", (analysis["document"].get("source") or analysis["document"]["id"],))
             conn.executemany(
@@ -315,7 +236,7 @@ class Store:
     def analysed(self, text_sha: str, pipeline_sha: str) -> bool:
         """Whether the pipeline with this hash has analysed the text with this hash here."""
         with self._read("read") as conn:
-            return _analysed(conn, text_sha, pipeline_sha)
+            return analysed(conn, text_sha, pipeline_sha)
 
     def analysed_url(self, url: str, pipeline_sha: str) -> bool:
         """Whether the pipeline with this hash has analysed a document fetched from ``url`` here."""
@@ -402,7 +323,7 @@ class Store:
         """Saved analyses, newest first."""
         with self._read("read") as conn:
             rows = conn.execute(
-                f"SELECT {_ROW_COLUMNS} FROM analyses ORDER BY id DESC LIMIT ? OFFSET ?", (limit + 1, offset)
+                f"SELECT {ANALYSIS_COLUMNS} FROM analyses ORDER BY id DESC LIMIT ? OFFSET ?", (limit + 1, offset)
             ).fetchall()
         return Page(rows=tuple(AnalysisRow(*r) for r in rows[:limit]), truncated=len(rows) > limit)
 

@@ -4,7 +4,8 @@
 pipeline and components, every span of every group, its relations) are copies laid out for
 queries, written in the same transaction as the analysis, so they never disagree with it.
 Both ``Store.save`` and the schema's version-3 migration (which fills them for the analyses
-stored before it) go through `link_analysis`.
+stored before it) go through `link_analysis`; a stored analysis (`insert_analysis`) also becomes
+its document's profile rows (profile_tables.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ import json
 import sqlite3
 from datetime import date, datetime
 from typing import Any
+
+from spinscope.report import technique_detector
+from spinscope.store.profile_tables import index_latest
+
+# The analyses table's listing columns (AnalysisRow), in order.
+ANALYSIS_COLUMNS = "id, created, document_id, title, url, outlet, source, detector, span_count"
 
 # Span groups whose text goes into the full-text index beside the documents' text.
 SEARCHED_GROUPS = ("quote", "claim")
@@ -138,3 +145,27 @@ def link_analysis(conn: sqlite3.Connection, analysis_id: int, analysis: dict[str
         [(analysis_id, r["label"], r["head"]["group"], r["head"]["id"], r["tail"]["group"], r["tail"]["id"]) for r in analysis.get("relations") or ()],
     )
     return document_id
+
+
+def insert_analysis(conn: sqlite3.Connection, analysis: dict[str, Any], created: str) -> int:
+    """One analysis row and its corpus rows, on the open transaction; returns its id."""
+    doc = analysis["document"]
+    words = (analysis.get("summary") or {}).get("sentence", {}).get("words")
+    cursor = conn.execute(
+        f"INSERT INTO analyses ({ANALYSIS_COLUMNS.removeprefix('id, ')}, analysis_json, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (created, doc["id"], doc.get("title"), doc.get("url"), doc.get("outlet"), doc.get("source"),
+         technique_detector(analysis), len(analysis.get("spans", {}).get("technique", [])), json.dumps(analysis, ensure_ascii=False),
+         words if isinstance(words, int) else None),
+    )  # fmt: skip
+    analysis_id = cursor.lastrowid
+    assert analysis_id is not None
+    index_latest(conn, analysis_id, link_analysis(conn, analysis_id, analysis), analysis)
+    return analysis_id
+
+
+def analysed(conn: sqlite3.Connection, text_sha: str, pipeline_sha: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM documents d JOIN analyses a ON a.document = d.id JOIN pipelines p ON p.id = a.pipeline WHERE d.text_sha256 = ? AND p.sha256 = ? LIMIT 1",
+        (text_sha, pipeline_sha),
+    ).fetchone()
+    return row is not None
