@@ -13,11 +13,18 @@ still says something), stops by the clock (``--budget``) and always writes the s
    it is the pretrained one) split into parts of at most 15 MiB, the soft labels, a JSON of
    figures and timings, and the log.
 
+``--teacher-only`` stops after step 1 and sends the teacher back instead (the `accurate`
+model): its trained tensors (``--teacher-freeze`` lowest layers stay pretrained, so what was
+trained fits one call's 64 MiB back) packed as the parcels were, int8 rows and fp16, checked by
+validating the unpacked copy on the GPU before the call ends.
+
 Back on the CPU machine, ``reassemble`` turns the parts into the fp32 checkpoint that
-``spinscope train --resume`` reads (export, int8, tuning, calibration, card as usual).
+``spinscope train --resume`` reads (export, int8, tuning, calibration, card as usual), and
+``reassemble-teacher`` does the same for the teacher.
 
     python3 scripts/gpu_distil.py --parcels .gpu/p3 --work /tmp/w --data .gpu/data --out $OUT
     python -m spinscope.training.gpu_run reassemble OUT_FOLDER --parcel .gpu/p3 --to /tmp/student.pt
+    python -m spinscope.training.gpu_run reassemble-teacher OUT_FOLDER --encoder /tmp/w/mpnet --to /tmp/teacher.pt
 """
 
 from __future__ import annotations
@@ -34,7 +41,9 @@ from typing import Any, TextIO
 from spinscope.training.common import elapsed, load_training_data, log
 
 PART_BYTES = 15 * 1024 * 1024
+TEACHER_PART_BYTES = 16_000_000  # a file back from the GPU machine is at most 16 MiB (16,777,216 bytes)
 STUDENT_PREFIX = "student.fp16.safetensors."
+TEACHER_MANIFESTS = "teacher.json"
 LEFT_OUT = ("encoder.embeddings.word_embeddings.weight",)  # frozen while training: the pretrained matrix
 
 
@@ -73,6 +82,76 @@ def write_student(model: Any, out: Path) -> list[Path]:
         paths.append(p)
     log(f"student: {len(state)} tensors, {len(blob) / 1e6:.1f} MB fp16 in {len(paths)} part(s)")
     return paths
+
+
+def write_teacher(model: Any, base: dict[str, Any], out: Path) -> list[Path]:
+    """The teacher's trained tensors (``requires_grad``) as `parcels.pack_tensors` parts and
+    one manifest file (at most 8 files come back from a call). The encoder's go as their change
+    from ``base`` (the pretrained weights unpacked from the parcels, which the CPU side has
+    bit for bit): int8 rows of the whole weight lost too much (SI probabilities moved by up to
+    0.08 on a PTC article), of the small change almost nothing. The heads go whole, in fp16."""
+    from spinscope.training.parcels import pack_tensors
+
+    trained = {n: p.detach().float().cpu().numpy() for n, p in model.named_parameters() if p.requires_grad}
+    changes = {n: w - base[n] if n in base else w for n, w in trained.items()}
+    parts = pack_tensors("teacher", changes, None, TEACHER_PART_BYTES, fp16=("si_head.", "tc_head."))
+    paths = []
+    for manifest, blob in parts:
+        manifest["changes_from_base"] = sorted(n for n in (e["name"] for e in manifest["tensors"]) if n in base)
+        path = out / f"teacher.{manifest['part']}.bin"
+        path.write_bytes(blob)
+        paths.append(path)
+    (out / TEACHER_MANIFESTS).write_text(json.dumps([m for m, _ in parts]) + "\n", encoding="utf-8")
+    log(f"teacher: {len(trained)} trained tensors, {sum(v.size for v in trained.values()) / 1e6:.1f}M parameters, "
+        f"{sum(p.stat().st_size for p in paths) / 1e6:.1f} MB in {len(paths)} part(s)")  # fmt: skip
+    return paths
+
+
+def encoder_base(model: Any) -> dict[str, Any]:
+    """The encoder's weights as built (numpy copies): what `write_teacher`'s changes are from."""
+    return {k: v.detach().float().cpu().numpy().copy() for k, v in model.state_dict().items() if k.startswith("encoder.")}
+
+
+def read_teacher(folder: Path, base: dict[str, Any]) -> dict[str, Any]:
+    """The teacher's trained tensors (fp32 numpy) from what `write_teacher` wrote, over ``base``."""
+    from spinscope.training.parcels import decode_parts
+
+    manifests = json.loads((folder / TEACHER_MANIFESTS).read_text(encoding="utf-8"))
+    tensors = decode_parts(manifests, [(folder / f"teacher.{m['part']}.bin").read_bytes() for m in manifests])
+    for name in (n for m in manifests for n in m["changes_from_base"]):
+        tensors[name] = base[name] + tensors[name]
+    return tensors
+
+
+def reassemble_teacher(parts_dir: Path, encoder: Path, to: Path) -> Path:
+    """The teacher's fp32 checkpoint: the encoder unpacked from the same parcels as on the GPU
+    (``encoder``), the trained tensors on top, and the word-embedding rows the parcels left
+    out (zeros: no PTC text uses them) from the released all-mpnet-base-v2 (`teacher.mpnet_dir`)."""
+    import numpy as np
+    import torch
+    from safetensors.numpy import load_file
+
+    from spinscope.techniques.base import TECHNIQUES
+    from spinscope.training.teacher import mpnet_dir
+    from spinscope.training.torch_model import build_model
+
+    model = build_model(len(TECHNIQUES), encoder_dir=encoder, arch="mpnet")
+    state = model.state_dict()
+    trained = read_teacher(parts_dir, encoder_base(model))
+    unknown = set(trained) - set(state)
+    if unknown:
+        raise SystemExit(f"{parts_dir}: tensors the MPNet model lacks: {sorted(unknown)[:5]}")
+    for k, v in trained.items():
+        state[k] = torch.from_numpy(np.ascontiguousarray(v))
+    key = "encoder.embeddings.word_embeddings.weight"
+    word = state[key].numpy().copy()
+    original = load_file(str(mpnet_dir() / "model.safetensors"))["embeddings.word_embeddings.weight"]
+    missing = ~np.any(word != 0, axis=1)
+    word[missing] = original[missing]
+    state[key] = torch.from_numpy(word)
+    torch.save(state, to)
+    log(f"{to}: {len(trained)} trained tensors over the unpacked encoder ({int(missing.sum())} word-embedding rows from the release)")
+    return to
 
 
 def reassemble(parts_dir: Path, parcel: Path, to: Path) -> Path:
@@ -120,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
     from spinscope.training.distil import read_unlabeled, teacher_soft_labels
     from spinscope.training.fit import train_model
     from spinscope.training.parcels import assemble, unpack
-    from spinscope.training.teacher import build_teacher, load_best, soft_label_entropy, teacher_config, teacher_tokenizer, validate_history
+    from spinscope.training.teacher import build_teacher, evaluate, load_best, soft_label_entropy, teacher_config, teacher_tokenizer, validate_history
     from spinscope.training.torch_model import TorchSession
     from spinscope.training.validation import runtime
 
@@ -138,7 +217,7 @@ def run(args: argparse.Namespace) -> int:
     for parcel in args.parcels:
         unpack(parcel, args.work)
     assemble(args.work)
-    for name in ("mpnet", "minilm"):
+    for name in ("mpnet",) if args.teacher_only else ("mpnet", "minilm"):
         if not (args.work / name / "model.safetensors").is_file():
             raise SystemExit(f"{args.work / name}: not unpacked (run the unpack calls first)")
     report["timings"]["unpack_s"] = round(elapsed(), 1)
@@ -152,17 +231,28 @@ def run(args: argparse.Namespace) -> int:
     # 1. the teacher
     t0 = time.time()
     cfg_t = teacher_config(base, args.teacher_epochs)
+    cfg_t.freeze_layers = args.teacher_freeze
     cfg_t.deadline = args.budget * args.teacher_share
     tok_t, sp_t = teacher_tokenizer(args.work / "mpnet")
     torch.manual_seed(cfg_t.seed)
     teacher = build_teacher(args.work / "mpnet")
+    base_t = encoder_base(teacher) if args.teacher_only else {}
     hist_t: list[dict[str, Any]] = []
     teacher = train_model(cfg_t, tok_t, data, hist_t, model=teacher, specials=sp_t)
     validate_history(teacher, tok_t, cfg_t, data, sp_t, hist_t)
     best_t = load_best(teacher, cfg_t, hist_t)
     report["teacher"] = {"epochs": hist_t, "best": best_t, "seconds": round(time.time() - t0, 1), "lr": cfg_t.lr, "head_lr": cfg_t.head_lr,
-                         "epoch_decay": cfg_t.epoch_decay}  # fmt: skip
+                         "epoch_decay": cfg_t.epoch_decay, "freeze_layers": cfg_t.freeze_layers}  # fmt: skip
     _dump(out, report)
+    if args.teacher_only:
+        report["teacher"]["files"] = [p.name for p in write_teacher(teacher, base_t, out)]
+        state = {k: torch.from_numpy(v) for k, v in read_teacher(out, base_t).items()}
+        teacher.load_state_dict(state, strict=False)
+        report["teacher"]["after_transport"] = evaluate(teacher, tok_t, cfg_t, data, sp_t)
+        report["timings"]["total_s"] = round(elapsed(), 1)
+        _dump(out, report)
+        log(f"done in {elapsed():.0f}s: teacher {best_t}; unpacked copy {report['teacher']['after_transport']}")
+        return 0
 
     # 2. soft labels
     t0 = time.time()
@@ -215,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--device", default="auto")
     r.add_argument("--teacher-epochs", type=int, default=4)
+    r.add_argument("--teacher-freeze", type=int, default=0, help="lowest teacher encoder layers kept as pretrained")
+    r.add_argument("--teacher-only", action="store_true", help="train the teacher and send it back (no soft labels, no student)")
     r.add_argument("--student-epochs", type=int, default=4)
     r.add_argument("--alpha", type=float, default=0.5)
     r.add_argument("--temperature", type=float, default=2.0)
@@ -230,7 +322,14 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("parts", type=Path)
     b.add_argument("--parcel", type=Path, default=Path(".gpu/p3"))
     b.add_argument("--to", type=Path, required=True)
+    t = sub.add_parser("reassemble-teacher", help="the returned teacher parts -> an fp32 checkpoint for `spinscope train --arch mpnet --resume`")
+    t.add_argument("parts", type=Path)
+    t.add_argument("--encoder", type=Path, required=True, help="the MPNet folder unpacked from the same parcels (.gpu/p1, .gpu/p2)")
+    t.add_argument("--to", type=Path, required=True)
     args = ap.parse_args(argv)
+    if args.cmd == "reassemble-teacher":
+        reassemble_teacher(args.parts, args.encoder, args.to)
+        return 0
     if args.cmd == "reassemble":
         reassemble(args.parts, args.parcel, args.to)
         return 0

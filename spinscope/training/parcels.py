@@ -74,7 +74,9 @@ class Entry:
     n_rows: int = 0  # int8subset: how many rows travel
 
 
-def _encode(name: str, w: np.ndarray, keep_rows: np.ndarray | None) -> tuple[Entry, bytes, tuple[float, float] | None]:
+def _encode(name: str, w: np.ndarray, keep_rows: np.ndarray | None, fp16: bool = False) -> tuple[Entry, bytes, tuple[float, float] | None]:
+    if fp16:
+        return Entry(name, list(w.shape), "fp16"), np.asarray(w, dtype=np.float16).tobytes(), None
     if w.ndim == 2 and keep_rows is not None and name.endswith(WORD_EMBEDDINGS):
         q, s = quantize_rows(w[keep_rows])
         err = relative_error(w[keep_rows], dequantize_rows(q, s))
@@ -108,18 +110,26 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def pack_model(name: str, src: Path, keep_rows: np.ndarray, max_bytes: int = PARCEL_BYTES) -> list[tuple[dict[str, Any], bytes]]:
-    """``src``'s model.safetensors as (manifest, compressed blob) parts, each blob at most
-    ``max_bytes`` (tensors are never split); prints each matrix's reconstruction error."""
+    """``src``'s model.safetensors as (manifest, compressed blob) parts (`pack_tensors`)."""
     from safetensors.numpy import load_file
 
-    weights = load_file(str(src / "model.safetensors"))
+    return pack_tensors(name, load_file(str(src / "model.safetensors")), keep_rows, max_bytes)
+
+
+def pack_tensors(
+    name: str, weights: dict[str, np.ndarray], keep_rows: np.ndarray | None, max_bytes: int = PARCEL_BYTES, fp16: tuple[str, ...] = ()
+) -> list[tuple[dict[str, Any], bytes]]:
+    """``weights`` as (manifest, compressed blob) parts, each blob at most ``max_bytes``
+    (tensors are never split); prints each matrix's reconstruction error. Also the way back:
+    a teacher's trained tensors leave the GPU machine like this (`gpu_run`), the tensors whose
+    names start with one of ``fp16`` (its small heads) in fp16 rather than int8."""
     parts: list[tuple[list[Entry], list[bytes]]] = [([], [])]
     worst = (0.0, 0.0, "")
     compressed_so_far = 0
     for tname in sorted(weights):
         if tname.startswith(SKIP_PREFIXES):
             continue
-        entry, data, err = _encode(tname, weights[tname], keep_rows)
+        entry, data, err = _encode(tname, weights[tname], keep_rows, tname.startswith(fp16) if fp16 else False)
         if err is not None:
             print(f"  {name} {tname} {tuple(weights[tname].shape)} {entry.kind}: max row rel. error {err[0]:.4f}, max abs error / max |w| {err[1]:.4f}")
             if err[0] > worst[0]:
@@ -236,6 +246,21 @@ def unpack(parcel: Path, into: Path) -> list[str]:
             shutil.copyfile(src, raw_dir / f"{name}.{f}")
         print(f"{parcel}: {name} part {part}/{manifest['parts']} checked ({len(raw) / 1e6:.1f} MB raw)", flush=True)
     return assemble(into)
+
+
+def decode_parts(manifests: list[dict[str, Any]], blobs: list[bytes]) -> dict[str, np.ndarray]:
+    """The fp32 tensors of parts as `pack_tensors` made them, each blob checked against its manifest."""
+    tensors: dict[str, np.ndarray] = {}
+    for manifest, blob in zip(manifests, blobs, strict=True):
+        if sha256_bytes(blob) != manifest["blob_sha256"]:
+            raise SystemExit(f"{manifest['model']} part {manifest['part']}: sha256 mismatch (damaged in transit)")
+        raw = zlib.decompress(blob)
+        if sha256_bytes(raw) != manifest["raw_sha256"]:
+            raise SystemExit(f"{manifest['model']} part {manifest['part']}: decompressed sha256 mismatch")
+        for d in manifest["tensors"]:
+            e = Entry(**d)
+            tensors[e.name] = _decode(e, raw[e.offset : e.offset + e.nbytes])
+    return tensors
 
 
 def load_parts(raw_dir: Path, name: str) -> dict[str, np.ndarray] | None:
