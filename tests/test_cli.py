@@ -291,6 +291,23 @@ def test_cli_analyze_html_report_keeps_the_weaker_spans_for_its_control(tmp_path
     assert 'id="show-weak"' in page and "weaker spans are hidden" in page
 
 
+def test_cli_model_is_another_name_of_detector() -> None:
+    result = run("analyze", str(DEMO), "--model", "baseline", "--no-who", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    technique = [c for c in json.loads(result.stdout)["components"] if c["stage"] == "technique"]
+    assert [c["name"] for c in technique] == ["baseline"]
+    assert "--model" in run("analyze", "--help").stdout and "accurate" in run("evaluate", "--help").stdout
+
+
+def test_cli_analyze_with_the_accurate_model_not_installed_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "baseline").symlink_to(REPO / "models" / "baseline")
+    monkeypatch.setenv("SPINSCOPE_MODELS", str(tmp_path))
+    result = run("analyze", str(DEMO), "--model", "accurate", "--no-who")
+    assert result.returncode == 5, result.stderr  # ModelError's exit code
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "accurate detector's model is not installed" in result.stderr and "spinscope train --arch mpnet" in result.stderr
+
+
 def test_counts_in_messages_read_as_sentences() -> None:
     from spinscope.cli.console import counted
 
