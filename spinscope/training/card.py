@@ -189,6 +189,16 @@ def ensemble_record(base_model: BaselineModel | None, si_weight: float, tc_weigh
     }
 
 
+def trained_where(card: dict[str, Any]) -> str:
+    """The README's line before the command: how long training took, or, for a model exported
+    from a checkpoint trained elsewhere (the accurate model's, on a GPU), that it was."""
+    if card["base_model"].get("arch", "bert") != "bert":
+        return ("Reproduce from the checkpoint trained on a GPU (`spinscope.training.teacher`, scripts/gpu_distil.py); this "
+                "command only exports, quantises, tunes and measures it (needs `pip install torch==2.13.0`, then `pip install -e '.[train]'`):")
+    return ("Reproduce (needs `pip install torch==2.13.0`, then `pip install -e '.[train]'`; training took "
+            f"{card['training']['seconds'] / 60:.0f} minutes on the shared 2-core CPU it was trained on, plus a few minutes of export and tuning):")  # fmt: skip
+
+
 def write_readme(out: Path) -> None:
     """README.md of the model folder, from its card."""
     card = json.loads((out / "card.json").read_text(encoding="utf-8"))
@@ -209,8 +219,7 @@ def write_readme(out: Path) -> None:
         f"({stored}, {card['onnx']['precision']}, {card['onnx']['bytes'] / 1e6:.1f} MB) run with onnxruntime + tokenizers. "
         f"Version {card['version']}, trained {card['date']}.",
         "",
-        "Reproduce (needs `pip install torch==2.13.0`, then `pip install -e '.[train]'`; training took "
-        f"{card['training']['seconds'] / 60:.0f} minutes on the shared 2-core CPU it was trained on, plus a few minutes of export and tuning):",
+        trained_where(card),
         "",
         f"    {card['command']}",
         "",
