@@ -1,4 +1,5 @@
-"""The "transformer" detector: the MiniLM model mixed with the baseline, as the trainer chose.
+"""The "transformer" detector: the MiniLM model mixed with the baseline, as the trainer chose;
+and "accurate", the same over MPNet-base (``models/mpnet``, optional, about 5x slower).
 
 Pipeline on ``doc.text[:doc.content_end]`` (trailing boilerplate is never looked at):
 MiniLM's word probabilities, mixed linearly with the baseline's token probabilities (weight
