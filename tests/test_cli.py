@@ -269,6 +269,11 @@ def test_cli_train_baseline_refuses_transformer_options(
     assert option[0] in said and "transformer options" in said
 
 
+def test_cli_train_mpnet_needs_its_encoder_folder() -> None:
+    result = run("train", "--arch", "mpnet", "--data", str(REPO))
+    assert result.returncode == 2 and "--arch mpnet needs --encoder-dir" in result.stderr, result.stderr
+
+
 def test_cli_analyze_starts_min_score_at_the_readers_threshold_and_zero_lists_every_span() -> None:
     from spinscope.techniques.confidence import DISPLAY_THRESHOLD
 

