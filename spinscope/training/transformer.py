@@ -142,6 +142,8 @@ def run(cfg: TrainConfig) -> int:
     encoder_dir, base_sha = pretrained_encoder(cfg)
     if cfg.encoder_dir is None:
         cfg.encoder_dir = encoder_dir
+    if cfg.arch != "bert":  # its ONNX files must not replace MiniLM's, which a later --resume run would reuse
+        cfg.checkpoint_dir = cfg.checkpoint_dir / cfg.arch
     tokenizer, specials = encoder_tokenizer(cfg, encoder_dir)
     data = training_data(cfg)
 
