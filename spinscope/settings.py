@@ -24,6 +24,7 @@ class Setting:
     flag: str
     minimum: float | None = None
     maximum: float | None = None
+    aliases: tuple[str, ...] = ()  # other flags of the same option
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -32,7 +33,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_redirects", "ingest", 5, "Redirects followed before a URL fetch gives up.", "--max-redirects", 0),
     Setting("allow_private", "ingest", False, "Allow URLs that resolve to loopback, private, link-local or multicast addresses.", "--allow-private"),
     Setting("detector", "analysis", "transformer",
-            "Technique detector: transformer (MiniLM + baseline ensemble, the default, more accurate) or baseline (fast, linear).", "--detector"),
+            "Technique model (--model is another name of --detector): transformer (MiniLM + baseline ensemble, the default, fast), "
+            "accurate (MPNet + baseline ensemble, about 5x slower; optional models/mpnet) or baseline (linear, fastest).", "--detector",
+            aliases=("--model",)),
     Setting("min_score", "analysis", 0.0, "Drop technique spans scored below this.", "--min-score", 0.0, 1.0),
     Setting("workers", "analysis", 0, "Processes that run the analysis: 0 = one per core (at most 4) for 8 or more documents; 1 = this process only.",
             "--workers", 0),

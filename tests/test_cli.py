@@ -269,6 +269,11 @@ def test_cli_train_baseline_refuses_transformer_options(
     assert option[0] in said and "transformer options" in said
 
 
+def test_cli_train_mpnet_needs_its_encoder_folder() -> None:
+    result = run("train", "--arch", "mpnet", "--data", str(REPO))
+    assert result.returncode == 2 and "--arch mpnet needs --encoder-dir" in result.stderr, result.stderr
+
+
 def test_cli_analyze_starts_min_score_at_the_readers_threshold_and_zero_lists_every_span() -> None:
     from spinscope.techniques.confidence import DISPLAY_THRESHOLD
 
@@ -289,6 +294,23 @@ def test_cli_analyze_html_report_keeps_the_weaker_spans_for_its_control(tmp_path
     assert run("analyze", str(DEMO), "-f", "html", "-o", str(target)).returncode == 0
     page = target.read_text(encoding="utf-8")
     assert 'id="show-weak"' in page and "weaker spans are hidden" in page
+
+
+def test_cli_model_is_another_name_of_detector() -> None:
+    result = run("analyze", str(DEMO), "--model", "baseline", "--no-who", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    technique = [c for c in json.loads(result.stdout)["components"] if c["stage"] == "technique"]
+    assert [c["name"] for c in technique] == ["baseline"]
+    assert "--model" in run("analyze", "--help").stdout and "accurate" in run("evaluate", "--help").stdout
+
+
+def test_cli_analyze_with_the_accurate_model_not_installed_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "baseline").symlink_to(REPO / "models" / "baseline")
+    monkeypatch.setenv("SPINSCOPE_MODELS", str(tmp_path))
+    result = run("analyze", str(DEMO), "--model", "accurate", "--no-who")
+    assert result.returncode == 5, result.stderr  # ModelError's exit code
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "accurate detector's model is not installed" in result.stderr and "spinscope train --arch mpnet" in result.stderr
 
 
 def test_counts_in_messages_read_as_sentences() -> None:

@@ -121,6 +121,42 @@ def test_registry_knows_transformer(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         registry.get_detector.cache_clear()
 
 
+def test_registry_knows_accurate_and_says_how_to_get_its_missing_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spinscope.techniques import registry
+
+    assert registry.MODEL_FOLDERS["accurate"] == ("mpnet", "baseline")
+    (tmp_path / "baseline").symlink_to(MODEL_DIR.parent / "baseline")
+    monkeypatch.setenv("SPINSCOPE_MODELS", str(tmp_path))
+    with pytest.raises(ModelError, match=r"accurate detector's model is not installed: no .*mpnet; .*spinscope train --arch mpnet"):
+        registry.check_detector("accurate")
+    registry.get_detector.cache_clear()
+    try:
+        with pytest.raises(ModelError, match=r"accurate model not found: model.onnx, tokenizer.json, config.json missing"):
+            registry.get_detector("accurate")
+    finally:
+        registry.get_detector.cache_clear()
+
+
+@needs_model
+def test_accurate_detector_runs_the_mpnet_folder_under_its_own_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any transformer folder named mpnet runs as "accurate" (here the MiniLM one stands in for
+    it), and every stored result says "accurate"."""
+    from spinscope.techniques import registry
+
+    (tmp_path / "mpnet").symlink_to(MODEL_DIR)
+    (tmp_path / "baseline").symlink_to(MODEL_DIR.parent / "baseline")
+    monkeypatch.setenv("SPINSCOPE_MODELS", str(tmp_path))
+    registry.get_detector.cache_clear()
+    try:
+        registry.check_detector("accurate")
+        accurate = registry.get_detector("accurate")
+        assert accurate.name == "accurate" and accurate.info()["name"] == "accurate"
+        assert accurate.component()["name"] == "accurate"
+        assert accurate.detect(Document(id="t", text=TEXT)), "the same model finds spans under either name"
+    finally:
+        registry.get_detector.cache_clear()
+
+
 @needs_model
 def test_component_names_both_model_folders(detector: EnsembleDetector) -> None:
     import hashlib

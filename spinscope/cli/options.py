@@ -38,7 +38,7 @@ def option(name: str) -> Any:
     s = SETTING[name]
     if s.default is True:  # a setting that is on by default is turned off by its --no- form
         return typer.Option(f"{s.flag}/--no-{s.flag.removeprefix('--')}", help=s.help)
-    return typer.Option(s.flag, help=s.help, min=s.minimum, max=s.maximum)
+    return typer.Option(s.flag, *s.aliases, help=s.help, min=s.minimum, max=s.maximum)
 
 
 def runtime_option(command: str, name: str) -> Any:

@@ -1,4 +1,5 @@
-"""The "transformer" detector: the MiniLM model mixed with the baseline, as the trainer chose.
+"""The "transformer" detector: the MiniLM model mixed with the baseline, as the trainer chose;
+and "accurate", the same over MPNet-base (``models/mpnet``, optional, about 5x slower).
 
 Pipeline on ``doc.text[:doc.content_end]`` (trailing boilerplate is never looked at):
 MiniLM's word probabilities, mixed linearly with the baseline's token probabilities (weight
@@ -33,13 +34,14 @@ from spinscope.techniques.baseline import BaselineModel
 from spinscope.techniques.edges import at_word_edges
 from spinscope.techniques.evidence import EVIDENCE_TOKENS, Window, with_evidence
 from spinscope.techniques.features import ArticleView
-from spinscope.techniques.model_files import model_component, model_info, models_root
+from spinscope.techniques.model_files import install_hint, model_component, model_info, models_root
 from spinscope.techniques.ranking import detected_labels, rank_labels
 from spinscope.techniques.transformer.decoding import Calibration, WordDecodeParams, decode_words
 from spinscope.techniques.transformer.inputs import ArticleTokens
-from spinscope.techniques.transformer.model import MISSING_HINT, MODEL_FILE, MiniLMModel, read_config
+from spinscope.techniques.transformer.model import MiniLMModel, missing_files, read_config
 
 NAME = "transformer"
+ACCURATE = "accurate"  # the same ensemble on MPNet-base (models/mpnet): more accurate, about 5x slower
 NO_SECOND = 1.01  # a probability never reached: one technique per detected span
 
 
@@ -163,17 +165,19 @@ class Ensemble:
 
 
 class EnsembleDetector:
-    """The `Detector` registered as "transformer"; the models load lazily, once, thread-safely."""
+    """The `Detector` registered as "transformer" (models/minilm) and, over models/mpnet, as
+    "accurate" (`accurate_detector`); ``name`` goes into every result's info and component, so
+    a stored analysis says which model made it. The models load lazily, once, thread-safely."""
 
-    name = NAME
-
-    def __init__(self, model_dir: str | Path | None = None, threads: int | None = None) -> None:
-        self._dir = Path(model_dir) if model_dir is not None else models_root() / "minilm"
+    def __init__(self, model_dir: str | Path | None = None, threads: int | None = None, folder: str = "minilm", name: str = NAME) -> None:
+        self.name = name
+        self._dir = Path(model_dir) if model_dir is not None else models_root() / folder
         self._threads = threads
         self._model: Ensemble | None = None
         self._lock = threading.Lock()
-        if not (self._dir / MODEL_FILE).is_file():
-            raise ModelError(f"transformer model not found: {self._dir / MODEL_FILE} is missing; {MISSING_HINT}")
+        missing = missing_files(self._dir)
+        if missing:
+            raise ModelError(f"{name} model not found: {', '.join(missing)} missing in {self._dir}; {install_hint(self._dir)}")
 
     @property
     def model(self) -> Ensemble:
@@ -225,7 +229,7 @@ class EnsembleDetector:
     def info(self) -> dict[str, Any]:
         model = self.model
         return model_info(
-            NAME,
+            self.name,
             model.config,
             self._dir,
             decode=model.decode.to_dict(),
@@ -240,4 +244,9 @@ class EnsembleDetector:
         baseline's, hashed as one."""
         model = self.model
         hashes = (model.minilm.sha256,) + ((model.baseline.sha256,) if model.baseline is not None else ())
-        return model_component(NAME, model.config, *hashes)
+        return model_component(self.name, model.config, *hashes)
+
+
+def accurate_detector() -> EnsembleDetector:
+    """The "accurate" detector: the ensemble over models/mpnet (MPNet-base and the baseline)."""
+    return EnsembleDetector(folder="mpnet", name=ACCURATE)

@@ -18,6 +18,14 @@ from spinscope.errors import ModelError
 
 MANIFEST = "manifest.json"
 DESCRIPTIONS = ("card.json", "README.md")  # read by people and ``info()``, never by a model: not hashed
+# how to get each transformer model folder, for the error that finds one missing
+INSTALL_HINTS = {
+    "minilm": "run `spinscope train --data ../shared/data/ptc --out models/minilm` (needs `pip install -e '.[train]'`), "
+    "set SPINSCOPE_MODELS to a folder holding minilm/, or use --model baseline",
+    "mpnet": "the accurate model (MPNet-base, about 110 MB) is optional and ships separately: install a spinscope that includes "
+    "models/mpnet, or write it with `spinscope train --arch mpnet --encoder-dir DIR --resume CKPT.pt --out models/mpnet` from a "
+    "trained checkpoint, or set SPINSCOPE_MODELS to a folder holding mpnet/ and baseline/; --model transformer needs none of it",
+}
 
 
 def models_root() -> Path:
@@ -37,6 +45,11 @@ def models_root() -> Path:
             "(`pip install -e .` in a checkout) or set SPINSCOPE_MODELS to a folder holding baseline/ and minilm/"
         ) from exc
     return Path(spinscope_models.__file__).parent
+
+
+def install_hint(directory: Path) -> str:
+    """How to get the transformer model folder ``directory`` (a MiniLM one unless it is named mpnet)."""
+    return INSTALL_HINTS.get(directory.name, INSTALL_HINTS["minilm"])
 
 
 def read_card(directory: Path) -> dict[str, Any]:

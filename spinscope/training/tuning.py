@@ -14,10 +14,11 @@ import numpy as np
 from spinscope.techniques.activations import softmax
 from spinscope.techniques.base import TECHNIQUES
 from spinscope.techniques.transformer.decoding import WordDecodeParams
+from spinscope.techniques.transformer.inputs import BERT_SPECIALS, SpecialIds
 from spinscope.techniques.transformer.model import onnx_session
 from spinscope.training.calibration import ece, fit_temperature
 from spinscope.training.common import TrainingData, log
-from spinscope.training.config import MAX_MODEL_BYTES, TrainConfig
+from spinscope.training.config import TrainConfig
 from spinscope.training.search import coordinate_search
 from spinscope.training.validation import ValCache, runtime, si_f1, tc_f1, val_cache
 
@@ -54,13 +55,15 @@ class Variant:
     second_search: dict[str, float] | None = None
 
 
-def tune_precisions(cfg: TrainConfig, tokenizer: Any, data: TrainingData, onnx_files: dict[str, Path], history: list[dict[str, Any]]) -> dict[str, Variant]:
+def tune_precisions(
+    cfg: TrainConfig, tokenizer: Any, data: TrainingData, onnx_files: dict[str, Path], history: list[dict[str, Any]], specials: SpecialIds = BERT_SPECIALS
+) -> dict[str, Variant]:
     """Decoding and temperature for each exported precision; the last epoch's validation
     figures go into ``history`` from the fp32 file (the same model, no second pass)."""
     tc_rows = data.tc_val_by_article
     variants: dict[str, Variant] = {}
     for name, path in onnx_files.items():
-        rt = runtime(onnx_session(path, cfg.threads), tokenizer, cfg)
+        rt = runtime(onnx_session(path, cfg.threads), tokenizer, cfg, specials)
         t = time.time()
         cache = val_cache(rt, data)
         log(f"{name}: validation forward passes {time.time() - t:.1f}s")
@@ -86,17 +89,22 @@ def tune_precisions(cfg: TrainConfig, tokenizer: Any, data: TrainingData, onnx_f
     return variants
 
 
-def choose_precision(variants: dict[str, Variant]) -> tuple[str, float, str | None]:
-    """("int8" | "fp32", the larger F1 drop of int8, a note when the size budget overrode the rule)."""
+def choose_precision(variants: dict[str, Variant], max_bytes: int) -> tuple[str, float, str | None]:
+    """("int8" | "fp32", the larger F1 drop of int8, a note when the size budget ``max_bytes``
+    overrode the rule or the shipped file is over it)."""
     fp32, int8 = variants["fp32"], variants["int8"]
     drop = max(fp32.si_f1 - int8.si_f1, fp32.tc_f1 - int8.tc_f1)
     chosen = "int8" if drop <= 0.01 else "fp32"
     size_note = None
     size = fp32.path.stat().st_size
-    if chosen == "fp32" and size > MAX_MODEL_BYTES:
+    if chosen == "fp32" and size > max_bytes:
         chosen = "int8"
         size_note = (f"int8 shipped although it scores {drop:.4f} below fp32 (the rule allows 0.01): the fp32 file "
-                     f"({size / 1e6:.1f} MB) does not fit the 50 MB budget for models/")  # fmt: skip
+                     f"({size / 1e6:.1f} MB) does not fit the {max_bytes / 1e6:.0f} MB budget for this model")  # fmt: skip
+        log("warning: " + size_note)
+    shipped = variants[chosen].path.stat().st_size
+    if shipped > max_bytes:
+        size_note = f"the shipped {chosen} file ({shipped / 1e6:.1f} MB) is over the {max_bytes / 1e6:.0f} MB budget for this model"
         log("warning: " + size_note)
     log(f"int8 vs fp32: largest F1 drop {drop:+.4f} -> shipping {chosen}")
     return chosen, drop, size_note

@@ -1,6 +1,8 @@
-"""The fine-tuned MiniLM-L6 as one int8 ONNX graph, run with onnxruntime + tokenizers only.
+"""The fine-tuned MiniLM-L6 (or MPNet-base, the accurate model) as one int8 ONNX graph, run
+with onnxruntime + tokenizers only.
 
-The graph holds a shared all-MiniLM-L6-v2 encoder and two heads:
+The graph holds a shared encoder (all-MiniLM-L6-v2; all-mpnet-base-v2 for the accurate
+model, whose config.json names the ids it frames inputs with: ``specials``) and two heads:
 
 * ``si_logits`` (batch, length): P(word piece lies in a propaganda span), read over
   overlapping windows of the article (document context on both sides of every token);
@@ -23,8 +25,9 @@ import numpy as np
 
 from spinscope.errors import ModelError
 from spinscope.techniques.base import TECHNIQUES
-from spinscope.techniques.model_files import verified_files
+from spinscope.techniques.model_files import install_hint, verified_files
 from spinscope.techniques.transformer.decoding import pieces_to_words
+from spinscope.techniques.transformer.graph import MODEL_FILE, has_graph, read_graph
 from spinscope.techniques.transformer.inputs import (
     BATCH_SLACK,
     BERT_SPECIALS,
@@ -37,6 +40,7 @@ from spinscope.techniques.transformer.inputs import (
     article_tokens,
     length_batches,
     load_tokenizer,
+    special_ids,
     tc_batch,
     tc_sequences,
     window_batch,
@@ -44,21 +48,22 @@ from spinscope.techniques.transformer.inputs import (
 )
 
 FORMAT = "spinscope-transformer/1"
-MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 CONFIG_FILE = "config.json"
-MISSING_HINT = (
-    "run `spinscope train --data ../shared/data/ptc --out models/minilm` (needs `pip install -e '.[train]'`), "
-    "set SPINSCOPE_MODELS to a folder holding minilm/, or use --detector baseline"
-)
+
+
+def missing_files(directory: Path) -> list[str]:
+    """The files a transformer model folder needs that it lacks (the graph in either form, see `graph`)."""
+    graph = [] if has_graph(directory) else [MODEL_FILE]
+    return graph + [name for name in (TOKENIZER_FILE, CONFIG_FILE) if not (directory / name).is_file()]
 
 
 def read_config(directory: Path) -> dict[str, Any]:
     """The model folder's config.json, once its three files are known to be there."""
     config_path = directory / CONFIG_FILE
-    missing = [name for name in (MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE) if not (directory / name).is_file()]
+    missing = missing_files(directory)
     if missing:
-        raise ModelError(f"transformer model not found: {', '.join(missing)} missing in {directory}; {MISSING_HINT}")
+        raise ModelError(f"transformer model not found: {', '.join(missing)} missing in {directory}; {install_hint(directory)}")
     try:
         config: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -68,8 +73,9 @@ def read_config(directory: Path) -> dict[str, Any]:
     return config
 
 
-def onnx_session(path: Path, threads: int) -> Any:
-    """A CPU onnxruntime session for ``path``; one thread between operators, as the graph is a chain."""
+def onnx_session(graph: Path | bytes, threads: int) -> Any:
+    """A CPU onnxruntime session for the graph at a path or in bytes (joined parts, `graph.read_graph`);
+    one thread between operators, as the graph is a chain."""
     try:
         import onnxruntime as ort
     except ImportError as exc:  # pragma: no cover - a dependency
@@ -83,9 +89,38 @@ def onnx_session(path: Path, threads: int) -> Any:
     # machine (the demo's evidence: 1.26 s CPU spinning, 0.67 s not; detection alone 0.24 / 0.18).
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
-        return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+        return ort.InferenceSession(str(graph) if isinstance(graph, Path) else graph, sess_options=opts, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types
-        raise ModelError(f"transformer model in {path.parent} is unreadable: {exc}") from exc
+        where = graph if isinstance(graph, Path) else f"the {len(graph):,} bytes of the joined {MODEL_FILE} parts"
+        raise ModelError(f"transformer model {where} is unreadable: {exc}") from exc
+
+
+def config_specials(config: dict[str, Any]) -> SpecialIds:
+    """The ids the model frames its inputs with: config's ``specials``, else BERT's (configs
+    written before other encoders were shipped, such as the MiniLM model's)."""
+    given = config.get("specials")
+    if given is None:
+        return BERT_SPECIALS
+    try:
+        return SpecialIds(int(given["cls"]), int(given["sep"]), int(given["pad"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"config.json: specials {given!r} are not {{\"cls\": id, \"sep\": id, \"pad\": id}} ({exc!r})") from exc
+
+
+def check_specials(tokenizer: Any, specials: SpecialIds, path: Path) -> None:
+    """ModelError unless ``tokenizer`` is the vocabulary the model was trained with, as far as
+    its framing shows: BERT's [CLS]/[SEP] ids, or the tokenizer's own framing (`special_ids`)
+    equal to the config's ``specials``."""
+    if specials == BERT_SPECIALS:
+        if tokenizer.token_to_id("[CLS]") != CLS_ID or tokenizer.token_to_id("[SEP]") != SEP_ID:
+            raise ModelError(f"{path}: not the bert-base-uncased vocabulary the model was trained with")
+        return
+    try:
+        own = special_ids(tokenizer)
+    except ValueError as exc:
+        raise ModelError(f"{path}: {exc}") from exc
+    if own != specials:
+        raise ModelError(f"{path} frames sequences with {own}, but config.json says the model was trained with {specials}")
 
 
 @dataclass
@@ -100,20 +135,20 @@ class MiniLMModel:
     tc_max_len: int
     batch: int = 16
     sha256: str | None = None  # the folder's verified hash (model_files.verified_files); None while a trainer holds it
-    specials: SpecialIds = BERT_SPECIALS  # a trainer's teacher (MPNet) frames its inputs with other ids
+    specials: SpecialIds = BERT_SPECIALS  # MPNet (the accurate model, a trainer's teacher) frames its inputs with other ids
 
     @classmethod
     def load(cls, directory: Path, config: dict[str, Any], threads: int | None = None) -> "MiniLMModel":
         """The model in ``directory`` as ``config`` (from `read_config`) describes it."""
         threads = threads or int(os.environ.get("SPINSCOPE_THREADS", 0)) or min(4, os.cpu_count() or 1)
         sha256 = verified_files(directory)
-        session = onnx_session(directory / MODEL_FILE, threads)
+        session = onnx_session(read_graph(directory), threads)
         try:
             tokenizer = load_tokenizer(directory / TOKENIZER_FILE)
         except Exception as exc:  # tokenizers raises its own exception types
             raise ModelError(f"transformer model in {directory} is unreadable: {exc}") from exc
-        if tokenizer.token_to_id("[CLS]") != CLS_ID or tokenizer.token_to_id("[SEP]") != SEP_ID:
-            raise ModelError(f"{directory / TOKENIZER_FILE}: not the bert-base-uncased vocabulary the model was trained with")
+        specials = config_specials(config)
+        check_specials(tokenizer, specials, directory / TOKENIZER_FILE)
         try:
             model = cls(
                 session=session,
@@ -123,6 +158,7 @@ class MiniLMModel:
                 stride=int(config["stride"]),
                 tc_max_len=int(config["tc_max_len"]),
                 sha256=sha256,
+                specials=specials,
             )
         except (KeyError, TypeError) as exc:
             raise ModelError(f"{directory / CONFIG_FILE} lacks {exc}") from exc
