@@ -93,3 +93,46 @@ def test_distil_tc_loss_mixes_cross_entropy_and_kl() -> None:
     assert torch.allclose(distil_tc_loss(cfg, logits, b, w), hard), "alpha 0: the gold spans' cross-entropy only"
     cfg.distil_alpha = 1.0
     assert float(distil_tc_loss(cfg, logits, b, w)) == pytest.approx(0.0, abs=1e-6), "the student agreeing with the teacher costs nothing"
+
+
+def test_distil_parts_respect_their_size_and_refuse_damage() -> None:
+    from spinscope.training.parcels import decode_parts, pack_tensors
+
+    rng = np.random.default_rng(2)
+    weights = {f"encoder.layer.{i}.weight": rng.normal(size=(64, 256)).astype(np.float32) for i in range(6)}
+    weights["si_head.weight"] = rng.normal(size=(1, 256)).astype(np.float32)
+    parts = pack_tensors("teacher", weights, None, max_bytes=40_000, fp16=("si_head.",))
+    assert len(parts) > 1 and all(len(blob) <= 40_000 for _, blob in parts)
+    back = decode_parts([m for m, _ in parts], [b for _, b in parts])
+    assert set(back) == set(weights)
+    np.testing.assert_allclose(back["si_head.weight"], weights["si_head.weight"], rtol=1e-3, atol=1e-3)
+    kinds = {d["name"]: d["kind"] for m, _ in parts for d in m["tensors"]}
+    assert kinds["si_head.weight"] == "fp16" and kinds["encoder.layer.0.weight"] == "int8rows"
+    damaged = bytearray(parts[0][1])
+    damaged[10] ^= 0xFF
+    with pytest.raises(SystemExit, match="damaged in transit"):
+        decode_parts([parts[0][0]], [bytes(damaged)])
+
+
+def test_distil_teacher_travels_as_its_change_from_the_pretrained_weights(tmp_path: Any) -> None:
+    torch = pytest.importorskip("torch", reason="the teacher's way back reads a torch model (the train extra)")
+    from spinscope.training.gpu_run import encoder_base, read_teacher, write_teacher
+
+    class Tiny(torch.nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = torch.nn.Linear(256, 64)
+            self.si_head = torch.nn.Linear(64, 1)
+
+    model = Tiny()
+    base = encoder_base(model)
+    with torch.no_grad():
+        model.encoder.weight.add_(1e-3 * torch.randn_like(model.encoder.weight))
+    write_teacher(model, base, tmp_path)
+    back = read_teacher(tmp_path, base)
+    trained = model.encoder.weight.detach().numpy()
+    change = trained - base["encoder.weight"]
+    assert np.abs(back["encoder.weight"] - trained).max() <= np.abs(change).max() / 127 + 1e-7
+    _q, s = quantize_rows(trained)
+    assert np.abs(back["encoder.weight"] - trained).max() < float(s.astype(np.float32).max()) / 20, "far closer than int8 rows of the whole weight"
+    np.testing.assert_allclose(back["si_head.weight"], model.si_head.weight.detach().numpy(), rtol=1e-3, atol=1e-3)
