@@ -22,6 +22,7 @@ from spinscope.techniques.transformer.graph import write_graph
 from spinscope.techniques.transformer.model import FORMAT, TOKENIZER_FILE
 from spinscope.training.common import TrainingData, elapsed, log
 from spinscope.training.config import FLC_TOLERANCE, MODEL_VERSION, TrainConfig
+from spinscope.training.export import QUANTISATION
 from spinscope.training.tuning import Variant
 
 # what the card says of each encoder (its model.safetensors sha256 is the run's own)
@@ -71,6 +72,7 @@ def write_model(out: Outcome, encoder_dir: Path) -> list[str]:
         "version": MODEL_VERSION,
         "arch": cfg.arch,
         "specials": {"cls": sp.cls, "sep": sp.sep, "pad": sp.pad},
+        **({"fold_weights": True} if cfg.arch != "bert" and out.chosen == "int8" else {}),
         "labels": list(TECHNIQUES),
         "window": cfg.window,
         "stride": cfg.infer_stride,
@@ -149,7 +151,7 @@ def model_card(out: Outcome, results: dict[str, dict[str, Any]], graph_files: li
         },  # fmt: skip
         "onnx": {"file": graph_files[0] if len(graph_files) == 1 else graph_files, "precision": out.chosen, "bytes": size, "sha256": file_sha256(v.path),
                  "size_budget_bytes": cfg.max_model_bytes,
-                 "quantisation": "onnxruntime.quantization.quantize_dynamic, QInt8 weights, per channel",
+                 "quantisation": QUANTISATION[cfg.arch],
                  "int8_vs_fp32": {p: {"si_f1": round(out.variants[p].si_f1, 4), "tc_micro_f1": round(out.variants[p].tc_f1, 4),
                                        "decode": out.variants[p].decode.to_dict()} for p in ("fp32", "int8")},
                  "rule": "ship int8 when neither SI F1 nor TC micro-F1 drops more than 0.01 below fp32", "note": out.size_note},  # fmt: skip
