@@ -266,9 +266,10 @@ def choose_threshold(arts: list[Article], scores: list[np.ndarray], gold_si: lis
     return max(SELECT_GRID, key=lambda t: (round(f1(t), 6), t))
 
 
-def fit_half(arts: list[Article], fitter: Callable[[list[Article]], Scorer], gold_si: list[Labelled]) -> tuple[Scorer, float]:
-    """A scorer fitted on ``arts`` and its threshold, chosen on scores each of ``arts`` got from
-    a scorer fitted on the other inner half (so the threshold is not chosen on fitted rows)."""
+def fit_half(arts: list[Article], fitter: Callable[[list[Article]], Scorer], gold_si: list[Labelled]) -> tuple[Scorer, float, float]:
+    """A scorer fitted on ``arts``, its threshold and the SI F1 it reached there, both from
+    scores each of ``arts`` got from a scorer fitted on the other inner half (so neither the
+    threshold nor the figure that picks a model is read off fitted rows)."""
     fold = halves([a.pass_.id for a in arts], [a.pass_.id for a in arts])
     inner = [[a for a, f in zip(arts, fold) if f == k] for k in (0, 1)]
     oof: dict[str, np.ndarray] = {}
@@ -276,8 +277,11 @@ def fit_half(arts: list[Article], fitter: Callable[[list[Article]], Scorer], gol
         scorer = fitter(inner[1 - k])
         for a in inner[k]:
             oof[a.pass_.id] = scorer(a.X) if len(a.cands) else np.zeros(0)
-    threshold = choose_threshold(arts, [oof[a.pass_.id] for a in arts], gold_si)
-    return fitter(arts), threshold
+    scores = [oof[a.pass_.id] for a in arts]
+    threshold = choose_threshold(arts, scores, gold_si)
+    ids = {a.pass_.id for a in arts}
+    f1 = si([r for a, sc in zip(arts, scores) for r in as_rows(a.pass_, select(a.cands, sc, threshold))], gold_si, ids).f1
+    return fitter(arts), threshold, f1
 
 
 def decode_grid(shipped: WordDecodeParams) -> list[WordDecodeParams]:
@@ -316,16 +320,29 @@ def flc_rows(model: Ensemble, p: Pass, spans: list[tuple[int, int]]) -> list[Lab
 class Row:
     name: str
     si: Scores
+    si_halves: tuple[float, float]
     flc: float
-    spans: int
+    flc_nested: float
+    flc_rows: int
     settings: str
 
 
-def evaluate(name: str, model: Ensemble, data: Passes, picked: dict[str, list[tuple[int, int]]], settings: str) -> Row:
+def nested(p: Pass, spans: list[tuple[int, int]], shipped: WordDecodeParams) -> list[tuple[int, int]]:
+    """``spans`` and the shipped decoding's spans (its phrase spans among them) that lie inside
+    one: more chances of the right technique on the same words, SI unchanged."""
+    inside = [d for d in decoded(p, shipped) if any(s <= d[0] and d[1] <= e for s, e in spans)]
+    return sorted(set(spans) | set(inside))
+
+
+def evaluate(name: str, model: Ensemble, data: Passes, parts: list[list[Pass]], picked: dict[str, list[tuple[int, int]]], settings: str) -> Row:
     ids = {p.id for p in data.passes}
-    si_rows = [r for p in data.passes for r in as_rows(p, picked[p.id])]
+    gold_tc = [r for r in data.gold_tc if r.article_id in ids]
+    si_rows = {p.id: as_rows(p, picked[p.id]) for p in data.passes}
     flc = [r for p in data.passes for r in flc_rows(model, p, picked[p.id])]
-    return Row(name, si(si_rows, data.gold_si, ids), score_flc([r for r in data.gold_tc if r.article_id in ids], flc).f1, len(si_rows), settings)
+    flc_in = [r for p in data.passes for r in flc_rows(model, p, nested(p, picked[p.id], model.decode))]
+    halves_f1 = tuple(si([r for p in part for r in si_rows[p.id]], data.gold_si, {p.id for p in part}).f1 for part in parts)
+    return Row(name, si([r for rows in si_rows.values() for r in rows], data.gold_si, ids), (halves_f1[0], halves_f1[1]),
+               score_flc(gold_tc, flc).f1, score_flc(gold_tc, flc_in).f1, len(flc), settings)
 
 
 def main() -> None:
@@ -340,26 +357,31 @@ def main() -> None:
     fold = halves([p.id for p in data.passes], [p.id for p in data.passes])
     parts = [[p for p, f in zip(data.passes, fold) if f == k] for k in (0, 1)]
 
-    rows = [evaluate("current (fixed)", model, data, {p.id: decoded(p, shipped) for p in data.passes}, "as shipped")]
+    rows = [evaluate("current (fixed)", model, data, parts, {p.id: decoded(p, shipped) for p in data.passes}, "as shipped")]
     chosen = [choose_decode(parts[1 - k], shipped, data.gold_si) for k in (0, 1)]
-    rows.append(evaluate("current re-tuned 2-fold", model, data, {p.id: decoded(p, chosen[k]) for k in (0, 1) for p in parts[k]},
+    rows.append(evaluate("current re-tuned 2-fold", model, data, parts, {p.id: decoded(p, chosen[k]) for k in (0, 1) for p in parts[k]},
                          " | ".join(f"half{k}: th={d.threshold} gap={d.max_gap} min_chars={d.min_chars} peak={d.peak_threshold} line={d.line_threshold}" for k, d in enumerate(chosen))))
     arts = articles(data, shipped, model.si_weight)
     by_half = [[a for a, f in zip(arts, fold) if f == k] for k in (0, 1)]
-    print(f"candidates: {sum(len(a.cands) for a in arts)} over {len(arts)} articles; gold SI spans covered by some candidate at overlap F1 >= 0.5: "
-          f"{np.mean([a.y.max() >= 0.5 for a in arts if len(a.y)]):.2f} of articles", file=sys.stderr)
-    for name, fitter in FITTERS.items():
+    gold = [merge_overlapping((r.start, r.end) for r in data.gold_si if r.article_id == a.pass_.id) for a in arts]
+    reach = [max((overlap_target(*g, [(c.start, c.end)]) for c in a.cands), default=0.0) >= 0.5 for a, gs in zip(arts, gold) for g in gs]
+    print(f"candidates: {sum(len(a.cands) for a in arts)} over {len(arts)} articles; {np.mean(reach):.3f} of the {len(reach)} merged gold spans "
+          f"have a candidate at overlap F1 >= 0.5", file=sys.stderr)
+    fits = {name: [fit_half(by_half[1 - k], fitter, data.gold_si) for k in (0, 1)] for name, fitter in FITTERS.items()}
+    for name in [*FITTERS, "chosen"]:
         picked: dict[str, list[tuple[int, int]]] = {}
         notes = []
         for k in (0, 1):
-            scorer, threshold = fit_half(by_half[1 - k], fitter, data.gold_si)
-            notes.append(f"half{k}: threshold={threshold}")
+            use = name if name != "chosen" else max(FITTERS, key=lambda n: fits[n][k][2])  # the model with the best inner out-of-fold SI F1 on the fitting half
+            scorer, threshold, inner_f1 = fits[use][k]
+            notes.append(f"half{k}: {use} threshold={threshold} (fitting half's inner out-of-fold SI F1 {inner_f1:.4f})")
             for a in by_half[k]:
                 picked[a.pass_.id] = select(a.cands, scorer(a.X), threshold) if len(a.cands) else []
-        rows.append(evaluate(f"scorer {name} 2-fold", model, data, picked, " | ".join(notes)))
-    print(f"{'decoding':<26} {'SI P':>7} {'SI R':>7} {'SI F1':>7} {'FLC F1':>7} {'spans':>6}")
+        rows.append(evaluate(f"scorer {name} 2-fold", model, data, parts, picked, " | ".join(notes)))
+    print(f"{'decoding':<26} {'SI P':>7} {'SI R':>7} {'SI F1':>7} {'half0':>7} {'half1':>7} {'SI n':>6} {'FLC F1':>7} {'FLC+in':>7} {'FLC n':>6}")
     for r in rows:
-        print(f"{r.name:<26} {r.si.precision:7.4f} {r.si.recall:7.4f} {r.si.f1:7.4f} {r.flc:7.4f} {r.spans:6d}")
+        print(f"{r.name:<26} {r.si.precision:7.4f} {r.si.recall:7.4f} {r.si.f1:7.4f} {r.si_halves[0]:7.4f} {r.si_halves[1]:7.4f} {r.si.predicted:6d} "
+              f"{r.flc:7.4f} {r.flc_nested:7.4f} {r.flc_rows:6d}")
     for r in rows:
         print(f"    {r.name}: {r.settings}")
     if args.cache is not None and (not args.cache.is_file() or spans_tried(data) > cached):
