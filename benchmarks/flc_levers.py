@@ -1,10 +1,11 @@
 #!/usr/bin/env python
 """Levers on the transformer's FLC figure that need no retraining, measured out of fold.
 
-The shipped detector's passes over the 74 validation articles are made once (`build_cache`):
-word probabilities, the spans it decodes (with model 1.1.0's phrase settings, `BEFORE`, then
-the shipped ones), and MiniLM's and the baseline's technique distributions for those spans and
-for the gold spans. Each lever then re-labels or filters spans, starting from 1.1.0:
+The shipped detector's passes over the 74 validation articles are made once
+(`validation_passes.load_passes`): word probabilities, the spans it decodes (with model
+1.1.0's phrase settings, `BEFORE`, then the shipped ones), and MiniLM's and the baseline's
+technique distributions for those spans and for the gold spans. Each lever then re-labels or
+filters spans, starting from 1.1.0:
 
 * ``second`` (``second-fine``: a finer grid): a second technique on a span whose runner-up
   technique's probability reaches a threshold (`ranking.detected_labels`, what the detector does);
@@ -32,8 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import pickle
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -44,86 +43,26 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-SHARED = Path(os.environ.get("SPINSCOPE_SHARED", REPO.parent / "shared"))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from validation_passes import BEFORE, SHARED, Pass, load_passes, save_passes, spans_tried, technique_parts  # noqa: E402  (the same cached passes as span_scorer.py)
 
 from spinscope.document import Span  # noqa: E402
 from spinscope.eval.evaluate import per_technique_flc  # noqa: E402
 from spinscope.eval.formats import Labelled  # noqa: E402
 from spinscope.eval.ptc import load_ptc, validation_split  # noqa: E402
 from spinscope.eval.scorers import score_flc, score_si, score_tc  # noqa: E402
-from spinscope.ingest import document_from_text  # noqa: E402
-from spinscope.nlp.segment import sentence_spans  # noqa: E402
 from spinscope.techniques.activations import softmax  # noqa: E402
-from spinscope.techniques.base import TECHNIQUES, classify_extent  # noqa: E402
+from spinscope.techniques.base import TECHNIQUES  # noqa: E402
 from spinscope.techniques.edges import at_word_edges  # noqa: E402
 from spinscope.techniques.ensemble import Ensemble, mix  # noqa: E402
-from spinscope.techniques.features import ArticleView  # noqa: E402
 from spinscope.techniques.model_files import models_root  # noqa: E402
 from spinscope.techniques.ranking import detected_labels, rank_labels  # noqa: E402
 from spinscope.techniques.transformer.decoding import Calibration, WordDecodeParams, decode_words  # noqa: E402
-from spinscope.techniques.transformer.inputs import ArticleTokens  # noqa: E402
 from spinscope.training.calibration import halves  # noqa: E402
 
 K = len(TECHNIQUES)
-BEFORE: dict[str, Any] = {"phrase_threshold": 0.5, "phrase_max_gap": 1}  # model 1.1.0's phrase settings, where the levers start
 REPETITION = TECHNIQUES.index("Repetition")
-
-
-@dataclass
-class Pass:
-    """One validation article as the shipped detector sees it, with both models' technique
-    distributions of every span tried (by (start, end)) and of the gold spans."""
-
-    id: str
-    text: str
-    end: int
-    sents: list[tuple[int, int]]
-    art: ArticleTokens
-    p_word: np.ndarray
-    tr: dict[tuple[int, int], np.ndarray]  # MiniLM, temperature applied
-    bl: dict[tuple[int, int], np.ndarray]  # the baseline, in MiniLM's label order
-    gold_spans: list[tuple[int, int]]
-    gold_tr: np.ndarray
-    gold_bl: np.ndarray
-
-
-def technique_parts(model: Ensemble, p: Pass, spans: list[tuple[int, int]], view: ArticleView | None = None) -> None:
-    """Add the two models' distributions of ``spans`` (those not yet in ``p``), in one call each
-    as the detector makes it."""
-    need = [s for s in spans if s not in p.tr]
-    if not need:
-        return
-    view = view or ArticleView.build(p.text, p.end, p.sents)
-    tr = softmax(model.minilm.technique_logits(p.text, need) / model.calibration.tc_temperature)
-    bl = model.baseline_probs(need, view)
-    for k, s in enumerate(need):
-        p.tr[s], p.bl[s] = tr[k], bl[k]
-
-
-def build_cache(model: Ensemble, data: Path) -> tuple[list[Pass], list[Labelled], list[Labelled]]:
-    ptc = load_ptc(data)
-    _train, val = validation_split(list(ptc.articles))
-    held = set(val)
-    gold_si = [r for r in ptc.si if r.article_id in held]
-    gold_tc = [r for r in ptc.tc if r.article_id in held]
-    passes = []
-    for a in val:
-        doc = document_from_text(ptc.articles[a], id=a, source=f"article{a}.txt")
-        sents = sentence_spans(doc)
-        view = model.baseline_view(doc.text, doc.content_end, sents)
-        art, p_word = model.word_probs(doc.text, doc.content_end, view)
-        gold = [(r.start, r.end) for r in gold_tc if r.article_id == a]
-        cend, csents = classify_extent(doc, gold) if gold else (doc.content_end, sents)
-        cview = ArticleView.build(doc.text, cend, csents)
-        gold_tr = softmax(model.minilm.technique_logits(doc.text, gold) / model.calibration.tc_temperature)
-        gold_bl = model.baseline_probs(gold, cview) if gold else np.zeros((0, K))
-        p = Pass(a, doc.text, doc.content_end, sents, art, p_word, {}, {}, gold, gold_tr, gold_bl)
-        for params in (replace(model.decode, **BEFORE), model.decode):  # as 1.1.0's detector batched them, then the rest
-            found = decode_words(doc.text, art, p_word, params) if len(p_word) else []
-            technique_parts(model, p, [(s, e) for s, e, _ in found], view)
-        passes.append(p)
-        print(f"cached {a}", file=sys.stderr)
-    return passes, gold_si, gold_tc
 
 
 # -- the levers -------------------------------------------------------------------------------
@@ -334,12 +273,9 @@ def main() -> None:
     parser.add_argument("--levers", default="ratio,second,second-fine,weight,prior,bias,repeat,scorer,phrases,phrases+second,phrases+second+prior")
     args = parser.parse_args()
     model = Ensemble.load(models_root() / "minilm", threads=1)
-    if args.cache is not None and args.cache.is_file():
-        stored, gold_si, gold_tc = pickle.loads(args.cache.read_bytes())
-        passes = [Pass(**d) for d in stored]
-    else:
-        passes, gold_si, gold_tc = build_cache(model, args.data)
-    cached = sum(len(p.tr) for p in passes)
+    cache = load_passes(model, args.data, args.cache)
+    passes, gold_si, gold_tc = cache.passes, cache.gold_si, cache.gold_tc
+    cached = spans_tried(cache)
     ptc = load_ptc(args.data)
     train, _val = validation_split(list(ptc.articles))
     in_train = set(train)
@@ -395,8 +331,8 @@ def main() -> None:
         print(f"{t:<36}" + "".join(f"{results[lev][0].per_technique[t]:13.4f}" for lev in results))
     if args.refit_calibration:
         refit_calibration(model, passes, args.data)
-    if args.cache is not None and (not args.cache.is_file() or sum(len(p.tr) for p in passes) > cached):
-        args.cache.write_bytes(pickle.dumps(([vars(p) for p in passes], gold_si, gold_tc)))
+    if args.cache is not None and (not args.cache.is_file() or spans_tried(cache) > cached):
+        save_passes(cache, args.cache)
 
 
 def refit_calibration(model: Ensemble, passes: list[Pass], data: Path) -> None:
