@@ -52,10 +52,21 @@ class Outcome:
     base_model: BaselineModel | None
     span_ece: dict[str, Any]
     torch_version: str
+    gpu_run: dict[str, Any] | None = None  # the GPU run that trained a --resume checkpoint (`gpu_run.write_run_record`)
 
     @property
     def shipped(self) -> Variant:
         return self.variants[self.chosen]
+
+
+def hardware(out: Outcome) -> str:
+    """Where the model was trained and where this run exported, tuned and measured it."""
+    here = f"{os.cpu_count()} CPU cores, torch threads {out.cfg.threads}, torch {out.torch_version}"
+    if out.gpu_run is None:
+        return here
+    run = out.gpu_run
+    return (f"{run.get('gpu') or run.get('device')}, torch {run.get('torch')}: {len(run.get('epochs', []))} epochs in "
+            f"{run.get('seconds', '?')} s (`gpu_run run`); export, tuning and calibration: {here}")
 
 
 def write_model(out: Outcome, encoder_dir: Path) -> list[str]:
@@ -167,7 +178,7 @@ def model_card(out: Outcome, results: dict[str, dict[str, Any]], graph_files: li
         "baseline_metrics": results.get("baseline"),
         "training": {"epochs": out.history, "seconds": round(sum(h.get("train_seconds", 0.0) for h in out.history), 1),
                      "this_run_seconds": round(elapsed(), 1), "this_run_training_seconds": round(out.train_seconds, 1),
-                     "hardware": f"{os.cpu_count()} CPU cores, torch threads {cfg.threads}, torch {out.torch_version}"},  # fmt: skip
+                     "hardware": hardware(out), "gpu_run": out.gpu_run},  # fmt: skip
         "ensemble": ensemble_record(out.base_model, ens.si_weight, ens.tc_weight),
         "command": cfg.command(),
     }
@@ -191,9 +202,24 @@ def ensemble_record(base_model: BaselineModel | None, si_weight: float, tc_weigh
     }
 
 
+# the GPU run's arguments that shaped the model, repeated in the README's recipe line
+GPU_FLAGS = {"teacher": ("teacher_epochs", "teacher_freeze"), "student": ("teacher_epochs", "student_epochs", "alpha", "temperature")}
+
+
 def trained_where(card: dict[str, Any]) -> str:
     """The README's line before the command: how long training took, or, for a model exported
     from a checkpoint trained elsewhere (the accurate model's, on a GPU), that it was."""
+    run = card["training"].get("gpu_run")
+    if run is not None:
+        best: dict[str, Any] = max(run.get("epochs", []), key=lambda e: e.get("val_si_f1_default_decoding", 0.0), default={})
+        args = run.get("args") or {}
+        flags = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in args.items() if k in GPU_FLAGS.get(run.get("role", ""), ()))
+        return (f"The checkpoint was trained on an {run.get('gpu') or run.get('device')} in {run.get('seconds', '?')} s "
+                f"(`scripts/gpu_distil.py {'--teacher-only ' if run.get('role') == 'teacher' else ''}{flags}`, "
+                f"{len(run.get('epochs', []))} epochs, the best at validation SI {best.get('val_si_f1_default_decoding', 'n/a')} / "
+                f"TC {best.get('val_tc_micro_f1', 'n/a')} with default decoding; `spinscope.training.gpu_run` explains the calls), "
+                f"then `gpu_run {'reassemble-teacher' if run.get('role') == 'teacher' else 'reassemble'}` rebuilt it here. This command only exports, quantises, tunes and measures it "
+                "(needs `pip install torch==2.13.0`, then `pip install -e '.[train]'`):")  # fmt: skip
     if card["base_model"].get("arch", "bert") != "bert":
         return ("Reproduce from the checkpoint trained on a GPU (`spinscope.training.teacher`, scripts/gpu_distil.py); this "
                 "command only exports, quantises, tunes and measures it (needs `pip install torch==2.13.0`, then `pip install -e '.[train]'`):")

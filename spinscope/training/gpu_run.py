@@ -185,6 +185,30 @@ def reassemble(parts_dir: Path, parcel: Path, to: Path) -> Path:
     return to
 
 
+def run_record_path(checkpoint: Path) -> Path:
+    """Where the GPU run's record of a reassembled checkpoint lies: beside it, so that
+    ``spinscope train --resume`` finds the epochs and hardware that made it for the card."""
+    return checkpoint.with_suffix(".run.json")
+
+
+def write_run_record(parts_dir: Path, role: str, to: Path) -> Path | None:
+    """The part of the GPU call's gpu_distil.json (in ``parts_dir``) that made the checkpoint
+    ``to``: the ``role`` ("teacher" or "student") block with its epochs, the card, torch and
+    the arguments; None (and nothing written) when the parts came back without it."""
+    report_file = parts_dir / "gpu_distil.json"
+    if not report_file.is_file():
+        log(f"{report_file} missing: the checkpoint's card will not say how the GPU trained it")
+        return None
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    if role not in report:
+        raise SystemExit(f"{report_file}: no {role!r} block (the call trained {sorted(k for k in ('teacher', 'student') if k in report)})")
+    record = {"role": role, "gpu": report.get("gpu"), "device": report.get("device"), "torch": report.get("torch"),
+              "args": report.get("args"), "timings": report.get("timings"), **report[role]}  # fmt: skip
+    path = run_record_path(to)
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
 def _dump(out: Path, report: dict[str, Any]) -> None:
     (out / "gpu_distil.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
@@ -329,9 +353,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.cmd == "reassemble-teacher":
         reassemble_teacher(args.parts, args.encoder, args.to)
+        write_run_record(args.parts, "teacher", args.to)
         return 0
     if args.cmd == "reassemble":
         reassemble(args.parts, args.parcel, args.to)
+        write_run_record(args.parts, "student", args.to)
         return 0
     if args.cmd != "run":
         ap.print_help()

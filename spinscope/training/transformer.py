@@ -57,6 +57,7 @@ from spinscope.training.common import TrainingData, load_training_data, log
 from spinscope.training.config import BASE_SHA256, TrainConfig
 from spinscope.training.export import export_both
 from spinscope.training.fit import train_model
+from spinscope.training.gpu_run import run_record_path
 from spinscope.training.mixing import choose_phrases, choose_second, choose_si_weight, choose_tc_weight, load_baseline
 from spinscope.training.torch_model import base_model_dir, build_model
 from spinscope.training.tuning import choose_precision, tune_precisions
@@ -99,10 +100,25 @@ def training_data(cfg: TrainConfig) -> TrainingData:
     return data
 
 
-def trained_model(cfg: TrainConfig, tokenizer: Any, data: TrainingData, specials: SpecialIds = BERT_SPECIALS) -> tuple[Any, list[dict[str, Any]]]:
+def resumed_run_record(checkpoint: Path) -> dict[str, Any] | None:
+    """The record a GPU run left beside a reassembled checkpoint (`gpu_run.write_run_record`):
+    its epochs and hardware, which the card reports as the model's training."""
+    path = run_record_path(checkpoint)
+    if not path.is_file():
+        return None
+    try:
+        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SystemExit(f"{path} is unreadable: {exc}") from exc
+    log(f"training record: {path} ({record.get('role')} on {record.get('gpu') or record.get('device')}, {len(record.get('epochs', []))} epochs)")
+    return record
+
+
+def trained_model(cfg: TrainConfig, tokenizer: Any, data: TrainingData, specials: SpecialIds = BERT_SPECIALS,
+                  record: dict[str, Any] | None = None) -> tuple[Any, list[dict[str, Any]]]:
     """The torch model (``cfg.arch`` on ``cfg.encoder_dir``), trained now or loaded from
-    ``--resume``, and the per-epoch history (kept from the previous card for the epochs this run
-    did not train)."""
+    ``--resume``, and the per-epoch history: the GPU run's (``record``, `resumed_run_record`),
+    else kept from the previous card for the epochs this run did not train."""
     import torch
 
     prev = cfg.out / "card.json"
@@ -110,7 +126,10 @@ def trained_model(cfg: TrainConfig, tokenizer: Any, data: TrainingData, specials
         model = build_model(len(TECHNIQUES), encoder_dir=cfg.encoder_dir, arch=cfg.arch)
         model.load_state_dict(torch.load(cfg.resume, map_location="cpu"))
         log(f"resumed from {cfg.resume}: training skipped")
-        history = json.loads(prev.read_text()).get("training", {}).get("epochs", []) if prev.is_file() else []
+        if record is not None:
+            history: list[dict[str, Any]] = list(record.get("epochs", []))
+        else:
+            history = json.loads(prev.read_text()).get("training", {}).get("epochs", []) if prev.is_file() else []
     else:
         history = []
         if cfg.init and prev.is_file():  # the history of the epochs done before --init
@@ -148,7 +167,8 @@ def run(cfg: TrainConfig) -> int:
     data = training_data(cfg)
 
     t_train = time.time()
-    model, history = trained_model(cfg, tokenizer, data, specials)
+    gpu = resumed_run_record(cfg.resume) if cfg.resume else None
+    model, history = trained_model(cfg, tokenizer, data, specials, gpu)
     train_seconds = time.time() - t_train
     onnx_files = export_both(cfg, model, specials)
     del model
@@ -168,7 +188,7 @@ def run(cfg: TrainConfig) -> int:
     choose_second(ensemble, v, data, technique_probs)
     ensemble.calibration, span_ece = fit_span_calibration(data, v.cache, v.decode, v.temperature, technique_probs, ensemble.second_min)
 
-    out = Outcome(cfg, data, RECIPE, base_sha, history, train_seconds, variants, chosen, size_note, ensemble, base_model, span_ece, torch.__version__)
+    out = Outcome(cfg, data, RECIPE, base_sha, history, train_seconds, variants, chosen, size_note, ensemble, base_model, span_ece, torch.__version__, gpu)
     graph_files = write_model(out, encoder_dir)
     results = measure(cfg, data)
     print_side_by_side(results)
