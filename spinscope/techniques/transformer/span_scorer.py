@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.errors import ModelError
-from spinscope.techniques.transformer.decoding import _EDGE_PUNCT, WordDecodeParams, decode_words
+from spinscope.techniques.transformer.decoding import _EDGE_PUNCT, WordDecodeParams, decode_words, run_ranges
 from spinscope.techniques.transformer.inputs import ArticleTokens
 
 RUN_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
@@ -93,16 +93,13 @@ def candidates(v: WordView, shipped: WordDecodeParams) -> Candidates:
     edge = np.array([w in _EDGE_PUNCT for w in word_text])
     pieces: list[tuple[np.ndarray, np.ndarray, int, float]] = []  # (a, b, source bit, threshold)
 
-    def decoded(params: WordDecodeParams, bit: int, threshold: float) -> None:
-        found = decode_words(v.text, v.art, v.p_word, params)
-        if found:
-            spans = np.array([(s, e) for s, e, _ in found], dtype=np.int64)
-            pieces.append((*_word_ranges(words, spans[:, 0], spans[:, 1]), bit, threshold))
-
-    for th in RUN_THRESHOLDS:
+    for th in RUN_THRESHOLDS:  # the runs decode_words keeps with no minimum length or peak (trimmed below, as it trims them)
         for gap in RUN_GAPS:
-            decoded(WordDecodeParams(threshold=th, max_gap=gap, min_chars=0, peak_threshold=0.0), 1, th)
-    decoded(shipped, 2, 1.0)
+            pieces.append((*run_ranges(v.art, v.p_word, th, gap), 1, th))
+    found = decode_words(v.text, v.art, v.p_word, shipped)
+    if found:
+        spans = np.array([(s, e) for s, e, _ in found], dtype=np.int64)
+        pieces.append((*_word_ranges(words, spans[:, 0], spans[:, 1]), 2, 1.0))
     cuts = np.flatnonzero(np.diff(v.art.word_line)) + 1
     pieces.append((np.concatenate([[0], cuts]), np.concatenate([cuts, [n]]), 4, 1.0))
     if v.sents:
