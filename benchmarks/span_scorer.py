@@ -38,10 +38,13 @@ Measured on model 1.1.0 (2026-11-26, one core, 45 s with the passes cached):
 re-tuned decoding's, +0.0143 +0.0093 -0.0049 +0.0132 +0.0275 +0.0131 +0.0094 +0.0137 (mean
 +0.0119, sd 0.0083; ahead in 7 of 8; 4.6 minutes in all).
 
-``--write models/minilm`` then fits the logistic scorer on all 74 articles (its threshold chosen
-2-fold inside them, as each half's is above), writes ``span_scorer.json`` there, names it in
-config.json and rewrites the manifest; the row "written (in sample)" is that scorer on the
-articles it was fitted on (SI 0.4602, FLC+in 0.2840 at threshold 0.225; not a held-out figure).
+``--write models/minilm`` then fits the model's span decoding as ``spinscope train`` does
+(`spinscope.training.span_decoding`: the logistic scorer on all 74 articles, its threshold
+chosen 2-fold inside them as each half's is above, then the span-score calibration over the
+spans the detector finds with it), writes ``span_scorer.json`` and the calibration there, names
+the scorer in config.json, rewrites the manifest and records the figures in card.json; the row
+"written (in sample)" is that scorer on the articles it was fitted on (SI 0.4602, FLC+in 0.2840
+at threshold 0.225; not a held-out figure).
 
     SPINSCOPE_MODELS=models OMP_NUM_THREADS=1 .venv/bin/python benchmarks/span_scorer.py [--data ../shared/data/ptc/train] [--cache /tmp/flc-cache.pkl] [--splits 8] [--write models/minilm]
 """
@@ -75,7 +78,9 @@ from spinscope.techniques.ranking import detected_labels  # noqa: E402
 from spinscope.techniques.transformer.decoding import WordDecodeParams, decode_words  # noqa: E402
 from spinscope.techniques.transformer.span_scorer import WordView  # noqa: E402
 from spinscope.training.calibration import halves  # noqa: E402
-from spinscope.training.span_scorer import Scores, ScorerArticle, as_rows, fit_logistic, fit_span_scorer, inner_threshold, overlap_target, picked, scorer_articles, write_span_scorer  # noqa: E402
+from spinscope.training.card import record_span_decoding  # noqa: E402
+from spinscope.training.span_decoding import detector_technique_probs, fit_span_decoding, write_span_decoding  # noqa: E402
+from spinscope.training.span_scorer import Scores, ScorerArticle, as_rows, fit_logistic, inner_threshold, overlap_target, picked, scorer_articles  # noqa: E402
 from spinscope.training.search import coordinate_search  # noqa: E402
 from spinscope.training.tuning import DECODE_GRIDS  # noqa: E402
 
@@ -244,10 +249,15 @@ def main() -> None:
           f"have a candidate at overlap F1 >= 0.5", file=sys.stderr)
     rows += [evaluate(f"scorer {name} 2-fold", model, data, parts, picks, notes) for name, (picks, notes) in scorer_picks(arts, fold, data.gold_si).items()]
     if args.write is not None:
-        scorer, inner_f1 = fit_span_scorer(arts, data.gold_si)
-        write_span_scorer(scorer, args.write)
+        views = {p.id: view(p) for p in data.passes}
+        fit = fit_span_decoding(model, views, data.gold_si, data.gold_tc, detector_technique_probs(model, views))
+        write_span_decoding(fit, args.write)
+        record_span_decoding(args.write, fit, f"benchmarks/span_scorer.py --write {args.write}")
+        scorer = fit.scorer
         in_sample = {a.id: picked(a, scorer.score(a.X), scorer.threshold) for a in arts}
-        rows.append(evaluate("written (in sample)", model, data, parts, in_sample, f"threshold={scorer.threshold} (inner out-of-fold SI F1 {inner_f1:.4f}); written to {args.write}"))
+        rows.append(evaluate("written (in sample)", model, data, parts, in_sample,
+                             f"threshold={scorer.threshold} (inner out-of-fold SI F1 {fit.figures['si_inner_out_of_fold']:.4f}); "
+                             f"calibration refitted over its spans; written to {args.write}"))
     print(f"{'decoding':<26} {'SI P':>7} {'SI R':>7} {'SI F1':>7} {'half0':>7} {'half1':>7} {'SI n':>6} {'FLC F1':>7} {'FLC+in':>7} {'FLC n':>6}")
     for r in rows:
         print(f"{r.name:<26} {r.si.precision:7.4f} {r.si.recall:7.4f} {r.si.f1:7.4f} {r.si_halves[0]:7.4f} {r.si_halves[1]:7.4f} {r.si.predicted:6d} "

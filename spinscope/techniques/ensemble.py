@@ -144,11 +144,18 @@ class Ensemble:
         art, p, p_base = self.word_parts(text, end, view)
         if not len(p):
             return []
-        decoded = decode_words(text, art, p, params or self.decode)
         if self.scorer is None or params is not None:
-            return decoded
+            return decode_words(text, art, p, params or self.decode)
         sents = view.sents if view is not None else sentences(text, 0, end)
-        chosen = self.scorer.spans(WordView(text, end, sents, art, p, p_base), self.decode, self.si_weight)
+        return self.scored_spans(WordView(text, end, sents, art, p, p_base))
+
+    def scored_spans(self, v: WordView) -> list[tuple[int, int, float]]:
+        """`find_spans` of an article already read (its words and probabilities in ``v``) with
+        the span scorer: what a trainer fits the span-score calibration over."""
+        if self.scorer is None:
+            raise ModelError("this transformer model has no span scorer")
+        decoded = decode_words(v.text, v.art, v.p_word, self.decode)
+        chosen = self.scorer.spans(v, self.decode, self.si_weight)
         inside = [d for d in decoded if any(s <= d[0] and d[1] <= e for s, e, _ in chosen)]
         merged = {(s, e): c for s, e, c in [*inside, *chosen]}
         return [(s, e, c) for (s, e), c in sorted(merged.items())]

@@ -6,24 +6,22 @@ is a logistic model of "target >= 0.5" over standardised features (scikit-learn,
 the run time reads the weights with numpy). Its selection threshold is the one with the best SI
 F1 on scores each article got from a scorer fitted on the other half of the articles (an
 alternating split, `calibration.halves`): the threshold is never read off rows the scorer was
-fitted on. ``benchmarks/span_scorer.py`` measures the whole out of fold and writes the shipped
-weights with ``--write``.
+fitted on. ``benchmarks/span_scorer.py`` measures the whole out of fold; `training.span_decoding`
+fits the scorer a model ships and writes it.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from spinscope.document import Span
 from spinscope.eval.formats import Labelled
+from spinscope.eval.scorers import Scores as Scores_
 from spinscope.eval.scorers import merge_overlapping, score_si
 from spinscope.techniques.edges import at_word_edges
-from spinscope.techniques.model_files import write_manifest
 from spinscope.techniques.transformer.decoding import WordDecodeParams
 from spinscope.techniques.transformer.span_scorer import Candidates, SpanScorer, WordView, candidates, features, select
 from spinscope.training.calibration import halves
@@ -88,10 +86,15 @@ def picked(a: ScorerArticle, scores: np.ndarray, threshold: float) -> list[tuple
     return [(int(a.cands.start[i]), int(a.cands.end[i])) for i in select(a.cands, scores, threshold)]
 
 
-def si_f1(arts: list[ScorerArticle], scores: list[np.ndarray], threshold: float, gold_si: list[Labelled]) -> float:
+def si_scores(arts: list[ScorerArticle], picks: dict[str, list[tuple[int, int]]], gold_si: list[Labelled]) -> Scores_:
+    """SI figures of the spans picked in each of ``arts``, against their gold."""
     ids = {a.id for a in arts}
-    rows = [r for a, sc in zip(arts, scores) for r in as_rows(a.id, a.view.text, picked(a, sc, threshold))]
-    return score_si([r for r in gold_si if r.article_id in ids], rows).f1
+    rows = [r for a in arts for r in as_rows(a.id, a.view.text, picks[a.id])]
+    return score_si([r for r in gold_si if r.article_id in ids], rows)
+
+
+def si_f1(arts: list[ScorerArticle], scores: list[np.ndarray], threshold: float, gold_si: list[Labelled]) -> float:
+    return si_scores(arts, {a.id: picked(a, sc, threshold) for a, sc in zip(arts, scores)}, gold_si).f1
 
 
 def choose_threshold(arts: list[ScorerArticle], scores: list[np.ndarray], gold_si: list[Labelled]) -> float:
@@ -122,16 +125,14 @@ def fit_span_scorer(arts: list[ScorerArticle], gold_si: list[Labelled]) -> tuple
     return fit_logistic(arts, threshold), f1
 
 
-def write_span_scorer(scorer: SpanScorer, model_dir: Path, enable: bool = True) -> None:
-    """Write the scorer into ``model_dir``, name it in config.json where ``enable`` (the
-    detector then decodes with it; a config without the name decodes as before) and rewrite the
-    manifest."""
-    scorer.write(model_dir / SCORER_FILE)
-    config_path = model_dir / "config.json"
-    config = json.loads(config_path.read_text(encoding="utf-8"))
-    if enable:
-        config[CONFIG_KEY] = SCORER_FILE
-    else:
-        config.pop(CONFIG_KEY, None)
-    config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    write_manifest(model_dir)
+def out_of_fold_picks(arts: list[ScorerArticle], gold_si: list[Labelled]) -> dict[str, list[tuple[int, int]]]:
+    """Each article's spans picked by the scorer `fit_span_scorer` fits on the other half of
+    ``arts`` (alternating, `halves`), its threshold chosen inside that half: a held-out figure
+    for a scorer fitted on all of them."""
+    ids = [a.id for a in arts]
+    fold = halves(ids, ids)
+    out: dict[str, list[tuple[int, int]]] = {}
+    for k in (0, 1):
+        scorer, _ = fit_span_scorer([a for a, f in zip(arts, fold) if f != k], gold_si)
+        out |= {a.id: picked(a, scorer.score(a.X), scorer.threshold) for a, f in zip(arts, fold) if f == k}
+    return out
