@@ -338,13 +338,15 @@ def main() -> None:
 def refit_calibration(model: Ensemble, passes: list[Pass], data: Path) -> None:
     """The trainer's Platt scaling (`fit_span_calibration`) over the spans the shipped settings
     decode, each once per technique they get: the ``calibration`` block of config.json."""
-    from spinscope.training.calibration import fit_span_calibration
+    from spinscope.training.calibration import decoded_spans, fit_span_calibration
     from spinscope.training.common import load_training_data
     from spinscope.training.validation import ValCache
 
     cache = ValCache({p.id: p.art for p in passes}, {p.id: p.p_word for p in passes}, np.zeros((0, K)))
     probs = {(p.id, *s): mix(p.tr[s], p.bl[s], model.tc_weight) for p in passes for s in p.tr}
-    cal, span_ece = fit_span_calibration(load_training_data(data), cache, model.decode, model.calibration.tc_temperature, probs, model.second_min)
+    training = load_training_data(data)
+    found = decoded_spans(training, cache, model.decode)
+    cal, span_ece = fit_span_calibration(found, probs, training.tc_val, model.calibration.tc_temperature, model.second_min)
     print(json.dumps({"calibration": cal.to_dict(), "span_score_ece": span_ece}, indent=2))
 
 

@@ -90,8 +90,7 @@ def build_passes(model: Ensemble, data: Path) -> Passes:
         doc = document_from_text(ptc.articles[a], id=a, source=f"article{a}.txt")
         sents = sentence_spans(doc)
         view = model.baseline_view(doc.text, doc.content_end, sents)
-        art, p_word = model.word_probs(doc.text, doc.content_end, view)
-        p_base = model.baseline_word_probs(art, view) if view is not None and len(p_word) else np.zeros(len(p_word))
+        art, p_word, p_base = model.word_parts(doc.text, doc.content_end, view)
         gold = [(r.start, r.end) for r in gold_tc if r.article_id == a]
         cend, csents = classify_extent(doc, gold) if gold else (doc.content_end, sents)
         cview = ArticleView.build(doc.text, cend, csents)

@@ -1,8 +1,11 @@
-"""benchmarks/validation_passes.py (the decoding benchmarks' cached passes) and the pure parts
-of benchmarks/span_scorer.py (candidates, overlap target, selection), on hand-built articles."""
+"""The span scorer: its run-time part (`techniques.transformer.span_scorer`: candidates,
+features, selection, the weights file), its fitting (`training.span_scorer`) and the cached
+passes its benchmark reads (benchmarks/validation_passes.py), on hand-built articles; and the
+shipped weights."""
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 import sys
@@ -14,12 +17,15 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from span_scorer import FEATURES, Candidate, candidates, features, overlap_target, select  # noqa: E402
 from validation_passes import Pass, Passes, read_passes, save_passes  # noqa: E402
 
+from spinscope.errors import ModelError  # noqa: E402
 from spinscope.eval.formats import Labelled  # noqa: E402
+from spinscope.techniques.model_files import models_root  # noqa: E402
 from spinscope.techniques.transformer.decoding import WordDecodeParams  # noqa: E402
 from spinscope.techniques.transformer.inputs import ArticleTokens  # noqa: E402
+from spinscope.techniques.transformer.span_scorer import FEATURES, Candidates, SpanScorer, WordView, candidates, features, select  # noqa: E402
+from spinscope.training.span_scorer import SCORER_FILE, fit_span_scorer, overlap_target, picked, scorer_articles  # noqa: E402
 
 TEXT = "The regime lied again, as always. Nothing else happened today.\nA new line, calm and plain."
 
@@ -59,25 +65,105 @@ def test_span_scorer_overlap_target_is_the_f1_of_share_inside_and_share_covered(
     assert overlap_target(*span, gold) == pytest.approx(expected)
 
 
+def view(p: Pass) -> WordView:
+    return WordView(p.text, p.end, p.sents, p.art, p.p_word, p.p_base)
+
+
 def test_span_scorer_select_keeps_best_non_overlapping_over_threshold() -> None:
-    cands = [Candidate(0, 3, 0, 10, 1, 0.3), Candidate(1, 2, 4, 8, 1, 0.3), Candidate(4, 5, 20, 30, 1, 0.3), Candidate(6, 7, 40, 50, 1, 0.3)]
-    assert select(cands, np.array([0.5, 0.7, 0.6, 0.1]), 0.3) == [(4, 8), (20, 30)]
+    def col(*x: int) -> np.ndarray:
+        return np.array(x, dtype=np.int64)
+
+    cands = Candidates(col(0, 1, 4, 6), col(3, 2, 5, 7), col(0, 4, 20, 40), col(10, 8, 30, 50), col(1, 1, 1, 1), np.full(4, 0.3))
+    assert select(cands, np.array([0.5, 0.7, 0.6, 0.1]), 0.3) == [1, 2]
 
 
 def test_span_scorer_candidates_include_runs_sentences_lines_and_clauses() -> None:
     p = hand_pass(TEXT, {"regime": 0.9, "lied": 0.8})
-    found = {TEXT[c.start : c.end]: c for c in candidates(p, WordDecodeParams())}
-    assert found["regime lied"].sources & 1 and found["regime lied"].run_threshold == 0.15
-    assert found["The regime lied again, as always"].sources & 8  # a sentence, its full stop trimmed
-    assert found["A new line, calm and plain"].sources & 4  # a whole line
-    assert found["as always"].sources & 16 and found["The regime lied again"].sources & 16  # its clauses
-    assert all(not TEXT[c.start : c.end].endswith((".", ",")) for c in found.values())
+    c = candidates(view(p), WordDecodeParams())
+    found = {TEXT[s:e]: k for k, (s, e) in enumerate(c.spans())}
+    assert len(found) == len(c)  # each span once
+    assert c.sources[found["regime lied"]] & 1 and c.run_threshold[found["regime lied"]] == 0.15
+    assert c.sources[found["The regime lied again, as always"]] & 8  # a sentence, its full stop trimmed
+    assert c.sources[found["A new line, calm and plain"]] & 4  # a whole line
+    assert c.sources[found["as always"]] & 16 and c.sources[found["The regime lied again"]] & 16  # its clauses
+    assert c.run_threshold[found["A new line, calm and plain"]] == 1.0
+    assert all(not text.endswith((".", ",")) for text in found)
 
 
 def test_span_scorer_features_describe_each_candidate() -> None:
     p = hand_pass(TEXT, {"regime": 0.9, "lied": 0.8})
-    cands = candidates(p, WordDecodeParams())
-    X = features(p, cands, 0.35)
+    cands = candidates(view(p), WordDecodeParams())
+    X = features(view(p), cands, 0.35)
     assert X.shape == (len(cands), len(FEATURES))
-    row = X[[TEXT[c.start : c.end] for c in cands].index("regime lied")]
-    assert row[FEATURES.index("mean")] == pytest.approx(0.85) and row[FEATURES.index("left_1")] == pytest.approx(0.05)
+    row = dict(zip(FEATURES, X[[TEXT[s:e] for s, e in cands.spans()].index("regime lied")]))
+    assert row["mean"] == pytest.approx(0.85) and row["left_1"] == pytest.approx(0.05) and row["right_1"] == pytest.approx(0.05)
+    assert row["baseline_mean"] == pytest.approx(0.425) and row["minilm_mean"] == pytest.approx((0.85 - 0.35 * 0.425) / 0.65)
+    assert row["starts_sentence"] == 0 and row["ends_sentence"] == 0 and row["whole_sentence"] == 0
+    sentence = dict(zip(FEATURES, X[[TEXT[s:e] for s, e in cands.spans()].index("Nothing else happened today")]))
+    assert sentence["starts_sentence"] == 1 and sentence["ends_sentence"] == 1 and sentence["ends_punct"] == 1 and sentence["whole_sentence"] == 1
+
+
+def test_span_scorer_features_match_each_candidate_computed_alone() -> None:
+    """The features are computed for all candidates at once: each row must be what its own
+    words give (order statistics, neighbours, quotes)."""
+    text = 'He said "they lie" and "they cheat", again and again.\nThen: nothing, at all!'
+    probs = {"lie": 0.7, "cheat": 0.5, "they": 0.3, "again": 0.45, "nothing": 0.2}
+    p = hand_pass(text, probs)
+    cands = candidates(view(p), WordDecodeParams())
+    X = features(view(p), cands, 0.35)
+    pw = p.p_word
+    for k, (a, b) in enumerate(zip(cands.a.tolist(), cands.b.tolist())):
+        row = dict(zip(FEATURES, X[k]))
+        seg = pw[a:b]
+        assert (row["max"], row["min"], row["median"]) == pytest.approx((seg.max(), seg.min(), np.median(seg)))
+        assert row["frac_40"] == pytest.approx((seg >= 0.4).mean())
+        assert row["left_3"] == pytest.approx(pw[max(a - 3, 0) : a].mean() if a else 0.0)
+        assert row["right_3"] == pytest.approx(pw[b : b + 3].mean() if b < len(pw) else 0.0)
+        assert row["quote"] == any(q in text[cands.start[k] : cands.end[k]] for q in '"')
+        assert row["log_words"] == pytest.approx(np.log(b - a))
+
+
+def test_span_scorer_of_an_article_without_words_finds_nothing() -> None:
+    p = hand_pass("", {})
+    scorer = SpanScorer(np.zeros(len(FEATURES)), np.ones(len(FEATURES)), np.zeros(len(FEATURES)), 0.0, 0.5)
+    assert len(candidates(view(p), WordDecodeParams())) == 0 and scorer.spans(view(p), WordDecodeParams(), 0.35) == []
+
+
+def test_span_scorer_weights_round_trip_and_refuse_other_features(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    scorer = SpanScorer(rng.normal(size=len(FEATURES)), rng.uniform(1, 2, len(FEATURES)), rng.normal(size=len(FEATURES)), -1.5, 0.225)
+    scorer.write(tmp_path / SCORER_FILE)
+    back = SpanScorer.load(tmp_path / SCORER_FILE)
+    X = rng.normal(size=(5, len(FEATURES)))
+    assert np.allclose(back.score(X), scorer.score(X)) and back.threshold == 0.225
+    stored = json.loads((tmp_path / SCORER_FILE).read_text())
+    (tmp_path / "other.json").write_text(json.dumps({**stored, "features": stored["features"][:-1]}))
+    with pytest.raises(ModelError, match="features"):
+        SpanScorer.load(tmp_path / "other.json")
+
+
+def test_span_scorer_fitted_on_articles_picks_the_gold_span() -> None:
+    """Four articles whose gold span is the run of likely words: the fitted scorer (threshold
+    chosen out of fold inside them) keeps it."""
+    texts = [TEXT.replace("regime", word) for word in ("regime", "junta", "cabal", "clique")]
+    passes = [replace_id(hand_pass(t, {w: 0.9, "lied": 0.8}), str(k)) for k, (t, w) in enumerate(zip(texts, ("regime", "junta", "cabal", "clique")))]
+    gold = [Labelled(p.id, p.text.index(" ") + 1, p.text.index("lied") + 4) for p in passes]
+    arts = scorer_articles(((p.id, view(p)) for p in passes), gold, WordDecodeParams(), 0.35)
+    scorer, f1 = fit_span_scorer(arts, gold)
+    assert 0 <= f1 <= 1 and 0.05 <= scorer.threshold <= 0.8
+    assert all(picked(a, scorer.score(a.X), scorer.threshold) == [(g.start, g.end)] for a, g in zip(arts, gold))
+
+
+def replace_id(p: Pass, id_: str) -> Pass:
+    p.id = id_
+    return p
+
+
+def test_shipped_span_scorer_loads_and_is_listed_in_the_manifest() -> None:
+    folder = models_root() / "minilm"
+    config = json.loads((folder / "config.json").read_text())
+    if "span_scorer" not in config:
+        pytest.skip(f"{folder} names no span scorer")
+    scorer = SpanScorer.load(folder / config["span_scorer"])
+    assert scorer.coef.shape == (len(FEATURES),) and 0 < scorer.threshold < 1
+    assert config["span_scorer"] in json.loads((folder / "manifest.json").read_text())["files"]

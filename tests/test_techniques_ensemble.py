@@ -203,8 +203,9 @@ def _model_copy(tmp_path: Path, change: dict[str, object], drop: tuple[str, ...]
 
     folder = tmp_path / "minilm"
     folder.mkdir()
-    for name in ("model.onnx", "tokenizer.json", "card.json"):
-        (folder / name).symlink_to(MODEL_DIR / name)
+    for name in ("model.onnx", "tokenizer.json", "card.json", "span_scorer.json"):
+        if (MODEL_DIR / name).is_file():
+            (folder / name).symlink_to(MODEL_DIR / name)
     config = json.loads((MODEL_DIR / "config.json").read_text(encoding="utf-8"))
     config = {k: v for k, v in {**config, **change}.items() if k not in drop}
     (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
@@ -246,3 +247,39 @@ def test_detect_without_second_technique_key_gives_one_technique_a_span(tmp_path
     extra = [span for span in now if span not in before]
     assert all(any(b[:2] == span[:2] and b[2] != span[2] for b in before) for span in extra)
     assert old.info()["second_technique_min"] > 1
+
+
+@needs_model
+def test_config_without_span_scorer_decodes_word_runs_as_before(tmp_path: Path) -> None:
+    from spinscope.techniques.transformer.decoding import decode_words
+
+    old = EnsembleDetector(_model_copy(tmp_path, {}, drop=("span_scorer",)), threads=2).model
+    assert old.scorer is None and old.config.get("span_scorer") is None
+    art, p = old.word_probs(TEXT, len(TEXT))
+    assert old.find_spans(TEXT, len(TEXT)) == decode_words(TEXT, art, p, old.decode)
+
+
+@needs_model
+def test_span_scorer_spans_come_with_the_decoded_spans_inside_them(detector: EnsembleDetector) -> None:
+    """With a scorer: its chosen spans (none overlapping another) and the decoding's spans that
+    lie inside one; every span still gets a calibrated score in [0, 1]."""
+    from spinscope.nlp.segment import sentence_spans
+    from spinscope.techniques.transformer.decoding import decode_words
+    from spinscope.techniques.transformer.span_scorer import WordView
+
+    model = detector.model
+    if model.scorer is None:
+        pytest.skip(f"{MODEL_DIR} names no span scorer")
+    doc = Document(id="demo", text=DEMO.read_text(encoding="utf-8"))
+    view = model.baseline_view(doc.text, doc.content_end, sentence_spans(doc))
+    found = model.find_spans(doc.text, doc.content_end, view)
+    art, p, p_base = model.word_parts(doc.text, doc.content_end, view)
+    assert view is not None
+    chosen = model.scorer.spans(WordView(doc.text, doc.content_end, view.sents, art, p, p_base), model.decode, model.si_weight)
+    decoded = decode_words(doc.text, art, p, model.decode)
+    inside = [d for d in decoded if any(s <= d[0] and d[1] <= e for s, e, _ in chosen)]
+    assert chosen and found == sorted(set(chosen) | set(inside))
+    assert all(e1 <= s2 for (_, e1, _), (s2, _, _) in zip(chosen, chosen[1:]))
+    spans = detector.detect(doc)
+    assert spans and all(0 <= s.score <= 1 for s in spans)
+    assert detector.info()["span_scorer"] == "span_scorer.json"

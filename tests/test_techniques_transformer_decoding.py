@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spinscope.techniques.transformer.decoding import Calibration, WordDecodeParams, decode_words, pieces_to_words
+from spinscope.techniques.transformer.decoding import Calibration, WordDecodeParams, decode_words, pieces_to_words, run_ranges
 from spinscope.techniques.transformer.inputs import ArticleTokens
 
 TEXT = "aa bbbbbbbbbb cc\ndd eeeeeeeeee"
@@ -18,6 +18,20 @@ def test_decoding_drops_short_fragments_and_stays_in_lines() -> None:
     spans = decode_words(TEXT, ART, p, WordDecodeParams(threshold=0.5, max_gap=5, min_chars=0))
     assert [(s, e) for s, e, _ in spans] == [(0, 13), (17, 30)], "runs never cross a line break"
     assert decode_words(TEXT, ART, np.array([0.9, 0.1, 0.1, 0.1, 0.1]), WordDecodeParams(threshold=0.5, min_chars=3)) == []
+
+
+@pytest.mark.parametrize(
+    ("p", "max_gap", "expected"),
+    [
+        ([0.9, 0.1, 0.9, 0.9, 0.9], 1, [(0, 3), (3, 5)]),  # merged across a one-word gap, cut at the line break
+        ([0.9, 0.1, 0.9, 0.9, 0.9], 0, [(0, 1), (2, 3), (3, 5)]),
+        ([0.9, 0.1, 0.1, 0.1, 0.9], 1000, [(0, 1), (4, 5)]),
+        ([0.1, 0.1, 0.1, 0.1, 0.1], 1, []),
+    ],
+)
+def test_decoding_run_ranges_merge_gaps_within_a_line(p: list[float], max_gap: int, expected: list[tuple[int, int]]) -> None:
+    a, b = run_ranges(ART, np.array(p), 0.5, max_gap)
+    assert list(zip(a.tolist(), b.tolist())) == expected
 
 
 @pytest.mark.parametrize(("line_threshold", "expected"), [(0.5, [(0, 16)]), (1.01, [(0, 13)])])

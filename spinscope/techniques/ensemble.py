@@ -27,7 +27,7 @@ import numpy as np
 from spinscope.document import Document, Span
 from spinscope.errors import ModelError
 from spinscope.nlp.align import char_span
-from spinscope.nlp.segment import sentence_spans
+from spinscope.nlp.segment import sentence_spans, sentences
 from spinscope.techniques.activations import softmax
 from spinscope.techniques.base import check_spans, classify_extent
 from spinscope.techniques.baseline import BaselineModel
@@ -39,6 +39,7 @@ from spinscope.techniques.ranking import detected_labels, rank_labels
 from spinscope.techniques.transformer.decoding import Calibration, WordDecodeParams, decode_words
 from spinscope.techniques.transformer.inputs import ArticleTokens
 from spinscope.techniques.transformer.model import MiniLMModel, missing_files, read_config
+from spinscope.techniques.transformer.span_scorer import SpanScorer, WordView
 
 NAME = "transformer"
 ACCURATE = "accurate"  # the same ensemble on MPNet-base (models/mpnet): more accurate, about 5x slower
@@ -70,6 +71,7 @@ class Ensemble:
     tc_weight: float = 0.0  # TC: log-linear mix with the baseline's technique model (0: off)
     second_min: float = NO_SECOND  # a detected span also gets its runner-up technique where it is this likely
     config: dict[str, Any] = field(default_factory=dict)
+    scorer: SpanScorer | None = None  # SI decoding by the span scorer (None: `decode_words` alone)
 
     @classmethod
     def load(cls, directory: Path, threads: int | None = None) -> "Ensemble":
@@ -84,6 +86,7 @@ class Ensemble:
                 tc_weight=float(config.get("tc_baseline_weight", 0.0)),
                 second_min=float(config.get("second_technique_min", NO_SECOND)),
                 config=config,
+                scorer=SpanScorer.load(directory / config["span_scorer"]) if config.get("span_scorer") else None,
             )
         except (KeyError, TypeError) as exc:
             raise ModelError(f"{directory / 'config.json'} lacks {exc}") from exc
@@ -103,11 +106,19 @@ class Ensemble:
 
     def word_probs(self, text: str, end: int, view: ArticleView | None = None) -> tuple[ArticleTokens, np.ndarray]:
         """The words of ``text[:end]`` and their mixed P(in a span)."""
+        art, p, _ = self.word_parts(text, end, view)
+        return art, p
+
+    def word_parts(self, text: str, end: int, view: ArticleView | None = None) -> tuple[ArticleTokens, np.ndarray, np.ndarray]:
+        """The words of ``text[:end]``, their mixed P(in a span) and the baseline's share of the
+        mix (its word probabilities; zeros where it is not mixed in)."""
         art, p = self.minilm.word_probs(text, end)
+        p_base = np.zeros(len(p))
         if len(p) and self.si_weight > 0 and self.baseline is not None:
             view = ArticleView.build(text, end) if view is None else view
-            p = (1 - self.si_weight) * p + self.si_weight * self.baseline_word_probs(art, view)
-        return art, p
+            p_base = self.baseline_word_probs(art, view)
+            p = (1 - self.si_weight) * p + self.si_weight * p_base
+        return art, p, p_base
 
     def baseline_word_probs(self, art: ArticleTokens, view: ArticleView) -> np.ndarray:
         """The baseline's token probabilities carried over to MiniLM's words: each word gets the
@@ -126,11 +137,28 @@ class Ensemble:
         return out
 
     def find_spans(self, text: str, end: int, view: ArticleView | None = None, params: WordDecodeParams | None = None) -> list[tuple[int, int, float]]:
-        """(start, end, mean word probability) spans of ``text[:end]``, in text order."""
-        art, p = self.word_probs(text, end, view)
+        """(start, end, mean word probability) spans of ``text[:end]``, in text order. With a
+        span scorer (and no ``params``): the scorer's spans, and the decoding's spans (its phrase
+        spans among them) that lie inside one, more chances of the right technique on the same
+        words (``benchmarks/span_scorer.py``, "FLC+in")."""
+        art, p, p_base = self.word_parts(text, end, view)
         if not len(p):
             return []
-        return decode_words(text, art, p, params or self.decode)
+        if self.scorer is None or params is not None:
+            return decode_words(text, art, p, params or self.decode)
+        sents = view.sents if view is not None else sentences(text, 0, end)
+        return self.scored_spans(WordView(text, end, sents, art, p, p_base))
+
+    def scored_spans(self, v: WordView) -> list[tuple[int, int, float]]:
+        """`find_spans` of an article already read (its words and probabilities in ``v``) with
+        the span scorer: what a trainer fits the span-score calibration over."""
+        if self.scorer is None:
+            raise ModelError("this transformer model has no span scorer")
+        decoded = decode_words(v.text, v.art, v.p_word, self.decode)
+        chosen = self.scorer.spans(v, self.decode, self.si_weight)
+        inside = [d for d in decoded if any(s <= d[0] and d[1] <= e for s, e, _ in chosen)]
+        merged = {(s, e): c for s, e, c in [*inside, *chosen]}
+        return [(s, e, c) for (s, e), c in sorted(merged.items())]
 
     def technique_probs(self, text: str, spans: list[tuple[int, int]], view: ArticleView | None = None, max_len: int | None = None) -> np.ndarray:
         """(n_spans, n_labels) technique probabilities; ``view`` must reach every span's end
@@ -237,6 +265,7 @@ class EnsembleDetector:
             tc_baseline_weight=model.tc_weight,
             si_baseline_weight=model.si_weight,
             second_technique_min=model.second_min,
+            span_scorer=model.config.get("span_scorer"),
         )
 
     def component(self) -> dict[str, Any]:

@@ -82,34 +82,40 @@ def platt_out_of_fold(X: np.ndarray, Y: np.ndarray, fold: np.ndarray) -> np.ndar
     return oof
 
 
-def fit_span_calibration(data: TrainingData, cache: ValCache, params: WordDecodeParams, temperature: float,
-                         technique_probs: dict[SpanKey, np.ndarray], second_min: float = NO_SECOND) -> tuple[Calibration, dict[str, Any]]:  # fmt: skip
+def decoded_spans(data: TrainingData, cache: ValCache, params: WordDecodeParams) -> dict[str, list[tuple[int, int, float]]]:
+    """The spans ``params`` decode from ``cache`` in each validation article, in ``data.val`` order."""
+    return {a: decode_words(data.articles[a], cache.arts[a], cache.p_word[a], params) for a in data.val}
+
+
+def fit_span_calibration(found: dict[str, list[tuple[int, int, float]]], technique_probs: dict[SpanKey, np.ndarray], tc_gold: list[Labelled],
+                         temperature: float, second_min: float = NO_SECOND) -> tuple[Calibration, dict[str, Any]]:  # fmt: skip
     """Platt scaling on [logit(span probability), log(technique probability)] → P(the span
-    overlaps a gold span of its predicted technique), over the spans ``params`` decode from
-    ``cache`` (``technique_probs`` holds each one's), each once per technique the detector gives
-    it (`detected_labels` with ``second_min``); its expected calibration error is measured out
-    of fold (two halves of the validation articles) before the refit on all of them."""
+    overlaps a gold span of its predicted technique), over the (start, end, span probability)
+    spans the detector ``found`` in each validation article (``technique_probs`` holds each
+    one's technique probabilities), each once per technique the detector gives it
+    (`detected_labels` with ``second_min``); its expected calibration error is measured out of
+    fold (two halves of the articles, in ``found``'s order) before the refit on all of them."""
     from sklearn.linear_model import LogisticRegression
 
     feats, hits, owner = [], [], []
-    for a in data.val:
-        found: list[tuple[int, int, float]] = []
+    for a, spans in found.items():
+        labelled: list[tuple[int, int, float]] = []
         labels: list[str] = []
         probs: list[float] = []
-        for s_, e, conf in decode_words(data.articles[a], cache.arts[a], cache.p_word[a], params):
+        for s_, e, conf in spans:
             p = technique_probs[(a, s_, e)]
             for k in detected_labels(p, second_min):
-                found.append((s_, e, conf))
+                labelled.append((s_, e, conf))
                 labels.append(TECHNIQUES[k])
                 probs.append(float(p[k]))
-        gold = [r for r in data.tc_val if r.article_id == a]
-        for (s, e, conf), q, h in zip(found, probs, span_hits(found, labels, gold)):
+        gold = [r for r in tc_gold if r.article_id == a]
+        for (s, e, conf), q, h in zip(labelled, probs, span_hits(labelled, labels, gold)):
             feats.append(span_features(conf, q))
             hits.append(h)
             owner.append(a)
     X, Y = np.array(feats), np.array(hits)
     raw = np.array([Calibration(temperature).score(1 / (1 + math.exp(-f[0])), math.exp(f[1])) for f in feats])
-    oof = platt_out_of_fold(X, Y, halves(data.val, owner))
+    oof = platt_out_of_fold(X, Y, halves(list(found), owner))
     clf = LogisticRegression(C=100.0).fit(X, Y)
     cal = Calibration(tc_temperature=temperature, a=float(clf.coef_[0, 0]), b=float(clf.coef_[0, 1]), c=float(clf.intercept_[0]))
     span_ece = {"uncalibrated_product": round(ece(raw, Y), 4), "platt_out_of_fold": round(ece(oof, Y), 4),

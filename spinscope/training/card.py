@@ -23,6 +23,8 @@ from spinscope.techniques.transformer.model import FORMAT, TOKENIZER_FILE
 from spinscope.training.common import TrainingData, elapsed, log
 from spinscope.training.config import FLC_TOLERANCE, MODEL_VERSION, TrainConfig
 from spinscope.training.export import QUANTISATION
+from spinscope.training.span_decoding import SpanDecodingFit
+from spinscope.training.span_scorer import CONFIG_KEY, SCORER_FILE
 from spinscope.training.tuning import Variant
 
 # what the card says of each encoder (its model.safetensors sha256 is the run's own)
@@ -50,7 +52,7 @@ class Outcome:
     size_note: str | None
     ensemble: Ensemble
     base_model: BaselineModel | None
-    span_ece: dict[str, Any]
+    span_decoding: SpanDecodingFit
     torch_version: str
     gpu_run: dict[str, Any] | None = None  # the GPU run that trained a --resume checkpoint (`gpu_run.write_run_record`)
 
@@ -94,7 +96,9 @@ def write_model(out: Outcome, encoder_dir: Path) -> list[str]:
         "tc_baseline_weight": ens.tc_weight,
         "si_baseline_weight": ens.si_weight,
         "second_technique_min": ens.second_min,
+        CONFIG_KEY: SCORER_FILE,
     }
+    out.span_decoding.scorer.write(cfg.out / SCORER_FILE)
     (cfg.out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     write_manifest(cfg.out)
     return graph_files
@@ -171,9 +175,10 @@ def model_card(out: Outcome, results: dict[str, dict[str, Any]], graph_files: li
             "tc_top1_ece": {"before": round(v.tc_ece_raw, 4), "after_temperature": round(v.tc_ece, 4), "spans": len(data.tc_val_by_article)},
             "span_score": "P(the detected span overlaps a gold span of its predicted technique), Platt scaling on "
                           "[logit(mean word probability), log(technique probability)]",
-            "span_score_ece": out.span_ece,
+            "span_score_ece": out.span_decoding.figures["span_score_ece"],
             "bins": 10,
         },  # fmt: skip
+        "span_scorer": {"fit": span_scorer_record(out.span_decoding, cfg.command())},
         "metrics": {"split": "validation", **results[cfg.detector]},
         "baseline_metrics": results.get("baseline"),
         "training": {"epochs": out.history, "seconds": round(sum(h.get("train_seconds", 0.0) for h in out.history), 1),
@@ -182,6 +187,24 @@ def model_card(out: Outcome, results: dict[str, dict[str, Any]], graph_files: li
         "ensemble": ensemble_record(out.base_model, ens.si_weight, ens.tc_weight),
         "command": cfg.command(),
     }
+
+
+def span_scorer_record(fit: SpanDecodingFit, how: str) -> dict[str, Any]:
+    """The card's account of the span scorer and of the calibration fitted over its spans
+    (`span_decoding.fit_span_decoding`): which figures are in sample and which out of fold."""
+    return {**fit.figures, "file": SCORER_FILE, "made": how, "date": _dt.date.today().isoformat()}
+
+
+def record_span_decoding(model_dir: Path, fit: SpanDecodingFit, how: str) -> None:
+    """A refitted span decoding in ``model_dir``'s card: the scorer's figures (``span_scorer``
+    ``fit``) and the calibration's, with how they were made."""
+    path = model_dir / "card.json"
+    card = json.loads(path.read_text(encoding="utf-8"))
+    card.setdefault("span_scorer", {})["fit"] = span_scorer_record(fit, how)
+    calibration = card.setdefault("calibration", {})
+    calibration["span_score_ece"] = fit.figures["span_score_ece"]
+    calibration["refit"] = f"{_dt.date.today().isoformat()}: refitted over the span scorer's spans by {how}"
+    path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
 
 
 def ensemble_record(base_model: BaselineModel | None, si_weight: float, tc_weight: float) -> dict[str, Any] | None:
@@ -227,6 +250,16 @@ def trained_where(card: dict[str, Any]) -> str:
             f"{card['training']['seconds'] / 60:.0f} minutes on the shared 2-core CPU it was trained on, plus a few minutes of export and tuning):")  # fmt: skip
 
 
+def span_scorer_lines(card: dict[str, Any]) -> list[str]:
+    """The README's line on the span scorer (none for a card without one)."""
+    fit = card.get("span_scorer", {}).get("fit")
+    if fit is None:
+        return []
+    return [f"SI spans are picked by a span scorer (`{fit['file']}`, threshold {fit['threshold']}) fitted on the validation split: "
+            f"SI F1 {fit['si_out_of_fold']['f1']:.4f} out of fold (2-fold), {fit['si_in_sample']['f1']:.4f} in sample; "
+            "the figures above are the fitted scorer's, in sample."]  # fmt: skip
+
+
 def write_readme(out: Path) -> None:
     """README.md of the model folder, from its card."""
     card = json.loads((out / "card.json").read_text(encoding="utf-8"))
@@ -264,6 +297,7 @@ def write_readme(out: Path) -> None:
         f"Span scores: {card['calibration']['span_score']}; expected calibration error (10 bins) "
         f"{card['calibration']['span_score_ece']['platt_out_of_fold']:.4f} out of fold "
         f"({card['calibration']['span_score_ece']['uncalibrated_product']:.4f} uncalibrated).",
+        *span_scorer_lines(card),
         "",
         "These are figures on a split of the training release; PRODUCT.md notes that held-out PTC articles score several points lower.",
         "Every hyper-parameter, the per-technique figures and the per-epoch history are in `card.json`.",

@@ -26,8 +26,10 @@ Recipe (multi-task, one shared encoder):
   settings within 0.003 of the best FLC F1, the one with the fewest spans, as each costs time);
 * after training: ONNX export (one file), int8 dynamic quantisation (kept only if validation F1
   stays within 0.01 of fp32), decoding thresholds, temperature and span-score calibration
-  chosen on the validation split, then the shipped model is measured through the public
-  detector and the figures are written to ``card.json``.
+  chosen on the validation split; then the span scorer (SI spans picked among candidates) and
+  the span-score calibration over the spans the detector finds with it
+  (``spinscope.training.span_decoding``), fitted on the validation split too; then the shipped
+  model is measured through the public detector and the figures are written to ``card.json``.
 
 Split: the baseline's (article ids sorted as strings; every 5th, positions 4, 9, 14, ..., is
 validation), so the figures compare with ``models/baseline/card.json``.
@@ -51,7 +53,6 @@ from spinscope.techniques.model_files import file_sha256
 from spinscope.techniques.transformer.decoding import Calibration
 from spinscope.techniques.transformer.inputs import BERT_SPECIALS, SpecialIds, load_tokenizer, special_ids
 from spinscope.techniques.transformer.model import TOKENIZER_FILE, onnx_session
-from spinscope.training.calibration import fit_span_calibration
 from spinscope.training.card import Outcome, measure, model_card, print_side_by_side, write_model, write_readme
 from spinscope.training.common import TrainingData, load_training_data, log
 from spinscope.training.config import BASE_SHA256, TrainConfig
@@ -59,6 +60,7 @@ from spinscope.training.export import export_both
 from spinscope.training.fit import train_model
 from spinscope.training.gpu_run import run_record_path
 from spinscope.training.mixing import choose_phrases, choose_second, choose_si_weight, choose_tc_weight, load_baseline
+from spinscope.training.span_decoding import detector_technique_probs, detector_views, fit_span_decoding
 from spinscope.training.torch_model import base_model_dir, build_model
 from spinscope.training.tuning import choose_precision, tune_precisions
 from spinscope.training.validation import runtime
@@ -186,9 +188,11 @@ def run(cfg: TrainConfig) -> int:
         choose_tc_weight(ensemble, v, data)
     technique_probs = choose_phrases(cfg, ensemble, v, data)
     choose_second(ensemble, v, data, technique_probs)
-    ensemble.calibration, span_ece = fit_span_calibration(data, v.cache, v.decode, v.temperature, technique_probs, ensemble.second_min)
+    views = detector_views(ensemble, data.articles, data.val)
+    span_decoding = fit_span_decoding(ensemble, views, data.gold_si_val, data.tc_val, detector_technique_probs(ensemble, views))
+    ensemble.scorer, ensemble.calibration = span_decoding.scorer, span_decoding.calibration
 
-    out = Outcome(cfg, data, RECIPE, base_sha, history, train_seconds, variants, chosen, size_note, ensemble, base_model, span_ece, torch.__version__, gpu)
+    out = Outcome(cfg, data, RECIPE, base_sha, history, train_seconds, variants, chosen, size_note, ensemble, base_model, span_decoding, torch.__version__, gpu)
     graph_files = write_model(out, encoder_dir)
     results = measure(cfg, data)
     print_side_by_side(results)

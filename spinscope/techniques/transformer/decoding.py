@@ -50,16 +50,24 @@ def pieces_to_words(art: ArticleTokens, piece_probs: np.ndarray) -> np.ndarray:
     return sums / np.maximum(counts, 1)
 
 
+def run_ranges(art: ArticleTokens, p_word: np.ndarray, threshold: float, max_gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Word ranges [a, b) at or over ``threshold``, merged across gaps of at most ``max_gap``
+    words but never across a line break, as two arrays (numpy: the span scorer asks for many
+    thresholds and gaps an article)."""
+    idx = np.flatnonzero(p_word >= threshold)
+    if not len(idx):
+        return idx, idx
+    line = art.word_line[idx]
+    new = np.concatenate([[True], (np.diff(idx) - 1 > max_gap) | (line[1:] != line[:-1])])
+    first = np.flatnonzero(new)
+    last = np.concatenate([first[1:], [len(idx)]]) - 1
+    return idx[first], idx[last] + 1
+
+
 def _runs_in_lines(art: ArticleTokens, p_word: np.ndarray, threshold: float, max_gap: int) -> list[list[int]]:
-    """Word ranges [start, end) at or over ``threshold``, merged across gaps of at most
-    ``max_gap`` words but never across a line break."""
-    runs: list[list[int]] = []
-    for i in map(int, np.flatnonzero(p_word >= threshold)):
-        if runs and i - runs[-1][1] <= max_gap and art.word_line[i] == art.word_line[runs[-1][1] - 1]:
-            runs[-1][1] = i + 1
-        else:
-            runs.append([i, i + 1])
-    return runs
+    """`run_ranges` as [a, b] lists."""
+    a, b = run_ranges(art, p_word, threshold, max_gap)
+    return [[x, y] for x, y in zip(a.tolist(), b.tolist())]
 
 
 def decode_words(text: str, art: ArticleTokens, p_word: np.ndarray, params: WordDecodeParams) -> list[tuple[int, int, float]]:

@@ -1,0 +1,127 @@
+"""A model folder's span decoding, fitted on the validation split: the span scorer, then the
+span-score calibration over the spans the detector finds with it.
+
+One route for every caller, so a model never ships a scorer with a calibration fitted over
+other spans: `spinscope train` (after tuning), a shipped model refitted without retraining its
+encoder (``python -m spinscope.training.span_decoding models/minilm --data ../shared/data/ptc``)
+and ``benchmarks/span_scorer.py --write`` (from its cached passes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.eval.formats import Labelled
+from spinscope.ingest import document_from_text
+from spinscope.nlp.segment import sentence_spans
+from spinscope.techniques.ensemble import Ensemble
+from spinscope.techniques.features import ArticleView
+from spinscope.techniques.model_files import write_manifest
+from spinscope.techniques.transformer.decoding import Calibration
+from spinscope.techniques.transformer.span_scorer import SpanScorer, WordView
+from spinscope.training.calibration import SpanKey, fit_span_calibration
+from spinscope.training.common import log
+from spinscope.training.span_scorer import CONFIG_KEY, SCORER_FILE, fit_span_scorer, out_of_fold_picks, picked, scorer_articles, si_scores
+
+TechniqueProbs = Callable[[str, list[tuple[int, int]]], np.ndarray]  # (article id, spans) -> the detector's technique probabilities
+
+
+@dataclass(frozen=True)
+class SpanDecodingFit:
+    """The fitted scorer and calibration, and the figures a model card reports of them."""
+
+    scorer: SpanScorer
+    calibration: Calibration
+    figures: dict[str, Any]
+
+
+def four_places(figures: dict[str, float | int]) -> dict[str, float | int]:
+    return {k: round(v, 4) for k, v in figures.items()}
+
+
+def detector_views(ensemble: Ensemble, articles: dict[str, str], ids: list[str]) -> dict[str, WordView]:
+    """Each article as the detector reads it (boilerplate marked, its sentences, mixed word
+    probabilities and the baseline's share), in ``ids`` order."""
+    out = {}
+    for a in ids:
+        doc = document_from_text(articles[a], id=a, source=f"article{a}.txt")
+        sents = sentence_spans(doc)
+        art, p, p_base = ensemble.word_parts(doc.text, doc.content_end, ensemble.baseline_view(doc.text, doc.content_end, sents))
+        out[a] = WordView(doc.text, doc.content_end, sents, art, p, p_base)
+    return out
+
+
+def detector_technique_probs(ensemble: Ensemble, views: dict[str, WordView]) -> TechniqueProbs:
+    """The technique probabilities the detector gives an article's spans, in one call as it makes it."""
+    return lambda a, spans: ensemble.technique_probs(views[a].text, spans, ArticleView.build(views[a].text, views[a].end, views[a].sents))
+
+
+def fit_span_decoding(ensemble: Ensemble, views: dict[str, WordView], gold_si: list[Labelled], gold_tc: list[Labelled], technique_probs: TechniqueProbs) -> SpanDecodingFit:
+    """The scorer fitted on ``views`` (`fit_span_scorer`), its SI figures out of fold (2-fold,
+    `out_of_fold_picks`) and in sample, and the calibration fitted over the spans ``ensemble``
+    with that scorer then finds (`Ensemble.scored_spans`), each with its technique probabilities."""
+    arts = scorer_articles(views.items(), gold_si, ensemble.decode, ensemble.si_weight)
+    oof = si_scores(arts, out_of_fold_picks(arts, gold_si), gold_si)
+    scorer, inner_f1 = fit_span_scorer(arts, gold_si)
+    in_sample = si_scores(arts, {a.id: picked(a, scorer.score(a.X), scorer.threshold) for a in arts}, gold_si)
+    log(f"span scorer: threshold {scorer.threshold}, SI F1 {oof.f1:.4f} out of fold, {in_sample.f1:.4f} in sample")
+    with_scorer = replace(ensemble, scorer=scorer)
+    found = {a: with_scorer.scored_spans(v) if len(v.p_word) else [] for a, v in views.items()}
+    probs: dict[SpanKey, np.ndarray] = {}
+    for a, spans in found.items():
+        probs |= {(a, s, e): p for (s, e, _), p in zip(spans, technique_probs(a, [(s, e) for s, e, _ in spans]))}
+    calibration, span_ece = fit_span_calibration(found, probs, gold_tc, ensemble.calibration.tc_temperature, ensemble.second_min)
+    figures = {
+        "articles": len(arts),
+        "threshold": scorer.threshold,
+        "si_out_of_fold": {**four_places(oof.to_dict()), "protocol": "2-fold: alternating halves of the sorted article ids; the scorer and its threshold "
+                           "fitted on one half pick the other's spans, then swapped; pooled"},
+        "si_in_sample": {**four_places(in_sample.to_dict()), "note": "the written scorer on the articles it was fitted on: not a held-out figure"},
+        "si_inner_out_of_fold": round(inner_f1, 4),
+        "span_score_ece": {**span_ece, "over": "the spans the detector finds with this scorer, once per technique it gives each"},
+    }  # fmt: skip
+    return SpanDecodingFit(scorer, calibration, figures)
+
+
+def write_span_decoding(fit: SpanDecodingFit, model_dir: Path) -> None:
+    """The scorer into ``model_dir``, named in its config.json with the new calibration, and the
+    manifest rewritten."""
+    fit.scorer.write(model_dir / SCORER_FILE)
+    config_path = model_dir / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config[CONFIG_KEY] = SCORER_FILE
+    config["calibration"] = fit.calibration.to_dict()
+    config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    write_manifest(model_dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Refit a model folder's span decoding on the validation split without retraining its
+    encoder, and record it in its card."""
+    from spinscope.training.card import record_span_decoding
+    from spinscope.training.common import load_training_data
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("model_dir", type=Path)
+    parser.add_argument("--data", type=Path, required=True, help="the PTC folder (or its train/)")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    ensemble = Ensemble.load(args.model_dir, threads=args.threads)
+    data = load_training_data(args.data)
+    views = detector_views(ensemble, data.articles, data.val)
+    fit = fit_span_decoding(ensemble, views, data.gold_si_val, data.tc_val, detector_technique_probs(ensemble, views))
+    write_span_decoding(fit, args.model_dir)
+    how = f"python -m spinscope.training.span_decoding {args.model_dir} --data {args.data} (the encoder and the rest of config.json kept)"
+    record_span_decoding(args.model_dir, fit, how)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
