@@ -50,11 +50,13 @@ def ensemble() -> Ensemble:
     return Ensemble(minilm, WordDecodeParams(), Calibration(tc_temperature=1.3))
 
 
-def fitted() -> tuple[SpanDecodingFit, list[Labelled]]:
-    """Four articles whose gold span is the run of likely words, labelled Loaded_Language in
-    two (the detector's technique: a hit) and Doubt in the other two (a miss)."""
+def fitted(sentence: bool = True) -> tuple[SpanDecodingFit, list[Labelled]]:
+    """Four articles whose gold span is the first sentence (which the plain decoding, taking the
+    run of likely words alone, misses in part) or the run itself (``sentence`` False: the plain
+    decoding is exact, so the scorer cannot beat it), labelled Loaded_Language in two (the
+    detector's technique: a hit) and Doubt in the other two (a miss)."""
     views = {str(k): hand_view(TEXT.replace("regime", w), {w: 0.9, "lied": 0.8}) for k, w in enumerate(NAMES)}
-    gold = [Labelled(a, v.text.index(" ") + 1, v.text.index("lied") + 4) for a, v in views.items()]
+    gold = [Labelled(a, 0, v.text.index(".") + 1) if sentence else Labelled(a, v.text.index(" ") + 1, v.text.index("lied") + 4) for a, v in views.items()]
     gold_tc = [Labelled(g.article_id, g.start, g.end, "Loaded_Language" if int(g.article_id) < 2 else "Doubt") for g in gold]
     probs = np.full(len(TECHNIQUES), 0.4 / (len(TECHNIQUES) - 1))
     probs[LOADED] = 0.6
@@ -63,12 +65,29 @@ def fitted() -> tuple[SpanDecodingFit, list[Labelled]]:
 
 
 @needs_model
-def test_span_decoding_fits_the_calibration_over_the_scorers_spans() -> None:
+def test_span_decoding_keeps_a_scorer_that_beats_the_plain_decoding_and_calibrates_over_its_spans() -> None:
     fit, _gold = fitted()
+    assert fit.scorer is not None and fit.figures["kept"]
+    assert fit.figures["si_out_of_fold"]["f1"] > fit.figures["si_plain_decoding"]["f1"]
     ece = fit.figures["span_score_ece"]
-    assert ece["spans"] == 4 and ece["hit_rate"] == 0.5  # one span an article, the scorer's: two hits, two misses
+    assert ece["spans"] == 8 and ece["hit_rate"] == 0.5  # the scorer's sentence and the decoded run inside it, an article
     assert fit.calibration.tc_temperature == 1.3 and (fit.calibration.a, fit.calibration.b, fit.calibration.c) != (1.0, 1.0, 0.0)
-    assert fit.figures["si_in_sample"]["f1"] == 1.0 and 0 <= fit.figures["si_out_of_fold"]["f1"] <= 1
+
+
+@needs_model
+def test_span_decoding_leaves_out_a_scorer_no_better_than_the_plain_decoding(tmp_path: Path) -> None:
+    fit, _gold = fitted(sentence=False)
+    assert fit.scorer is None and not fit.figures["kept"]
+    assert fit.figures["span_score_ece"]["spans"] == 4  # the plain decoding's run, one an article
+    folder = tmp_path / "mpnet"
+    folder.mkdir()
+    config = json.loads((MODEL_DIR / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps(config))
+    (folder / SCORER_FILE).write_text("{}")
+    write_span_decoding(fit, folder)
+    assert "span_scorer" not in json.loads((folder / "config.json").read_text()) and not (folder / SCORER_FILE).exists()
+    fit_card = span_scorer_record(fit, "the test")
+    assert "left out" in span_scorer_lines({"span_scorer": {"fit": fit_card}})[0]
 
 
 @needs_model

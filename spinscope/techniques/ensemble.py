@@ -1,5 +1,5 @@
 """The "transformer" detector: the MiniLM model mixed with the baseline, as the trainer chose;
-and "accurate", the same over MPNet-base (``models/mpnet``, optional, about 5x slower).
+and "accurate", the same over MPNet-base (``models/mpnet``, about 4x slower).
 
 Pipeline on ``doc.text[:doc.content_end]`` (trailing boilerplate is never looked at):
 MiniLM's word probabilities, mixed linearly with the baseline's token probabilities (weight
@@ -42,7 +42,7 @@ from spinscope.techniques.transformer.model import MiniLMModel, missing_files, r
 from spinscope.techniques.transformer.span_scorer import SpanScorer, WordView
 
 NAME = "transformer"
-ACCURATE = "accurate"  # the same ensemble on MPNet-base (models/mpnet): more accurate, about 5x slower
+ACCURATE = "accurate"  # the same ensemble on MPNet-base (models/mpnet): more accurate, about 4x slower
 NO_SECOND = 1.01  # a probability never reached: one technique per detected span
 
 
@@ -150,11 +150,11 @@ class Ensemble:
         return self.scored_spans(WordView(text, end, sents, art, p, p_base))
 
     def scored_spans(self, v: WordView) -> list[tuple[int, int, float]]:
-        """`find_spans` of an article already read (its words and probabilities in ``v``) with
-        the span scorer: what a trainer fits the span-score calibration over."""
-        if self.scorer is None:
-            raise ModelError("this transformer model has no span scorer")
+        """`find_spans` of an article already read (its words and probabilities in ``v``): what
+        a trainer fits the span-score calibration over."""
         decoded = decode_words(v.text, v.art, v.p_word, self.decode)
+        if self.scorer is None:
+            return decoded
         chosen = self.scorer.spans(v, self.decode, self.si_weight)
         inside = [d for d in decoded if any(s <= d[0] and d[1] <= e for s, e, _ in chosen)]
         merged = {(s, e): c for s, e, c in [*inside, *chosen]}

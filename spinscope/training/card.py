@@ -34,7 +34,7 @@ BASE_MODELS: dict[str, dict[str, str]] = {
 }
 # the model folder's README title and the encoder's short name in it
 README_NAMES = {"bert": ("minilm: the transformer technique detector", "all-MiniLM-L6-v2"),
-                "mpnet": ("mpnet: the accurate technique detector (optional; about 5x slower than minilm)", "all-mpnet-base-v2")}  # fmt: skip
+                "mpnet": ("mpnet: the accurate technique detector (about 4x slower than minilm)", "all-mpnet-base-v2")}  # fmt: skip
 
 
 @dataclass
@@ -85,7 +85,6 @@ def write_model(out: Outcome, encoder_dir: Path) -> list[str]:
         "version": MODEL_VERSION,
         "arch": cfg.arch,
         "specials": {"cls": sp.cls, "sep": sp.sep, "pad": sp.pad},
-        **({"fold_weights": True} if cfg.arch != "bert" and out.chosen == "int8" else {}),
         "labels": list(TECHNIQUES),
         "window": cfg.window,
         "stride": cfg.infer_stride,
@@ -96,9 +95,10 @@ def write_model(out: Outcome, encoder_dir: Path) -> list[str]:
         "tc_baseline_weight": ens.tc_weight,
         "si_baseline_weight": ens.si_weight,
         "second_technique_min": ens.second_min,
-        CONFIG_KEY: SCORER_FILE,
+        **({CONFIG_KEY: SCORER_FILE} if out.span_decoding.scorer is not None else {}),
     }
-    out.span_decoding.scorer.write(cfg.out / SCORER_FILE)
+    if out.span_decoding.scorer is not None:
+        out.span_decoding.scorer.write(cfg.out / SCORER_FILE)
     (cfg.out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     write_manifest(cfg.out)
     return graph_files
@@ -203,7 +203,8 @@ def record_span_decoding(model_dir: Path, fit: SpanDecodingFit, how: str) -> Non
     card.setdefault("span_scorer", {})["fit"] = span_scorer_record(fit, how)
     calibration = card.setdefault("calibration", {})
     calibration["span_score_ece"] = fit.figures["span_score_ece"]
-    calibration["refit"] = f"{_dt.date.today().isoformat()}: refitted over the span scorer's spans by {how}"
+    over = "the span scorer's spans" if fit.scorer is not None else "the plain decoding's spans (the span scorer was left out)"
+    calibration["refit"] = f"{_dt.date.today().isoformat()}: refitted over {over} by {how}"
     path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
 
 
@@ -255,16 +256,28 @@ def span_scorer_lines(card: dict[str, Any]) -> list[str]:
     fit = card.get("span_scorer", {}).get("fit")
     if fit is None:
         return []
+    if not fit.get("kept", True):
+        return [f"A span scorer was fitted on the validation split and left out: SI F1 {fit['si_out_of_fold']['f1']:.4f} out of fold (2-fold) "
+                f"against the plain decoding's {fit['si_plain_decoding']['f1']:.4f}."]  # fmt: skip
     return [f"SI spans are picked by a span scorer (`{fit['file']}`, threshold {fit['threshold']}) fitted on the validation split: "
             f"SI F1 {fit['si_out_of_fold']['f1']:.4f} out of fold (2-fold), {fit['si_in_sample']['f1']:.4f} in sample; "
             "the figures above are the fitted scorer's, in sample."]  # fmt: skip
+
+
+def precision_line(onnx: dict[str, Any]) -> str:
+    """The README's line on how the int8 graph was made and what it cost against fp32."""
+    if "requantised" in onnx:
+        return (f"int8 graph: {onnx['quantisation']}; re-quantised without retraining by `{onnx['requantised']['by']}` "
+                "(its decoding and mix weights kept, span decoding refitted, figures above measured after it).")  # fmt: skip
+    ib = onnx["int8_vs_fp32"]
+    return (f"fp32 vs int8 (decoding tuned for each): SI F1 {ib['fp32']['si_f1']:.4f} vs {ib['int8']['si_f1']:.4f}, "
+            f"TC micro-F1 {ib['fp32']['tc_micro_f1']:.4f} vs {ib['int8']['tc_micro_f1']:.4f}.")
 
 
 def write_readme(out: Path) -> None:
     """README.md of the model folder, from its card."""
     card = json.loads((out / "card.json").read_text(encoding="utf-8"))
     m, b = card["metrics"], card.get("baseline_metrics") or {}
-    ib = card["onnx"]["int8_vs_fp32"]
     title, encoder = README_NAMES[card["base_model"].get("arch", "bert")]
     graph = card["onnx"]["file"]
     stored = f"`{graph}`" if isinstance(graph, str) else f"stored as {len(graph)} parts `{graph[0]}`... under 50 MB each, joined on load"
@@ -292,8 +305,7 @@ def write_readme(out: Path) -> None:
         f"| TC micro-F1 (gold spans) | {f(b, 'tc')} | {f(m, 'tc')} |",
         f"| FLC F1 (end to end) | {f(b, 'flc')} | {f(m, 'flc')} |",
         "",
-        f"fp32 vs int8 (decoding tuned for each): SI F1 {ib['fp32']['si_f1']:.4f} vs {ib['int8']['si_f1']:.4f}, "
-        f"TC micro-F1 {ib['fp32']['tc_micro_f1']:.4f} vs {ib['int8']['tc_micro_f1']:.4f}.",
+        precision_line(card["onnx"]),
         f"Span scores: {card['calibration']['span_score']}; expected calibration error (10 bins) "
         f"{card['calibration']['span_score_ece']['platt_out_of_fold']:.4f} out of fold "
         f"({card['calibration']['span_score_ece']['uncalibrated_product']:.4f} uncalibrated).",

@@ -57,6 +57,7 @@ from spinscope.training.card import Outcome, measure, model_card, print_side_by_
 from spinscope.training.common import TrainingData, load_training_data, log
 from spinscope.training.config import BASE_SHA256, TrainConfig
 from spinscope.training.export import export_both
+from spinscope.training.smoothquant import calibration_reader
 from spinscope.training.fit import train_model
 from spinscope.training.gpu_run import run_record_path
 from spinscope.training.mixing import choose_phrases, choose_second, choose_si_weight, choose_tc_weight, load_baseline
@@ -172,7 +173,8 @@ def run(cfg: TrainConfig) -> int:
     gpu = resumed_run_record(cfg.resume) if cfg.resume else None
     model, history = trained_model(cfg, tokenizer, data, specials, gpu)
     train_seconds = time.time() - t_train
-    onnx_files = export_both(cfg, model, specials)
+    calibration = calibration_reader(tokenizer, data, cfg.window, cfg.infer_stride, cfg.tc_max_len, specials) if cfg.arch != "bert" else None
+    onnx_files = export_both(cfg, model, specials, calibration)
     del model
 
     t_tune = time.time()

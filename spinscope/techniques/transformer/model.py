@@ -73,11 +73,9 @@ def read_config(directory: Path) -> dict[str, Any]:
     return config
 
 
-def onnx_session(graph: Path | bytes, threads: int, fold_weights: bool = False) -> Any:
+def onnx_session(graph: Path | bytes, threads: int) -> Any:
     """A CPU onnxruntime session for the graph at a path or in bytes (joined parts, `graph.read_graph`);
-    one thread between operators, as the graph is a chain. ``fold_weights``: a graph whose int8
-    weights sit behind DequantizeLinear nodes (config.json ``fold_weights``, the accurate model)
-    gets them folded back to fp32 once, at load, rather than dequantised on every call (13% slower)."""
+    one thread between operators, as the graph is a chain."""
     try:
         import onnxruntime as ort
     except ImportError as exc:  # pragma: no cover - a dependency
@@ -90,8 +88,6 @@ def onnx_session(graph: Path | bytes, threads: int, fold_weights: bool = False) 
     # between such short calls spinning threads burned as much CPU again as the work on a busy
     # machine (the demo's evidence: 1.26 s CPU spinning, 0.67 s not; detection alone 0.24 / 0.18).
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    if fold_weights:
-        opts.add_session_config_entry("session.disable_quant_qdq", "1")
     try:
         return ort.InferenceSession(str(graph) if isinstance(graph, Path) else graph, sess_options=opts, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types
@@ -146,7 +142,7 @@ class MiniLMModel:
         """The model in ``directory`` as ``config`` (from `read_config`) describes it."""
         threads = threads or int(os.environ.get("SPINSCOPE_THREADS", 0)) or min(4, os.cpu_count() or 1)
         sha256 = verified_files(directory)
-        session = onnx_session(read_graph(directory), threads, bool(config.get("fold_weights", False)))
+        session = onnx_session(read_graph(directory), threads)
         try:
             tokenizer = load_tokenizer(directory / TOKENIZER_FILE)
         except Exception as exc:  # tokenizers raises its own exception types
