@@ -378,7 +378,7 @@ def _importable(module: str) -> bool:
 @app.command()
 def evaluate(
     data: Annotated[Path, typer.Option("--data", help="The PTC training folder (articles/, labels-si.tsv, labels-tc.tsv).")],
-    detectors: Annotated[list[str], typer.Option("--detector", "--model", help="A detector to evaluate: baseline, transformer (MiniLM, fast) or accurate (MPNet, about 5x slower); repeat to compare side by side.")] = ["baseline"],
+    detectors: Annotated[list[str], typer.Option("--detector", "--model", help="A detector to evaluate: baseline, transformer (MiniLM, fast) or accurate (MPNet, about 4x slower); repeat to compare side by side.")] = ["baseline"],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")] = False,
 ) -> None:
     """Score detectors on the validation split of PTC train (SI, TC, FLC and per technique)."""

@@ -22,9 +22,10 @@ DESCRIPTIONS = ("card.json", "README.md")  # read by people and ``info()``, neve
 INSTALL_HINTS = {
     "minilm": "run `spinscope train --data ../shared/data/ptc --out models/minilm` (needs `pip install -e '.[train]'`), "
     "set SPINSCOPE_MODELS to a folder holding minilm/, or use --model baseline",
-    "mpnet": "the accurate model (MPNet-base, about 110 MB) is optional and ships separately: install a spinscope that includes "
-    "models/mpnet, or write it with `spinscope train --arch mpnet --encoder-dir DIR --resume CKPT.pt --out models/mpnet` from a "
-    "trained checkpoint, or set SPINSCOPE_MODELS to a folder holding mpnet/ and baseline/; --model transformer needs none of it",
+    "mpnet": "the accurate model (MPNet-base, about 112 MB) ships with spinscope in models/mpnet but this models folder lacks it: "
+    "reinstall spinscope, set SPINSCOPE_MODELS to a folder holding mpnet/ and baseline/, or write it with "
+    "`spinscope train --arch mpnet --encoder-dir DIR --resume CKPT.pt --out models/mpnet` from a trained checkpoint; "
+    "--model transformer needs none of it",
 }
 
 

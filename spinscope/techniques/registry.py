@@ -2,7 +2,7 @@
 
 A later model registers here the same way the baseline does; the CLI's ``--detector`` (or
 ``--model``) choices come from this table. "accurate" is the transformer's ensemble on
-MPNet-base (models/mpnet, optional: about 110 MB, about 5x slower than MiniLM).
+MPNet-base (models/mpnet: about 112 MB, about 4x slower than MiniLM).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def check_detector(name: str) -> None:
     _target(name)
     for folder in MODEL_FOLDERS[name]:
         directory = models_root() / folder
-        if folder in INSTALL_HINTS and not directory.is_dir():  # an optional model (mpnet) not installed: say how to get it
+        if folder in INSTALL_HINTS and not directory.is_dir():  # a model folder missing (mpnet under another SPINSCOPE_MODELS): say how to get it
             raise ModelError(f"the {name} detector's model is not installed: no {directory}; {INSTALL_HINTS[folder]}")
         verified_files(directory)
 

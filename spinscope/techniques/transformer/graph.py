@@ -1,7 +1,7 @@
 """A model folder's ONNX graph: one ``model.onnx``, or parts ``model.onnx.000``, ``.001``, ...
 
 Git hosts refuse files over 100 MB and this repository keeps every shipped file under 50 MB,
-but the optional accurate model (MPNet-base, int8) is a graph of about 110 MB. The trainer
+but the accurate model (MPNet-base, int8) is a graph of about 110 MB. The trainer
 writes a graph over `PART_BYTES` as consecutive parts (`write_graph`), each listed in the
 folder's manifest and verified like any other file; the loader joins them in memory
 (`read_graph`) and hands onnxruntime the bytes. Small graphs stay one file, so the MiniLM
