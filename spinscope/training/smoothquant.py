@@ -207,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.fp32:
         model = onnx.load(str(args.fp32))
     else:
-        model = onnx.load_from_string(read_graph(args.model_dir))
+        graph = read_graph(args.model_dir)
+        model = onnx.load(str(graph)) if isinstance(graph, Path) else onnx.load_from_string(graph)
         dequantized(model)
     data = load_training_data(args.data)
     tokenizer = load_tokenizer(args.model_dir / "tokenizer.json")
