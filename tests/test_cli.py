@@ -246,8 +246,9 @@ def test_cli_train_without_its_dependencies_says_what_to_install(
     from typer.testing import CliRunner
 
     from spinscope import cli
+    from spinscope.cli import training
 
-    monkeypatch.setattr(cli, "_importable", lambda module: module != absent)
+    monkeypatch.setattr(training, "_importable", lambda module: module != absent)
     result = CliRunner().invoke(cli.app, ["train", "--detector", detector, "--data", str(REPO)])
     assert result.exit_code == 2
     said = result.output + (result.stderr if hasattr(result, "stderr") else "") + capsys.readouterr().err
@@ -261,8 +262,9 @@ def test_cli_train_baseline_refuses_transformer_options(
     from typer.testing import CliRunner
 
     from spinscope import cli
+    from spinscope.cli import training
 
-    monkeypatch.setattr(cli, "_importable", lambda module: True)
+    monkeypatch.setattr(training, "_importable", lambda module: True)
     result = CliRunner().invoke(cli.app, ["train", "--detector", "baseline", "--data", str(REPO), *option])
     assert result.exit_code == 2
     said = result.output + (result.stderr if hasattr(result, "stderr") else "") + capsys.readouterr().err

